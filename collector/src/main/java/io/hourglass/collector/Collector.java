@@ -1,0 +1,360 @@
+package io.hourglass.collector;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hourglass.core.Envelope;
+import io.hourglass.core.HourglassException;
+import io.hourglass.core.InvalidEventException;
+import io.hourglass.core.Json;
+import io.hourglass.core.control.BadRow;
+import io.hourglass.core.control.Heartbeat;
+import io.hourglass.core.control.HostSignal;
+import io.hourglass.core.control.HostSignals;
+import io.hourglass.core.control.Marker;
+import io.hourglass.core.kafka.KafkaSettings;
+import io.hourglass.core.kafka.Topics;
+import io.hourglass.core.registry.Registry;
+import io.hourglass.core.service.Service;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stateless HTTP ingest. {@code POST /v1/events} takes newline-delimited JSON events (optionally gzip), validates
+ * each against the registry, produces the valid ones to {@code events.<type>} and the invalid ones to bad rows, and
+ * answers only after Kafka acknowledged all of them. It answers 429 when too busy and 503 when Kafka is not keeping
+ * up, so that senders back off instead of the collector buffering without bound.
+ */
+public final class Collector implements Service {
+    /** Header by which an agent names the host whose log it ships. */
+    public static final String HOST_HEADER = "Hourglass-Host";
+    private static final Logger log = LoggerFactory.getLogger(Collector.class);
+
+    private final CollectorConfig config;
+    private final KafkaSettings kafka;
+    private final Clock clock;
+    private final EventValidator validator;
+    private final DirectClients direct;
+    private final Semaphore inFlight;
+    private final MeterRegistry metrics;
+    private final Timer batchTimer;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile boolean draining;
+    private KafkaProducer<String, byte[]> producer;
+    private ScheduledExecutorService ticker;
+
+    public Collector(CollectorConfig config, KafkaSettings kafka, Supplier<Registry> registry, Clock clock,
+                     MeterRegistry metrics) {
+        this.config = requireNonNull(config, "config is null");
+        this.kafka = requireNonNull(kafka, "kafka is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.validator = new EventValidator(registry, config.maxEventBytes());
+        this.direct = new DirectClients(config.directHost(), config.directGrace());
+        this.inFlight = new Semaphore(config.maxInFlightBatches());
+        this.batchTimer = Timer.builder("hourglass_collector_batch_seconds")
+                .description("Time from receiving a batch to answering it, Kafka acknowledgement included")
+                .publishPercentiles(0.5, 0.99, 0.999)
+                .register(metrics);
+    }
+
+    /** Installs the collector's routes on an HTTP server. */
+    public void routes(RoutesConfig routes) {
+        routes.post("/v1/events", this::postEvents);
+        routes.post("/v1/markers", ctx -> postSignal(ctx, Marker.class));
+        routes.post("/v1/heartbeats", ctx -> postSignal(ctx, Heartbeat.class));
+    }
+
+    @Override
+    public void start() {
+        if (started.compareAndSet(false, true)) {
+            producer = new KafkaProducer<>(kafka.producer("hourglass-collector-" + config.instanceId()));
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "collector-direct-markers");
+                t.setDaemon(true);
+                return t;
+            });
+            ticker.scheduleWithFixedDelay(this::tickDirectClients, 1, 1, TimeUnit.SECONDS);
+            log.info("Collector {} started; direct clients are marked as host {}", config.instanceId(),
+                    config.directHost());
+        }
+    }
+
+    /** Stops taking batches, marks what direct clients sent, and flushes the producer. */
+    @Override
+    public void stop() {
+        if (!started.get() || !stopped.compareAndSet(false, true)) {
+            return;
+        }
+        draining = true;
+        try {
+            if (inFlight.tryAcquire(config.maxInFlightBatches(), config.produceTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS)) {
+                inFlight.release(config.maxInFlightBatches());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ticker.shutdownNow();
+        tickDirectClients();
+        producer.close(config.produceTimeout());
+        log.info("Collector {} stopped", config.instanceId());
+    }
+
+    @Override
+    public String name() {
+        return "collector";
+    }
+
+    @Override
+    public boolean ready() {
+        return started.get() && !draining;
+    }
+
+    private void postEvents(Context ctx) {
+        if (draining) {
+            unavailable(ctx, "collector is shutting down; send to another instance");
+            return;
+        }
+        if (!inFlight.tryAcquire()) {
+            metrics.counter("hourglass_collector_throttled_total").increment();
+            ctx.status(429).header("Retry-After", "1").result("too many batches in flight; retry later");
+            return;
+        }
+        Timer.Sample sample = Timer.start();
+        try {
+            List<byte[]> lines;
+            try {
+                lines = readLines(ctx);
+            } catch (BodyTooLargeException e) {
+                ctx.status(413).result(e.getMessage());
+                return;
+            } catch (IOException e) {
+                ctx.status(400).result("cannot read request body: " + e.getMessage());
+                return;
+            }
+            String agentHost = ctx.header(HOST_HEADER);
+            if (agentHost != null && !agentHost.matches("[A-Za-z0-9_.:-]{1,128}")) {
+                ctx.status(400).result("header " + HOST_HEADER + " must be 1-128 letters, digits, '.', '_', ':' or '-'");
+                return;
+            }
+            ObjectNode answer = process(lines, agentHost);
+            ctx.contentType("application/json").result(Json.toBytes(answer));
+        } catch (KafkaUnavailableException e) {
+            metrics.counter("hourglass_collector_unavailable_total").increment();
+            log.warn("Answering 503: {}", e.getMessage());
+            unavailable(ctx, e.getMessage());
+        } finally {
+            sample.stop(batchTimer);
+            inFlight.release();
+        }
+    }
+
+    private ObjectNode process(List<byte[]> lines, String agentHost) {
+        Instant now = clock.instant();
+        String host = agentHost != null ? agentHost : config.directHost();
+        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>(lines.size());
+        List<Object> outcomes = new ArrayList<>(lines.size());
+        for (byte[] line : lines) {
+            try {
+                Envelope e = validator.validate(line).received(now, host);
+                outcomes.add(e);
+                sends.add(send(Topics.events(e.type()), e.id(), e.toBytes()));
+            } catch (InvalidEventException ex) {
+                String type = BadRow.UNKNOWN_TYPE;
+                if (!"unknown_type".equals(ex.reasonCode()) && !"malformed_json".equals(ex.reasonCode())) {
+                    type = typeOf(line);
+                }
+                BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host,
+                        new String(line, StandardCharsets.UTF_8));
+                outcomes.add(row);
+                sends.add(send(Topics.BADROWS, type, Json.toBytes(row)));
+            }
+        }
+        producer.flush();
+        awaitAll(sends);
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        ArrayNode results = answer.putArray("results");
+        long accepted = 0;
+        for (int i = 0; i < outcomes.size(); i++) {
+            RecordMetadata md = sends.get(i).join();
+            ObjectNode r = results.addObject();
+            if (outcomes.get(i) instanceof Envelope e) {
+                accepted++;
+                r.put("status", "accepted").put("type", e.type()).put("partition", md.partition())
+                        .put("offset", md.offset());
+                metrics.counter("hourglass_collector_events_total", "type", e.type()).increment();
+                if (agentHost == null) {
+                    direct.acknowledged(e.hour(), e.type(), md.topic(), md.partition(), md.offset());
+                }
+            } else {
+                BadRow b = (BadRow) outcomes.get(i);
+                r.put("status", "rejected").put("code", b.reasonCode()).put("reason", b.reason());
+                metrics.counter("hourglass_collector_rejected_total", "type", b.type(), "reason", b.reasonCode())
+                        .increment();
+            }
+        }
+        answer.put("accepted", accepted);
+        answer.put("rejected", outcomes.size() - accepted);
+        return answer;
+    }
+
+    /** The type named by an invalid event, when it is a registered one; bad rows are filed under it. */
+    private String typeOf(byte[] line) {
+        try {
+            var type = Json.MAPPER.readTree(line).path("type").asText("");
+            return type.isEmpty() ? BadRow.UNKNOWN_TYPE : type;
+        } catch (IOException e) {
+            return BadRow.UNKNOWN_TYPE;
+        }
+    }
+
+    private void postSignal(Context ctx, Class<? extends HostSignal> kind) {
+        HostSignal signal;
+        try {
+            signal = HostSignals.fromBytes(ctx.bodyAsBytes());
+            if (!kind.isInstance(signal)) {
+                throw new IOException("expected kind " + kind.getSimpleName().toLowerCase());
+            }
+        } catch (IOException | RuntimeException e) {
+            ctx.status(400).result("invalid " + kind.getSimpleName().toLowerCase() + ": " + e.getMessage());
+            return;
+        }
+        try {
+            publish(List.of(signal));
+            ctx.contentType("application/json").result("{\"status\":\"accepted\"}");
+        } catch (KafkaUnavailableException e) {
+            unavailable(ctx, e.getMessage());
+        }
+    }
+
+    private void publish(List<? extends HostSignal> signals) {
+        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+        for (HostSignal s : signals) {
+            sends.add(send(Topics.MARKERS, s.host(), HostSignals.toBytes(s)));
+        }
+        awaitAll(sends);
+    }
+
+    private void tickDirectClients() {
+        Instant now = clock.instant();
+        List<Marker> due = direct.dueMarkers(now);
+        try {
+            publish(due);
+            publish(List.of(direct.heartbeat(now)));
+        } catch (HourglassException e) {
+            direct.unpublished(due);
+            log.warn("Could not publish direct clients' markers; will retry: {}", e.getMessage());
+        }
+    }
+
+    private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
+        CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value), (md, ex) -> {
+                if (ex != null) {
+                    f.completeExceptionally(ex);
+                } else {
+                    f.complete(md);
+                }
+            });
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    private void awaitAll(List<CompletableFuture<RecordMetadata>> sends) {
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                    .get(config.produceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaUnavailableException("Kafka did not acknowledge: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new KafkaUnavailableException("Kafka did not acknowledge within " + config.produceTimeout());
+        } catch (InterruptedException e) {
+            throw HourglassException.interrupted("waiting for Kafka", e);
+        }
+    }
+
+    private List<byte[]> readLines(Context ctx) throws IOException {
+        InputStream in = ctx.bodyInputStream();
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
+            in = new GZIPInputStream(in);
+        } else if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+            throw new IOException("unsupported Content-Encoding " + encoding + "; use gzip or none");
+        }
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxRequestBytes() + 1));
+        if (body.length > config.maxRequestBytes()) {
+            throw new BodyTooLargeException("request body exceeds " + config.maxRequestBytes()
+                    + " bytes; send smaller batches");
+        }
+        List<byte[]> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
+                if (end > start && !isBlank(body, start, end)) {
+                    byte[] line = new byte[end - start];
+                    System.arraycopy(body, start, line, 0, line.length);
+                    lines.add(line);
+                }
+                start = i + 1;
+            }
+        }
+        return lines;
+    }
+
+    private static boolean isBlank(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != ' ' && b[i] != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void unavailable(Context ctx, String message) {
+        ctx.status(503).header("Retry-After", "1").result(message);
+    }
+
+    private static final class KafkaUnavailableException extends HourglassException {
+        KafkaUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    private static final class BodyTooLargeException extends IOException {
+        BodyTooLargeException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.hourglass.collector;
+
+import java.time.Duration;
+
+/**
+ * Settings of one collector instance.
+ *
+ * @param instanceId         unique per instance; direct clients' events are marked as host {@code collector-<id>}
+ * @param maxEventBytes      larger events are rejected as {@code oversize}
+ * @param maxRequestBytes    larger request bodies (after decompression) are refused with 413
+ * @param maxInFlightBatches concurrent batches before the collector answers 429
+ * @param produceTimeout     how long to wait for Kafka's acknowledgement before answering 503
+ * @param directGrace        how long after an hour ends direct clients may still send it before it is marked
+ */
+public record CollectorConfig(
+        String instanceId,
+        int maxEventBytes,
+        long maxRequestBytes,
+        int maxInFlightBatches,
+        Duration produceTimeout,
+        Duration directGrace) {
+
+    public CollectorConfig {
+        if (instanceId == null || !instanceId.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("collector.instance-id must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        if (maxEventBytes < 256) {
+            throw new IllegalArgumentException("collector.max-event-bytes must be at least 256");
+        }
+        if (maxRequestBytes < maxEventBytes) {
+            throw new IllegalArgumentException("collector.max-request-bytes must be at least max-event-bytes");
+        }
+        if (maxInFlightBatches < 1) {
+            throw new IllegalArgumentException("collector.max-in-flight-batches must be at least 1");
+        }
+        if (produceTimeout.isNegative() || produceTimeout.isZero()) {
+            throw new IllegalArgumentException("collector.produce-timeout must be positive");
+        }
+        if (directGrace.isNegative()) {
+            throw new IllegalArgumentException("collector.direct-grace must not be negative");
+        }
+    }
+
+    public static CollectorConfig defaults(String instanceId) {
+        return new CollectorConfig(instanceId, 256 * 1024, 16L * 1024 * 1024, 64, Duration.ofSeconds(10),
+                Duration.ofMinutes(1));
+    }
+
+    /** The host name under which this collector marks its direct clients' events. */
+    public String directHost() {
+        return "collector-" + instanceId;
+    }
+}

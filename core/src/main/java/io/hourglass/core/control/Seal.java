@@ -1,0 +1,38 @@
+package io.hourglass.core.control;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The completionist's decision that bucket ({@code type}, {@code hour}) holds exactly the events of that hour at or
+ * below {@code offsets} (partition → offset, -1 for none). Events of the hour beyond it are late.
+ */
+public record Seal(
+        String type,
+        Instant hour,
+        Map<Integer, Long> offsets,
+        boolean complete,
+        List<String> expectedHosts,
+        List<String> missingHosts,
+        Instant sealedAt) {
+
+    public Seal {
+        requireNonNull(type, "type is null");
+        requireNonNull(hour, "hour is null");
+        offsets = Map.copyOf(offsets);
+        expectedHosts = List.copyOf(expectedHosts);
+        missingHosts = List.copyOf(missingHosts);
+        requireNonNull(sealedAt, "sealedAt is null");
+    }
+
+    public long offset(int partition) {
+        return offsets.getOrDefault(partition, -1L);
+    }
+
+    public BucketId bucket() {
+        return new BucketId(type, hour);
+    }
+}

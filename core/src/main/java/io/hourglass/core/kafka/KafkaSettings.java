@@ -1,0 +1,75 @@
+package io.hourglass.core.kafka;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * How to reach Kafka and how to create topics.
+ *
+ * @param bootstrap         bootstrap servers, {@code host:port[,host:port]}
+ * @param eventPartitions   partitions of each {@code events.<type>} topic
+ * @param replicationFactor replication factor of every topic Hourglass creates
+ * @param minInsyncReplicas {@code min.insync.replicas} of every topic Hourglass creates
+ */
+public record KafkaSettings(String bootstrap, int eventPartitions, short replicationFactor, int minInsyncReplicas) {
+    public KafkaSettings {
+        requireNonNull(bootstrap, "bootstrap is null");
+        if (eventPartitions < 1 || replicationFactor < 1 || minInsyncReplicas < 1) {
+            throw new IllegalArgumentException("partitions, replication factor and min.insync.replicas must be >= 1");
+        }
+    }
+
+    public static KafkaSettings singleNode(String bootstrap) {
+        return new KafkaSettings(bootstrap, 3, (short) 1, 1);
+    }
+
+    /** Idempotent producer that acknowledges only once every in-sync replica has the record. */
+    public Properties producer(String clientId) {
+        Properties p = common(clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+
+    /** Consumer that reads only committed data and never commits by itself. */
+    public Properties consumer(String clientId, String groupId) {
+        Properties p = common(clientId);
+        if (groupId != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return p;
+    }
+
+    public Properties admin(String clientId) {
+        return common(clientId);
+    }
+
+    private Properties common(String clientId) {
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return p;
+    }
+}

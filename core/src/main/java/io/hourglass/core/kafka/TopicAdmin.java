@@ -1,0 +1,69 @@
+package io.hourglass.core.kafka;
+
+import io.hourglass.core.HourglassException;
+import io.hourglass.core.registry.EventType;
+import io.hourglass.core.registry.Registry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the topics Hourglass needs, with the replication settings from configuration. */
+public final class TopicAdmin {
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {
+    }
+
+    /** Creates every control topic and one events topic per registered type; existing topics are left as they are. */
+    public static void ensureTopics(KafkaSettings kafka, Registry registry) {
+        List<NewTopic> wanted = new ArrayList<>();
+        for (String t : List.of(Topics.REGISTRY, Topics.SEALS, Topics.FINALIZED, Topics.BUCKETS)) {
+            wanted.add(topic(kafka, t, 1, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        wanted.add(topic(kafka, Topics.MARKERS, 1, TopicConfig.CLEANUP_POLICY_DELETE));
+        wanted.add(topic(kafka, Topics.BADROWS, kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE));
+        for (EventType type : registry.all()) {
+            wanted.add(topic(kafka, type.topic(), kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE));
+        }
+        try (Admin admin = Admin.create(kafka.admin("hourglass-admin"))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var e : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    e.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw ex;
+                    }
+                }
+            }
+            log.info("Created {} topics: {}", missing.size(), missing.stream().map(NewTopic::name).toList());
+        } catch (InterruptedException e) {
+            throw HourglassException.interrupted("creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new HourglassException("cannot create topics on " + kafka.bootstrap()
+                    + ": is Kafka reachable, and does this client may create topics? " + e.getMessage(), e);
+        }
+    }
+
+    private static NewTopic topic(KafkaSettings kafka, String name, int partitions, String cleanup) {
+        Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup);
+        configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(kafka.minInsyncReplicas()));
+        return new NewTopic(name, partitions, kafka.replicationFactor()).configs(configs);
+    }
+}

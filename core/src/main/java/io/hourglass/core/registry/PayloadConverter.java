@@ -1,0 +1,166 @@
+package io.hourglass.core.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hourglass.core.InvalidEventException;
+import io.hourglass.core.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+
+/**
+ * Turns a natural JSON payload into an Avro datum of a record schema. Unlike Avro's own JSON encoding, unions are
+ * not wrapped, so any language can write the payload. Errors name the path of the offending field.
+ */
+public final class PayloadConverter {
+    private PayloadConverter() {
+    }
+
+    public static GenericData.Record toRecord(JsonNode payload, Schema schema) {
+        return (GenericData.Record) convert(payload, schema, "payload");
+    }
+
+    /** Throws {@link InvalidEventException} when the payload does not match the schema. */
+    public static void validate(JsonNode payload, Schema schema) {
+        convert(payload, schema, "payload");
+    }
+
+    private static Object convert(JsonNode n, Schema s, String path) {
+        switch (s.getType()) {
+            case RECORD -> {
+                if (!n.isObject()) {
+                    throw mismatch(path, "an object", n);
+                }
+                GenericData.Record r = new GenericData.Record(s);
+                for (Schema.Field f : s.getFields()) {
+                    JsonNode v = n.get(f.name());
+                    if (v == null) {
+                        if (!f.hasDefaultValue()) {
+                            throw new InvalidEventException("schema_mismatch",
+                                    path + "." + f.name() + ": required field is missing");
+                        }
+                        r.put(f.pos(), GenericData.get().deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
+                    } else {
+                        r.put(f.pos(), convert(v, f.schema(), path + "." + f.name()));
+                    }
+                }
+                Iterator<String> names = n.fieldNames();
+                while (names.hasNext()) {
+                    String name = names.next();
+                    if (s.getField(name) == null) {
+                        throw new InvalidEventException("schema_mismatch", path + "." + name
+                                + ": field is not in schema " + s.getFullName());
+                    }
+                }
+                return r;
+            }
+            case UNION -> {
+                for (Schema branch : s.getTypes()) {
+                    if (branch.getType() == Schema.Type.NULL && n.isNull()) {
+                        return null;
+                    }
+                }
+                InvalidEventException last = null;
+                for (Schema branch : s.getTypes()) {
+                    if (branch.getType() == Schema.Type.NULL) {
+                        continue;
+                    }
+                    try {
+                        return convert(n, branch, path);
+                    } catch (InvalidEventException e) {
+                        last = e;
+                    }
+                }
+                throw last != null ? last : mismatch(path, "null", n);
+            }
+            case NULL -> {
+                if (!n.isNull()) {
+                    throw mismatch(path, "null", n);
+                }
+                return null;
+            }
+            case BOOLEAN -> {
+                if (!n.isBoolean()) {
+                    throw mismatch(path, "a boolean", n);
+                }
+                return n.booleanValue();
+            }
+            case INT -> {
+                if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+                    throw mismatch(path, "a 32-bit integer", n);
+                }
+                return n.intValue();
+            }
+            case LONG -> {
+                if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+                    throw mismatch(path, "a 64-bit integer", n);
+                }
+                return n.longValue();
+            }
+            case FLOAT -> {
+                if (!n.isNumber()) {
+                    throw mismatch(path, "a number", n);
+                }
+                return n.floatValue();
+            }
+            case DOUBLE -> {
+                if (!n.isNumber()) {
+                    throw mismatch(path, "a number", n);
+                }
+                return n.doubleValue();
+            }
+            case STRING -> {
+                if (!n.isTextual()) {
+                    throw mismatch(path, "a string", n);
+                }
+                return n.textValue();
+            }
+            case BYTES -> {
+                if (!n.isTextual()) {
+                    throw mismatch(path, "a string", n);
+                }
+                return ByteBuffer.wrap(n.textValue().getBytes(StandardCharsets.UTF_8));
+            }
+            case ENUM -> {
+                if (!n.isTextual() || !s.hasEnumSymbol(n.textValue())) {
+                    throw mismatch(path, "one of " + s.getEnumSymbols(), n);
+                }
+                return new GenericData.EnumSymbol(s, n.textValue());
+            }
+            case ARRAY -> {
+                if (!n.isArray()) {
+                    throw mismatch(path, "an array", n);
+                }
+                List<Object> list = new ArrayList<>(n.size());
+                for (int i = 0; i < n.size(); i++) {
+                    list.add(convert(n.get(i), s.getElementType(), path + "[" + i + "]"));
+                }
+                return new GenericData.Array<>(s, list);
+            }
+            case MAP -> {
+                if (!n.isObject()) {
+                    throw mismatch(path, "an object", n);
+                }
+                Map<String, Object> map = new HashMap<>();
+                n.fields().forEachRemaining(e -> map.put(e.getKey(),
+                        convert(e.getValue(), s.getValueType(), path + "." + e.getKey())));
+                return map;
+            }
+            default -> throw new InvalidEventException("schema_mismatch",
+                    path + ": Avro type " + s.getType() + " is not supported in payloads");
+        }
+    }
+
+    private static InvalidEventException mismatch(String path, String expected, JsonNode got) {
+        String shown = Json.toString(got);
+        if (shown.length() > 60) {
+            shown = shown.substring(0, 57) + "...";
+        }
+        return new InvalidEventException("schema_mismatch", path + ": expected " + expected + ", got " + shown);
+    }
+}
