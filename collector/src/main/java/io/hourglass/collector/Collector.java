@@ -59,6 +59,7 @@ public final class Collector implements Service {
     private final CollectorConfig config;
     private final KafkaSettings kafka;
     private final Clock clock;
+    private final Supplier<Registry> registry;
     private final EventValidator validator;
     private final DirectClients direct;
     private final Semaphore inFlight;
@@ -76,6 +77,7 @@ public final class Collector implements Service {
         this.kafka = requireNonNull(kafka, "kafka is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.registry = requireNonNull(registry, "registry is null");
         this.validator = new EventValidator(registry, config.maxEventBytes());
         this.direct = new DirectClients(config.directHost(), config.directGrace());
         this.inFlight = new Semaphore(config.maxInFlightBatches());
@@ -188,10 +190,7 @@ public final class Collector implements Service {
                 outcomes.add(e);
                 sends.add(send(Topics.events(e.type()), e.id(), e.toBytes()));
             } catch (InvalidEventException ex) {
-                String type = BadRow.UNKNOWN_TYPE;
-                if (!"unknown_type".equals(ex.reasonCode()) && !"malformed_json".equals(ex.reasonCode())) {
-                    type = typeOf(line);
-                }
+                String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);
                 BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host,
                         new String(line, StandardCharsets.UTF_8));
                 outcomes.add(row);
@@ -226,11 +225,11 @@ public final class Collector implements Service {
         return answer;
     }
 
-    /** The type named by an invalid event, when it is a registered one; bad rows are filed under it. */
+    /** The type named by an invalid event when it is a registered one (bad rows are filed under it), else unknown. */
     private String typeOf(byte[] line) {
         try {
-            var type = Json.MAPPER.readTree(line).path("type").asText("");
-            return type.isEmpty() ? BadRow.UNKNOWN_TYPE : type;
+            String type = Json.MAPPER.readTree(line).path("type").asText("");
+            return registry.get().find(type).isPresent() ? type : BadRow.UNKNOWN_TYPE;
         } catch (IOException e) {
             return BadRow.UNKNOWN_TYPE;
         }

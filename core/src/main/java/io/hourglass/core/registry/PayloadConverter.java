@@ -21,16 +21,20 @@ public final class PayloadConverter {
     private PayloadConverter() {
     }
 
+    /**
+     * Converts a payload that was valid for its own version into {@code schema}, which may be a newer version:
+     * fields the schema lacks are dropped, and fields it added take their defaults (Avro schema resolution rules).
+     */
     public static GenericData.Record toRecord(JsonNode payload, Schema schema) {
-        return (GenericData.Record) convert(payload, schema, "payload");
+        return (GenericData.Record) convert(payload, schema, "payload", false);
     }
 
-    /** Throws {@link InvalidEventException} when the payload does not match the schema. */
+    /** Throws {@link InvalidEventException} when the payload does not match the schema exactly. */
     public static void validate(JsonNode payload, Schema schema) {
-        convert(payload, schema, "payload");
+        convert(payload, schema, "payload", true);
     }
 
-    private static Object convert(JsonNode n, Schema s, String path) {
+    private static Object convert(JsonNode n, Schema s, String path, boolean strict) {
         switch (s.getType()) {
             case RECORD -> {
                 if (!n.isObject()) {
@@ -46,11 +50,11 @@ public final class PayloadConverter {
                         }
                         r.put(f.pos(), GenericData.get().deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
                     } else {
-                        r.put(f.pos(), convert(v, f.schema(), path + "." + f.name()));
+                        r.put(f.pos(), convert(v, f.schema(), path + "." + f.name(), strict));
                     }
                 }
                 Iterator<String> names = n.fieldNames();
-                while (names.hasNext()) {
+                while (strict && names.hasNext()) {
                     String name = names.next();
                     if (s.getField(name) == null) {
                         throw new InvalidEventException("schema_mismatch", path + "." + name
@@ -71,7 +75,7 @@ public final class PayloadConverter {
                         continue;
                     }
                     try {
-                        return convert(n, branch, path);
+                        return convert(n, branch, path, strict);
                     } catch (InvalidEventException e) {
                         last = e;
                     }
@@ -138,7 +142,7 @@ public final class PayloadConverter {
                 }
                 List<Object> list = new ArrayList<>(n.size());
                 for (int i = 0; i < n.size(); i++) {
-                    list.add(convert(n.get(i), s.getElementType(), path + "[" + i + "]"));
+                    list.add(convert(n.get(i), s.getElementType(), path + "[" + i + "]", strict));
                 }
                 return new GenericData.Array<>(s, list);
             }
@@ -148,7 +152,7 @@ public final class PayloadConverter {
                 }
                 Map<String, Object> map = new HashMap<>();
                 n.fields().forEachRemaining(e -> map.put(e.getKey(),
-                        convert(e.getValue(), s.getValueType(), path + "." + e.getKey())));
+                        convert(e.getValue(), s.getValueType(), path + "." + e.getKey(), strict)));
                 return map;
             }
             default -> throw new InvalidEventException("schema_mismatch",

@@ -1,0 +1,68 @@
+package io.hourglass.agent;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the agent.
+ *
+ * @param collectors        collector base URLs; the agent fails over between them
+ * @param stateDir          where checkpoints live, one file per host
+ * @param grace             an hour's file is sealed once the clock is past hour end plus this
+ * @param batchMaxEvents    events per request at most
+ * @param batchMaxBytes     bytes of events per request at most (before compression)
+ * @param maxLineBytes      longer lines are cut to this and rejected by the collector into bad rows
+ * @param pollInterval      pause between reads when there is nothing new
+ * @param heartbeatInterval how often the agent tells the completionist it is alive
+ * @param backoffBase       first retry delay after a failed request; doubles up to {@code backoffMax}, with jitter
+ * @param backoffMax        longest retry delay
+ * @param requestTimeout    how long one request may take
+ */
+public record AgentConfig(
+        List<URI> collectors,
+        java.nio.file.Path stateDir,
+        Duration grace,
+        int batchMaxEvents,
+        int batchMaxBytes,
+        int maxLineBytes,
+        Duration pollInterval,
+        Duration heartbeatInterval,
+        Duration backoffBase,
+        Duration backoffMax,
+        Duration requestTimeout) {
+
+    public AgentConfig {
+        collectors = List.copyOf(collectors);
+        if (collectors.isEmpty()) {
+            throw new IllegalArgumentException("agent.collectors must name at least one collector URL");
+        }
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("agent.grace must not be negative");
+        }
+        if (batchMaxEvents < 1 || batchMaxBytes < 1024 || maxLineBytes < 256 || maxLineBytes > batchMaxBytes) {
+            throw new IllegalArgumentException(
+                    "agent.batch-max-events >= 1, agent.batch-max-bytes >= 1024 and 256 <= agent.max-line-bytes"
+                            + " <= agent.batch-max-bytes");
+        }
+        if (backoffBase.isZero() || backoffBase.isNegative() || backoffMax.compareTo(backoffBase) < 0) {
+            throw new IllegalArgumentException("agent.backoff-base must be positive and at most agent.backoff-max");
+        }
+    }
+
+    public static AgentConfig defaults(List<URI> collectors, java.nio.file.Path stateDir) {
+        return new AgentConfig(collectors, stateDir, Duration.ofMinutes(2), 2000, 1024 * 1024, 256 * 1024,
+                Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofSeconds(30),
+                Duration.ofSeconds(30));
+    }
+
+    public AgentConfig withGrace(Duration g) {
+        return new AgentConfig(collectors, stateDir, g, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
+                heartbeatInterval, backoffBase, backoffMax, requestTimeout);
+    }
+
+    public AgentConfig withBackoff(Duration base, Duration max) {
+        return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
+                heartbeatInterval, base, max, requestTimeout);
+    }
+}

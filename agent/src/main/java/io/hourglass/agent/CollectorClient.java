@@ -1,0 +1,116 @@
+package io.hourglass.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hourglass.core.HourglassException;
+import io.hourglass.core.Json;
+import io.hourglass.core.control.HostSignal;
+import io.hourglass.core.control.HostSignals;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+/** Sends batches and signals to collectors over HTTP, failing over to the next URL when one does not answer. */
+final class CollectorClient {
+    private final List<URI> collectors;
+    private final String host;
+    private final Duration timeout;
+    private final HttpClient http;
+    private int current;
+
+    CollectorClient(List<URI> collectors, String host, Duration timeout) {
+        this.collectors = List.copyOf(collectors);
+        this.host = host;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Sends lines; returns what was acknowledged. Throws {@link RetryableException} when it must be resent. */
+    FileState.Ack sendEvents(List<byte[]> lines) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(body)) {
+            for (byte[] l : lines) {
+                gz.write(l);
+                gz.write('\n');
+            }
+        } catch (IOException e) {
+            throw new HourglassException("cannot compress batch", e);
+        }
+        byte[] answer = post("/v1/events", body.toByteArray(), "application/x-ndjson", true);
+        JsonNode results;
+        try {
+            results = Json.MAPPER.readTree(answer).path("results");
+        } catch (IOException e) {
+            throw new RetryableException("collector answered with unreadable JSON: " + e.getMessage());
+        }
+        if (!results.isArray() || results.size() != lines.size()) {
+            throw new RetryableException("collector answered " + results.size() + " results for " + lines.size()
+                    + " events");
+        }
+        Map<String, Long> counts = new HashMap<>();
+        Map<String, Map<Integer, Long>> offsets = new HashMap<>();
+        long rejected = 0;
+        for (JsonNode r : results) {
+            if ("accepted".equals(r.path("status").asText())) {
+                String type = r.path("type").asText();
+                counts.merge(type, 1L, Long::sum);
+                offsets.computeIfAbsent("events." + type, t -> new HashMap<>())
+                        .merge(r.path("partition").asInt(), r.path("offset").asLong(), Math::max);
+            } else {
+                rejected++;
+            }
+        }
+        return new FileState.Ack(counts, offsets, rejected);
+    }
+
+    void sendSignal(HostSignal signal) {
+        String path = signal instanceof io.hourglass.core.control.Marker ? "/v1/markers" : "/v1/heartbeats";
+        post(path, HostSignals.toBytes(signal), "application/json", false);
+    }
+
+    private byte[] post(String path, byte[] body, String contentType, boolean gzip) {
+        URI uri = collectors.get(current).resolve(path);
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Content-Type", contentType)
+                .header("Hourglass-Host", host)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (gzip) {
+            req.header("Content-Encoding", "gzip");
+        }
+        HttpResponse<byte[]> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            failOver();
+            throw new RetryableException(uri + " unreachable: " + e);
+        } catch (InterruptedException e) {
+            throw HourglassException.interrupted("posting to " + uri, e);
+        }
+        int status = resp.statusCode();
+        if (status == 200) {
+            return resp.body();
+        }
+        if (status == 429 || status >= 500) {
+            failOver();
+        }
+        throw new RetryableException(uri + " answered " + status + ": " + new String(resp.body()).strip());
+    }
+
+    private void failOver() {
+        current = (current + 1) % collectors.size();
+    }
+
+    /** The request did not go through; send it again after a backoff. */
+    static final class RetryableException extends HourglassException {
+        RetryableException(String message) {
+            super(message);
+        }
+    }
+}

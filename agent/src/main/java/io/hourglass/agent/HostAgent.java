@@ -1,0 +1,268 @@
+package io.hourglass.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hourglass.core.HourglassException;
+import io.hourglass.core.Hours;
+import io.hourglass.core.control.Heartbeat;
+import io.hourglass.core.control.Marker;
+import io.hourglass.core.service.Service;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships one host's event log. Files are read in hour order; a batch is sent, and only after the collector's
+ * acknowledgement is the checkpoint moved (durably). Once an hour's file is sealed (clock past hour end plus grace)
+ * and fully acknowledged, the agent publishes the hour's marker, then records that in the checkpoint.
+ */
+public final class HostAgent implements Service {
+    private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
+
+    private final String host;
+    private final Path logDir;
+    private final AgentConfig config;
+    private final Clock clock;
+    private final CollectorClient client;
+    private final CheckpointStore store;
+    private final Backoff backoff;
+    private final MeterRegistry metrics;
+    private final TreeMap<String, FileState> state;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Thread thread;
+    private volatile boolean connected;
+    private Instant lastHeartbeat = Instant.EPOCH;
+
+    public HostAgent(String host, Path logDir, AgentConfig config, Clock clock, MeterRegistry metrics) {
+        this.host = requireNonNull(host, "host is null");
+        this.logDir = requireNonNull(logDir, "logDir is null");
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.client = new CollectorClient(config.collectors(), host, config.requestTimeout());
+        this.store = new CheckpointStore(config.stateDir().resolve(host + ".checkpoint.json"));
+        this.backoff = new Backoff(config.backoffBase(), config.backoffMax(), new Random());
+        this.state = store.load();
+        this.thread = new Thread(this::run, "agent-" + host);
+    }
+
+    @Override
+    public void start() {
+        if (running.compareAndSet(false, true)) {
+            thread.start();
+            log.info("Agent for host {} tailing {} ({} files in checkpoint)", host, logDir, state.size());
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (running.compareAndSet(true, false)) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return "agent-" + host;
+    }
+
+    @Override
+    public boolean ready() {
+        return connected;
+    }
+
+    private void run() {
+        while (running.get()) {
+            try {
+                boolean busy = step();
+                connected = true;
+                backoff.reset();
+                if (!busy) {
+                    Thread.sleep(config.pollInterval().toMillis());
+                }
+            } catch (CollectorClient.RetryableException e) {
+                connected = false;
+                Duration wait = backoff.next();
+                metrics.counter("hourglass_agent_retries_total", "host", host).increment();
+                if (backoff.failures() == 1 || backoff.failures() % 10 == 0) {
+                    log.warn("Host {}: {}; retry #{} in {} ms. Nothing is lost; the batch is resent.", host,
+                            e.getMessage(), backoff.failures(), wait.toMillis());
+                }
+                sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (HourglassException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                log.error("Host {}: {}", host, e.getMessage());
+                sleep(backoff.next());
+            }
+        }
+    }
+
+    private void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
+        }
+    }
+
+    /** One pass over the log: sends at most one batch, publishes due markers and a due heartbeat. */
+    boolean step() {
+        Instant now = clock.instant();
+        boolean sent = false;
+        for (Map.Entry<String, Instant> f : logFiles().entrySet()) {
+            FileState fs = state.computeIfAbsent(f.getKey(), n -> FileState.fresh(f.getValue()));
+            if (fs.marked()) {
+                continue;
+            }
+            boolean sealed = !now.isBefore(Hours.end(fs.hour()).plus(config.grace()));
+            Batch batch = read(logDir.resolve(f.getKey()), fs, sealed);
+            if (!batch.lines().isEmpty()) {
+                FileState.Ack ack = client.sendEvents(batch.lines());
+                fs = fs.acknowledged(batch.endOffset(), ack);
+                state.put(f.getKey(), fs);
+                store.save(state);
+                metrics.counter("hourglass_agent_events_sent_total", "host", host).increment(batch.lines().size());
+                sent = true;
+                break;
+            }
+            if (sealed && batch.atEnd()) {
+                client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), now));
+                state.put(f.getKey(), fs.asMarked());
+                store.save(state);
+                log.info("Host {} marked hour {}: {} events {}", host, fs.hour(), total(fs), fs.counts());
+            }
+        }
+        if (!now.isBefore(lastHeartbeat.plus(config.heartbeatInterval()))) {
+            client.sendSignal(new Heartbeat(host, now, watermark(now)));
+            lastHeartbeat = now;
+        }
+        return sent;
+    }
+
+    /** The oldest hour that may still have data not sent, acknowledged and marked. */
+    Instant watermark(Instant now) {
+        Instant open = Hours.hourOf(now.minus(config.grace()));
+        Optional<Instant> oldestUnmarked = state.values().stream().filter(s -> !s.marked()).map(FileState::hour)
+                .min(Instant::compareTo);
+        return oldestUnmarked.filter(h -> h.isBefore(open)).orElse(open);
+    }
+
+    private TreeMap<String, Instant> logFiles() {
+        TreeMap<String, Instant> files = new TreeMap<>();
+        try (Stream<Path> s = Files.list(logDir)) {
+            s.forEach(p -> Hours.parseLogFileName(p.getFileName().toString())
+                    .ifPresent(h -> files.put(p.getFileName().toString(), h)));
+        } catch (NoSuchFileException e) {
+            return files;
+        } catch (IOException e) {
+            throw new HourglassException("cannot list host log " + logDir + ": " + e.getMessage(), e);
+        }
+        return files;
+    }
+
+    private record Batch(List<byte[]> lines, long endOffset, boolean atEnd) {
+    }
+
+    /** Reads complete lines after the checkpoint; a sealed file's unterminated last line is sent as it is. */
+    private Batch read(Path file, FileState fs, boolean sealed) {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long size = raf.length();
+            long pos = fs.ackedBytes();
+            if (size < pos) {
+                log.warn("Host {}: {} shrank from {} to {} bytes (truncated or replaced); resending it from the"
+                        + " start. Duplicates are dropped downstream.", host, file.getFileName(), pos, size);
+                pos = 0;
+                state.put(file.getFileName().toString(), fs.restartedAt(0));
+            }
+            int toRead = (int) Math.min(size - pos, config.batchMaxBytes());
+            byte[] buf = new byte[toRead];
+            raf.seek(pos);
+            raf.readFully(buf);
+            List<byte[]> lines = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < buf.length && lines.size() < config.batchMaxEvents(); i++) {
+                if (buf[i] == '\n') {
+                    addLine(lines, buf, start, i);
+                    start = i + 1;
+                }
+            }
+            long consumed = start;
+            boolean reachedEnd = pos + consumed == size;
+            if (lines.isEmpty() && start == 0 && buf.length > 0) {
+                if (buf.length >= config.maxLineBytes()) {
+                    // A line longer than the limit: send its head (it will land in bad rows) and skip the rest.
+                    long skipTo = findNewline(raf, pos + buf.length);
+                    addLine(lines, buf, 0, config.maxLineBytes());
+                    return new Batch(lines, skipTo, skipTo == size);
+                }
+                if (sealed && pos + buf.length == size) {
+                    addLine(lines, buf, 0, buf.length);
+                    return new Batch(lines, size, true);
+                }
+            }
+            return new Batch(lines, pos + consumed, reachedEnd);
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            log.error("Host {}: {} vanished before it was fully sent; marking what was acknowledged.", host,
+                    file.getFileName());
+            return new Batch(List.of(), fs.ackedBytes(), true);
+        } catch (IOException e) {
+            throw new HourglassException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void addLine(List<byte[]> lines, byte[] buf, int from, int to) {
+        int end = to > from && buf[to - 1] == '\r' ? to - 1 : to;
+        if (end > from) {
+            byte[] line = new byte[end - from];
+            System.arraycopy(buf, from, line, 0, line.length);
+            lines.add(line);
+        }
+    }
+
+    private static long findNewline(RandomAccessFile raf, long from) throws IOException {
+        raf.seek(from);
+        byte[] chunk = new byte[64 * 1024];
+        long pos = from;
+        int n;
+        while ((n = raf.read(chunk)) > 0) {
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] == '\n') {
+                    return pos + i + 1;
+                }
+            }
+            pos += n;
+        }
+        return pos;
+    }
+
+    private static long total(FileState fs) {
+        return fs.counts().values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,48 @@
+package io.hourglass.core.lake;
+
+import io.hourglass.core.Envelope;
+import io.hourglass.core.registry.PayloadConverter;
+import java.util.List;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+
+/** The Avro record of one event in a lake file: the envelope's fields and the payload as a nested record. */
+public final class LakeRecords {
+    private LakeRecords() {
+    }
+
+    /** File schema for a type whose payload has schema {@code payload}. */
+    public static Schema schema(String type, Schema payload) {
+        Schema millis = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+        Schema optionalMillis = Schema.createUnion(Schema.create(Schema.Type.NULL),
+                LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)));
+        List<Schema.Field> fields = List.of(
+                new Schema.Field("id", Schema.create(Schema.Type.STRING), "unique event id (UUID)"),
+                new Schema.Field("type", Schema.create(Schema.Type.STRING), "event type"),
+                new Schema.Field("version", Schema.create(Schema.Type.INT), "payload schema version it was sent with"),
+                new Schema.Field("event_time", optionalMillis, "client clock, informational", null),
+                new Schema.Field("logged_at", millis, "host clock when logged; decides the bucket"),
+                new Schema.Field("received_at", millis, "collector clock when received"),
+                new Schema.Field("host", Schema.create(Schema.Type.STRING), "host that logged it"),
+                new Schema.Field("late", Schema.create(Schema.Type.BOOLEAN),
+                        "true when it arrived after its own hour's bucket had closed", false),
+                new Schema.Field("payload", payload, "the event, in the type's schema"));
+        return Schema.createRecord(type + "Event", "one delivered " + type + " event", "io.hourglass.lake", false,
+                fields);
+    }
+
+    public static GenericData.Record toRecord(Envelope e, Schema fileSchema) {
+        GenericData.Record r = new GenericData.Record(fileSchema);
+        r.put("id", e.id());
+        r.put("type", e.type());
+        r.put("version", e.version());
+        r.put("event_time", e.eventTime() == null ? null : e.eventTime().toEpochMilli());
+        r.put("logged_at", e.loggedAt().toEpochMilli());
+        r.put("received_at", e.receivedAt() == null ? e.loggedAt().toEpochMilli() : e.receivedAt().toEpochMilli());
+        r.put("host", e.host() == null ? "" : e.host());
+        r.put("late", e.late());
+        r.put("payload", PayloadConverter.toRecord(e.payload(), fileSchema.getField("payload").schema()));
+        return r;
+    }
+}
