@@ -61,6 +61,11 @@ public record AgentConfig(
                 heartbeatInterval, backoffBase, backoffMax, requestTimeout);
     }
 
+    public AgentConfig withHeartbeatInterval(Duration interval) {
+        return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
+                interval, backoffBase, backoffMax, requestTimeout);
+    }
+
     public AgentConfig withBackoff(Duration base, Duration max) {
         return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
                 heartbeatInterval, base, max, requestTimeout);

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,9 @@ public final class Collector implements Service {
     private final Timer batchTimer;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     private volatile boolean draining;
+    private Heartbeat lastHeartbeat = new Heartbeat("none", Instant.EPOCH, Instant.EPOCH);
     private KafkaProducer<String, byte[]> producer;
     private ScheduledExecutorService ticker;
 
@@ -265,9 +268,15 @@ public final class Collector implements Service {
     private void tickDirectClients() {
         Instant now = clock.instant();
         List<Marker> due = direct.dueMarkers(now);
+        Heartbeat hb = direct.heartbeat(now);
+        boolean heartbeatDue = !due.isEmpty() || !hb.watermark().equals(lastHeartbeat.watermark())
+                || !now.isBefore(lastHeartbeat.sentAt().plus(HEARTBEAT_INTERVAL));
         try {
             publish(due);
-            publish(List.of(direct.heartbeat(now)));
+            if (heartbeatDue) {
+                publish(List.of(hb));
+                lastHeartbeat = hb;
+            }
         } catch (HourglassException e) {
             direct.unpublished(due);
             log.warn("Could not publish direct clients' markers; will retry: {}", e.getMessage());

@@ -1,0 +1,118 @@
+package io.hourglass.completionist;
+
+import io.hourglass.core.Hours;
+import io.hourglass.core.Json;
+import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.Finalized;
+import io.hourglass.core.control.Heartbeat;
+import io.hourglass.core.control.HostSignal;
+import io.hourglass.core.control.HostSignals;
+import io.hourglass.core.control.Manifest;
+import io.hourglass.core.control.Marker;
+import io.hourglass.core.control.Seal;
+import io.hourglass.core.kafka.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Everything the completionist has read from the control topics: hosts, markers, seals, finalized partitions and
+ * closed buckets. Rebuilt from Kafka at every start, so the completionist keeps no state of its own.
+ */
+final class Ledger {
+    private final Map<String, HostView> hosts = new HashMap<>();
+    private final Map<Instant, Map<String, Marker>> markers = new HashMap<>();
+    private final Map<BucketId, Seal> seals = new HashMap<>();
+    private final Map<BucketId, Map<Integer, Finalized>> finalized = new HashMap<>();
+    private final Set<BucketId> closed = new HashSet<>();
+    private Instant firstHour;
+
+    synchronized void accept(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            return;
+        }
+        switch (r.topic()) {
+            case Topics.MARKERS -> signal(HostSignals.fromBytes(r.value()));
+            case Topics.SEALS -> {
+                Seal s = Json.fromBytes(r.value(), Seal.class);
+                seals.put(s.bucket(), s);
+                seen(s.hour());
+            }
+            case Topics.FINALIZED -> finalized(Json.fromBytes(r.value(), Finalized.class));
+            case Topics.BUCKETS -> closed.add(Json.fromBytes(r.value(), Manifest.class).bucket());
+            default -> throw new IllegalArgumentException("unexpected topic " + r.topic());
+        }
+    }
+
+    private void signal(HostSignal s) {
+        if (s instanceof Marker m) {
+            markers.computeIfAbsent(m.hour(), h -> new HashMap<>()).merge(m.host(), m, Ledger::merge);
+            seen(m.hour());
+        } else if (s instanceof Heartbeat hb) {
+            hosts.computeIfAbsent(hb.host(), HostView::new).heartbeat(hb.sentAt(), Hours.hourOf(hb.sentAt()),
+                    hb.watermark());
+            seen(hb.watermark());
+        }
+    }
+
+    /** A host may mark an hour twice (a resend after a lost checkpoint); the seal must cover both. */
+    private static Marker merge(Marker a, Marker b) {
+        Map<String, Long> counts = new HashMap<>(a.counts());
+        b.counts().forEach((t, n) -> counts.merge(t, n, Math::max));
+        Map<String, Map<Integer, Long>> offsets = new HashMap<>();
+        a.offsets().forEach((t, p) -> offsets.put(t, new HashMap<>(p)));
+        b.offsets().forEach((t, p) -> p.forEach((part, o) ->
+                offsets.computeIfAbsent(t, x -> new HashMap<>()).merge(part, o, Math::max)));
+        return new Marker(a.host(), a.hour(), counts, offsets, Math.max(a.rejected(), b.rejected()),
+                b.createdAt().isAfter(a.createdAt()) ? b.createdAt() : a.createdAt());
+    }
+
+    private void seen(Instant hour) {
+        if (firstHour == null || hour.isBefore(firstHour)) {
+            firstHour = hour;
+        }
+    }
+
+    synchronized void finalized(Finalized f) {
+        finalized.computeIfAbsent(f.bucket(), b -> new TreeMap<>()).put(f.partition(), f);
+    }
+
+    synchronized void sealed(Seal s) {
+        seals.put(s.bucket(), s);
+    }
+
+    synchronized void closed(BucketId b) {
+        closed.add(b);
+    }
+
+    synchronized Optional<Instant> firstHour() {
+        return Optional.ofNullable(firstHour);
+    }
+
+    synchronized boolean isClosed(BucketId b) {
+        return closed.contains(b);
+    }
+
+    synchronized Optional<Seal> seal(BucketId b) {
+        return Optional.ofNullable(seals.get(b));
+    }
+
+    synchronized Map<Integer, Finalized> finalizedPartitions(BucketId b) {
+        return Map.copyOf(finalized.getOrDefault(b, Map.of()));
+    }
+
+    synchronized Map<String, Marker> markers(Instant hour) {
+        return Map.copyOf(markers.getOrDefault(hour, Map.of()));
+    }
+
+    synchronized List<HostView> hosts() {
+        return new ArrayList<>(hosts.values());
+    }
+}
