@@ -11,6 +11,8 @@ import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.kafka.TopicTailer;
 import io.hourglass.core.kafka.Topics;
 import io.hourglass.core.registry.EventType;
+import io.hourglass.core.registry.Registry;
+import io.hourglass.core.registry.RegistryLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,18 +74,24 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         StandaloneConfig config = StandaloneConfig.defaults(dataDir, registry == null ? Defaults.registryDir() : registry)
                 .withPorts(httpPort, 0).withAgentGrace(Duration.ofSeconds(10));
         Instant started = clock.instant();
+        Registry types = RegistryLoader.load(config.registryDir());
+        Instant current = Hours.hourOf(clock.instant());
+        List<Instant> past = new ArrayList<>();
+        for (int i = hours; i >= 1; i--) {
+            past.add(current.minus(Duration.ofHours(i)));
+        }
+        Set<BucketId> wanted = ConcurrentHashMap.newKeySet();
+        for (EventType t : types.all()) {
+            past.forEach(h -> wanted.add(new BucketId(t.name(), h)));
+        }
+        // The backlog is on disk before the agents start, as on a host that comes back after a while.
+        List<HostSimulator> sims = simulate(types, clock, past);
+        System.out.printf("demo: %d hosts logged %d events each for the past hours %s to %s (a backlog, using the"
+                        + " real clock); live events go to the current hour %s.%n",
+                hosts, events * past.size(), past.get(0), past.get(past.size() - 1), current);
         try (Standalone hourglass = new Standalone(config).start()) {
             System.out.println("demo: Hourglass standalone is up. Collector " + hourglass.collectorUrl()
                     + "/v1/events, Kafka " + hourglass.bootstrap() + ", data in " + dataDir.toAbsolutePath());
-            Instant current = Hours.hourOf(clock.instant());
-            List<Instant> past = new ArrayList<>();
-            for (int i = hours; i >= 1; i--) {
-                past.add(current.minus(Duration.ofHours(i)));
-            }
-            Set<BucketId> wanted = ConcurrentHashMap.newKeySet();
-            for (EventType t : hourglass.registry().all()) {
-                past.forEach(h -> wanted.add(new BucketId(t.name(), h)));
-            }
             CountDownLatch allClosed = new CountDownLatch(1);
             try (TopicTailer buckets = new TopicTailer(KafkaSettings.singleNode(hourglass.bootstrap()),
                     "hourglass-demo", List.of(Topics.BUCKETS), r -> {
@@ -94,10 +102,6 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                         }
                     })) {
                 buckets.start();
-                List<HostSimulator> sims = simulate(hourglass, clock, past);
-                System.out.printf("demo: %d hosts logged %d events each for the past hours %s to %s (a backlog,"
-                                + " using the real clock); live events go to the current hour %s.%n",
-                        hosts, events * past.size(), past.get(0), past.get(past.size() - 1), current);
                 Thread live = liveTraffic(sims);
                 try {
                     if (exitWhenClosed) {
@@ -107,7 +111,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                         }
                         System.out.printf("demo: every past hour is closed (%d buckets) %d s after start. Run"
                                         + " 'bin/hourglass verify --data-dir %s' to check them.%n",
-                                hourglass.registry().all().size() * past.size(),
+                                types.all().size() * past.size(),
                                 Duration.between(started, clock.instant()).toSeconds(), dataDir);
                         return 0;
                     }
@@ -124,12 +128,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         }
     }
 
-    private List<HostSimulator> simulate(Standalone hourglass, Clock clock, List<Instant> past) throws IOException {
+    private List<HostSimulator> simulate(Registry types, Clock clock, List<Instant> past) throws IOException {
         Path hostsDir = dataDir.resolve("hosts");
         List<HostSimulator> sims = new ArrayList<>();
         SplittableRandom seed = new SplittableRandom(clock.millis());
         for (int i = 1; i <= hosts; i++) {
-            HostSimulator sim = new HostSimulator(hostsDir, "demo-host-" + i, hourglass.registry(), clock,
+            HostSimulator sim = new HostSimulator(hostsDir, "demo-host-" + i, types, clock,
                     seed.split());
             for (Instant h : past) {
                 sim.logHour(h, events, 100);

@@ -84,6 +84,9 @@ public final class Standalone implements AutoCloseable {
                     lake, config.clock(), metrics);
             run(completionist);
             parts.add(completionist);
+            if (!config.runAgents()) {
+                return this;
+            }
             AgentConfig agentConfig = AgentConfig.defaults(List.of(URI.create(collectorUrl())),
                     config.dataDir().resolve("agent-state"))
                     .withGrace(config.agentGrace())

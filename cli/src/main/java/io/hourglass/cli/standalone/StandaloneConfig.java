@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param heartbeatInterval agent heartbeat interval
  * @param hostTimeout       completionist's liveness timeout for hosts
  * @param clock             the clock every component shares
+ * @param runAgents         whether to tail {@code dataDir/hosts/*} in this JVM
  */
 public record StandaloneConfig(
         Path dataDir,
@@ -30,7 +31,8 @@ public record StandaloneConfig(
         Duration agentGrace,
         Duration heartbeatInterval,
         Duration hostTimeout,
-        Clock clock) {
+        Clock clock,
+        boolean runAgents) {
 
     public StandaloneConfig {
         requireNonNull(dataDir, "dataDir is null");
@@ -46,26 +48,31 @@ public record StandaloneConfig(
 
     public static StandaloneConfig defaults(Path dataDir, Path registryDir) {
         return new StandaloneConfig(dataDir, registryDir, 7070, 0, null, 3, Duration.ofMinutes(2),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC());
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC(), true);
     }
 
     public StandaloneConfig withPorts(int http, int kafka) {
         return new StandaloneConfig(dataDir, registryDir, http, kafka, externalKafka, eventPartitions, agentGrace,
-                heartbeatInterval, hostTimeout, clock);
+                heartbeatInterval, hostTimeout, clock, runAgents);
     }
 
     public StandaloneConfig withAgentGrace(Duration grace) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions, grace,
-                heartbeatInterval, hostTimeout, clock);
+                heartbeatInterval, hostTimeout, clock, runAgents);
     }
 
     public StandaloneConfig withClock(Clock c, Duration heartbeat, Duration timeout) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
-                agentGrace, heartbeat, timeout, c);
+                agentGrace, heartbeat, timeout, c, runAgents);
+    }
+
+    public StandaloneConfig withoutAgents() {
+        return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
+                agentGrace, heartbeatInterval, hostTimeout, clock, false);
     }
 
     public StandaloneConfig withExternalKafka(String bootstrap) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, bootstrap, eventPartitions, agentGrace,
-                heartbeatInterval, hostTimeout, clock);
+                heartbeatInterval, hostTimeout, clock, runAgents);
     }
 }

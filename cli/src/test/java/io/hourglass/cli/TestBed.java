@@ -1,0 +1,155 @@
+package io.hourglass.cli;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hourglass.agent.AgentConfig;
+import io.hourglass.agent.HostAgent;
+import io.hourglass.cli.demo.SamplePayloads;
+import io.hourglass.cli.standalone.Standalone;
+import io.hourglass.cli.standalone.StandaloneConfig;
+import io.hourglass.client.EventLogger;
+import io.hourglass.core.Json;
+import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.Manifest;
+import io.hourglass.core.kafka.KafkaSettings;
+import io.hourglass.core.registry.EventType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/** A standalone Hourglass on an embedded Kafka, a hand-moved clock, and helpers to log events and read the lake. */
+final class TestBed implements AutoCloseable {
+    static final Path REGISTRY = Path.of("..", "registry");
+
+    final MutableClock clock;
+    final Path dataDir;
+    final Standalone hourglass;
+    private final Random random = new Random(42);
+    private final List<AutoCloseable> extras = new ArrayList<>();
+
+    private TestBed(MutableClock clock, Path dataDir, Standalone hourglass) {
+        this.clock = clock;
+        this.dataDir = dataDir;
+        this.hourglass = hourglass;
+    }
+
+    /** Starts Hourglass with a 2 minute agent grace, 10 s heartbeats and a 1 hour host timeout (clock time). */
+    static TestBed start(Path dataDir, Instant t0, boolean agents) {
+        MutableClock clock = new MutableClock(t0);
+        StandaloneConfig config = StandaloneConfig.defaults(dataDir, REGISTRY).withPorts(0, 0)
+                .withAgentGrace(Duration.ofMinutes(2))
+                .withClock(clock, Duration.ofSeconds(10), Duration.ofHours(1));
+        if (!agents) {
+            config = config.withoutAgents();
+        }
+        return new TestBed(clock, dataDir, new Standalone(config).start());
+    }
+
+    /** Waits until the standalone agents tail these hosts and have told the completionist they exist. */
+    void awaitAgents(java.util.Collection<String> hosts) {
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                hourglass.agents().hosts().containsAll(hosts) && hourglass.agents().ready());
+    }
+
+    EventLogger logger(String host) {
+        EventLogger l = new EventLogger(dataDir.resolve("hosts").resolve(host), clock, false);
+        extras.add(l);
+        return l;
+    }
+
+    /** Logs one valid event of {@code type} at the clock's time; returns its id. */
+    String log(EventLogger logger, String type) {
+        EventType t = hourglass.registry().find(type).orElseThrow();
+        ObjectNode payload = SamplePayloads.of(t.schema(t.latestVersion()).orElseThrow(), random);
+        return logger.log(type, t.latestVersion(), payload);
+    }
+
+    /** An agent run by the test itself, for hosts whose agent the test stops, restarts or points elsewhere. */
+    HostAgent agent(String host, List<URI> collectors, int batchMaxEvents) {
+        AgentConfig d = AgentConfig.defaults(collectors, dataDir.resolve("agent-state"));
+        AgentConfig c = new AgentConfig(d.collectors(), d.stateDir(), Duration.ofMinutes(2), batchMaxEvents,
+                d.batchMaxBytes(), d.maxLineBytes(), Duration.ofMillis(50), Duration.ofSeconds(10),
+                Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(10));
+        return new HostAgent(host, dataDir.resolve("hosts").resolve(host), c, clock, new SimpleMeterRegistry());
+    }
+
+    URI collector() {
+        return URI.create(hourglass.collectorUrl());
+    }
+
+    Path bucketDir(BucketId b) {
+        return dataDir.resolve("lake").resolve(b.path());
+    }
+
+    Manifest awaitClosed(BucketId b) {
+        Path success = bucketDir(b).resolve("_SUCCESS");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.exists(success));
+        return manifest(b);
+    }
+
+    Manifest manifest(BucketId b) {
+        try {
+            return Json.MAPPER.readValue(bucketDir(b).resolve("_SUCCESS").toFile(), Manifest.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    boolean isClosed(BucketId b) {
+        return Files.exists(bucketDir(b).resolve("_SUCCESS"));
+    }
+
+    /** Every record of a closed bucket, read back from its Avro files: id → record. */
+    Map<String, GenericRecord> records(BucketId b) {
+        Map<String, GenericRecord> out = new HashMap<>();
+        for (Manifest.FileEntry f : manifest(b).files()) {
+            try (InputStream in = Files.newInputStream(bucketDir(b).resolve(f.name()));
+                 DataFileStream<GenericRecord> s = new DataFileStream<>(in, new GenericDatumReader<>())) {
+                for (GenericRecord r : s) {
+                    if (out.put(r.get("id").toString(), r) != null) {
+                        throw new AssertionError("id " + r.get("id") + " twice in " + b);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    /** Records in Kafka for a topic, duplicates included. */
+    long kafkaRecords(String topic) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                KafkaSettings.singleNode(hourglass.bootstrap()).consumer("test-count", null))) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable c : extras) {
+            c.close();
+        }
+        hourglass.close();
+    }
+}
