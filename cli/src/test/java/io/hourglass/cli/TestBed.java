@@ -83,11 +83,20 @@ final class TestBed implements AutoCloseable {
 
     /** An agent run by the test itself, for hosts whose agent the test stops, restarts or points elsewhere. */
     HostAgent agent(String host, List<URI> collectors, int batchMaxEvents) {
+        return agent(host, collectors, batchMaxEvents, new SimpleMeterRegistry());
+    }
+
+    HostAgent agent(String host, List<URI> collectors, int batchMaxEvents,
+                    io.micrometer.core.instrument.MeterRegistry metrics) {
         AgentConfig d = AgentConfig.defaults(collectors, dataDir.resolve("agent-state"));
         AgentConfig c = new AgentConfig(d.collectors(), d.stateDir(), Duration.ofMinutes(2), batchMaxEvents,
                 d.batchMaxBytes(), d.maxLineBytes(), Duration.ofMillis(50), Duration.ofSeconds(10),
                 Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(10));
-        return new HostAgent(host, dataDir.resolve("hosts").resolve(host), c, clock, new SimpleMeterRegistry());
+        return new HostAgent(host, dataDir.resolve("hosts").resolve(host), c, clock, metrics);
+    }
+
+    Path checkpoint(String host) {
+        return dataDir.resolve("agent-state").resolve(host + ".checkpoint.json");
     }
 
     URI collector() {

@@ -64,7 +64,7 @@ public final class Completionist implements Service {
     private final MeterRegistry metrics;
     private final Ledger ledger = new Ledger();
     private final Map<String, Instant> frontier = new HashMap<>();
-    private final Map<String, Map<String, Map<Integer, Long>>> deadCollectorOffsets = new ConcurrentHashMap<>();
+    private final Map<String, GoneCollector> goneCollectors = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Timer closeDelay;
@@ -202,9 +202,10 @@ public final class Completionist implements Service {
             if (marked.containsKey(h.host()) || h.watermark().isAfter(hour)) {
                 continue;
             }
-            Map<String, Map<Integer, Long>> gone = deadCollectorOffsets.get(h.host());
+            GoneCollector gone = goneCollectors.get(h.host());
             if (gone != null && !alive) {
-                gone.getOrDefault(type.topic(), Map.of()).forEach((p, o) -> sealOffsets.merge(p, o, Math::max));
+                gone.offsets().getOrDefault(type.topic(), Map.of())
+                        .forEach((p, o) -> sealOffsets.merge(p, o, Math::max));
                 continue;
             }
             missing.add(h.host());
@@ -227,16 +228,30 @@ public final class Completionist implements Service {
         return new Seal(b.type(), hour, sealOffsets, false, List.copyOf(expected), missing, now);
     }
 
-    /** A collector that stopped heartbeating has put all its direct clients' events in Kafka by now. */
+    /** End offsets of every events topic when a collector was declared gone, and its last heartbeat then. */
+    private record GoneCollector(Instant lastSeen, Map<String, Map<Integer, Long>> offsets) {
+    }
+
+    /**
+     * A collector acknowledges only what Kafka has, so once it stops heartbeating its direct clients' events are all
+     * below the current end offsets. A collector that heartbeats again is no longer gone.
+     */
     private void noteDeadCollectors(Instant now) {
         for (HostView h : ledger.hosts()) {
-            if (h.isCollector() && h.lastSeen().isBefore(now.minus(config.hostTimeout()))
-                    && !deadCollectorOffsets.containsKey(h.host())) {
+            if (!h.isCollector()) {
+                continue;
+            }
+            GoneCollector known = goneCollectors.get(h.host());
+            if (known != null && h.lastSeen().isAfter(known.lastSeen())) {
+                goneCollectors.remove(h.host());
+                known = null;
+            }
+            if (known == null && h.lastSeen().isBefore(now.minus(config.hostTimeout()))) {
                 Map<String, Map<Integer, Long>> snapshot = new HashMap<>();
                 for (EventType t : registry.get().all()) {
                     snapshot.put(t.topic(), endOffsets(t.topic()));
                 }
-                deadCollectorOffsets.put(h.host(), snapshot);
+                goneCollectors.put(h.host(), new GoneCollector(h.lastSeen(), snapshot));
                 log.info("Collector host {} is gone (last heartbeat {}); its hours are sealed at current offsets",
                         h.host(), h.lastSeen());
             }

@@ -1,0 +1,132 @@
+package io.hourglass.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hourglass.core.Json;
+import io.hourglass.core.control.BadRow;
+import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.Manifest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BadInputIT {
+    private static final Instant T0 = Instant.parse("2026-03-01T10:20:00Z");
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private static String event(String id, String type, String payload) {
+        return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"version\":1,\"logged_at\":\"" + T0
+                + "\",\"payload\":" + payload + "}";
+    }
+
+    @Test
+    void eachBadEventGetsItsReasonAndLandsInBadRowsWhileValidOnesAreDelivered(@TempDir Path dir) throws Exception {
+        try (TestBed bed = TestBed.start(dir, T0, false)) {
+            String validId = UUID.randomUUID().toString();
+            String otherValidId = UUID.randomUUID().toString();
+            String good = "{\"user_id\":\"u1\",\"query\":\"jazz\",\"results\":3,\"latency_ms\":12}";
+            List<String> lines = List.of(
+                    event(validId, "SearchViewResponse", good),
+                    event(UUID.randomUUID().toString(), "NoSuchType", good),
+                    event(UUID.randomUUID().toString(), "SearchViewResponse",
+                            "{\"user_id\":\"u1\",\"query\":\"jazz\",\"results\":\"many\",\"latency_ms\":12}"),
+                    "{\"id\": \"truncated",
+                    event(UUID.randomUUID().toString(), "SearchViewResponse",
+                            "{\"user_id\":\"u1\",\"query\":\"" + "x".repeat(300_000) + "\",\"results\":3,"
+                                    + "\"latency_ms\":1}"),
+                    event(UUID.randomUUID().toString(), "../../etc/passwd", good),
+                    "[1,2,3]",
+                    event(otherValidId, "SearchViewResponse", good));
+
+            HttpResponse<String> resp = post(bed.collector().resolve("/v1/events"), String.join("\n", lines));
+            assertThat(resp.statusCode()).isEqualTo(200);
+            JsonNode results = Json.MAPPER.readTree(resp.body()).get("results");
+            List<String> statuses = new ArrayList<>();
+            results.forEach(r -> statuses.add(r.get("status").asText() + ":" + r.path("code").asText("")));
+            assertThat(statuses).containsExactly("accepted:", "rejected:unknown_type", "rejected:schema_mismatch",
+                    "rejected:malformed_json", "rejected:oversize", "rejected:unknown_type", "rejected:malformed_json",
+                    "accepted:");
+            assertThat(results.get(2).get("reason").asText()).contains("payload.results").contains("expected");
+            assertThat(Json.MAPPER.readTree(resp.body()).get("accepted").asInt()).isEqualTo(2);
+
+            // Every rejected event is in bad rows with its reason, filed under its type only when that is registered.
+            Path badrows = dir.resolve("badrows");
+            await().atMost(Duration.ofSeconds(30)).until(() -> badRows(badrows).size() == 6);
+            Map<String, List<BadRow>> byType = badRows(badrows).stream()
+                    .collect(Collectors.groupingBy(BadRow::type));
+            assertThat(byType.keySet()).containsExactlyInAnyOrder("_unknown", "SearchViewResponse");
+            assertThat(byType.get("SearchViewResponse")).extracting(BadRow::reasonCode)
+                    .containsExactlyInAnyOrder("schema_mismatch", "oversize");
+            assertThat(byType.get("_unknown")).extracting(BadRow::reasonCode)
+                    .containsExactlyInAnyOrder("unknown_type", "unknown_type", "malformed_json", "malformed_json");
+            assertThat(badRows(badrows)).extracting(BadRow::raw).contains("{\"id\": \"truncated", "[1,2,3]");
+            assertThat(Files.exists(dir.resolve("etc"))).isFalse();
+
+            String metrics = get(bed.collector().resolve("/metrics")).body();
+            assertThat(metrics).containsPattern(
+                    "hourglass_collector_rejected_total\\{reason=\"schema_mismatch\",type=\"SearchViewResponse\"} 1\\.0");
+            assertThat(metrics).containsPattern(
+                    "hourglass_collector_rejected_total\\{reason=\"malformed_json\",type=\"_unknown\"} 2\\.0");
+
+            // Garbage elsewhere gets a clear 4xx, never a crash.
+            assertThat(post(bed.collector().resolve("/v1/markers"), "not json").statusCode()).isEqualTo(400);
+            assertThat(post(bed.collector().resolve("/v1/heartbeats"), "{\"kind\":\"marker\"}").statusCode())
+                    .isEqualTo(400);
+            HttpResponse<String> badGzip = http.send(HttpRequest.newBuilder(bed.collector().resolve("/v1/events"))
+                    .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString("plain")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(badGzip.statusCode()).isEqualTo(400);
+            assertThat(get(bed.collector().resolve("/healthz")).statusCode()).isEqualTo(200);
+            assertThat(get(bed.collector().resolve("/readyz")).statusCode()).isEqualTo(200);
+
+            // The valid events, from a client posting directly, close in their bucket once the collector marks 10:00.
+            bed.clock.set(Instant.parse("2026-03-01T11:02:00Z"));
+            BucketId bucket = new BucketId("SearchViewResponse", Instant.parse("2026-03-01T10:00:00Z"));
+            Manifest m = bed.awaitClosed(bucket);
+            assertThat(bed.records(bucket).keySet()).containsExactlyInAnyOrder(validId, otherValidId);
+            assertThat(m.complete()).isTrue();
+            assertThat(m.hosts()).containsOnlyKeys("collector-standalone");
+        }
+    }
+
+    private HttpResponse<String> post(URI uri, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<BadRow> badRows(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<BadRow> rows = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    rows.add(Json.fromBytes(line.getBytes(StandardCharsets.UTF_8), BadRow.class));
+                }
+            }
+        }
+        return rows;
+    }
+}

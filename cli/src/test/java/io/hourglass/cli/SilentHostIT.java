@@ -1,0 +1,93 @@
+package io.hourglass.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hourglass.agent.HostAgent;
+import io.hourglass.client.EventLogger;
+import io.hourglass.core.Hours;
+import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.Manifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SilentHostIT {
+    private static final String TYPE = "SearchViewResponse";  // lateness limit PT2H
+    private static final Instant H10 = Instant.parse("2026-03-01T10:00:00Z");
+
+    @Test
+    void silentHostsHourClosesIncompleteAtLatenessLimitAndItsLateEventsNeverChangeIt(@TempDir Path dir)
+            throws Exception {
+        try (TestBed bed = TestBed.start(dir, H10.plus(Duration.ofMinutes(5)), false)) {
+            EventLogger a = bed.logger("host-a");
+            EventLogger b = bed.logger("host-b");
+            Set<String> before = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                before.add(bed.log(a, TYPE));
+                before.add(bed.log(b, TYPE));
+            }
+            HostAgent agentA = bed.agent("host-a", List.of(bed.collector()), 100);
+            HostAgent agentB = bed.agent("host-b", List.of(bed.collector()), 100);
+            agentA.start();
+            agentB.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) == 40);
+            agentB.stop();  // host-b goes silent: no more heartbeats, no marker for 10:00
+
+            bed.clock.set(H10.plus(Duration.ofMinutes(40)));
+            Set<String> stranded = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                stranded.add(bed.log(b, TYPE));  // logged, but nobody ships them yet
+            }
+            BucketId bucket = new BucketId(TYPE, H10);
+            bed.clock.set(Instant.parse("2026-03-01T12:30:00Z"));  // before the lateness limit
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !bed.isClosed(bucket));
+
+            bed.clock.set(Instant.parse("2026-03-01T13:01:00Z"));  // 10:00 + 1h + PT2H has passed
+            Manifest closed = bed.awaitClosed(bucket);
+            assertThat(closed.complete()).isFalse();
+            assertThat(closed.missingHosts()).containsExactly("host-b");
+            assertThat(closed.expectedHosts()).contains("host-a", "host-b");
+            assertThat(bed.records(bucket).keySet()).isEqualTo(before);
+            byte[] manifestBytes = Files.readAllBytes(bed.bucketDir(bucket).resolve("_SUCCESS"));
+            Map<String, byte[]> fileBytes = new java.util.HashMap<>();
+            for (Manifest.FileEntry f : closed.files()) {
+                fileBytes.put(f.name(), Files.readAllBytes(bed.bucketDir(bucket).resolve(f.name())));
+            }
+
+            // host-b comes back having lost its checkpoint: it resends all 30 events of 10:00.
+            Files.delete(bed.checkpoint("host-b"));
+            HostAgent revived = bed.agent("host-b", List.of(bed.collector()), 100);
+            revived.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) == 70);
+            bed.clock.set(Instant.parse("2026-03-01T14:03:00Z"));
+            BucketId arrival = new BucketId(TYPE, Instant.parse("2026-03-01T13:00:00Z"));
+            Manifest late = bed.awaitClosed(arrival);
+            agentA.stop();
+            revived.stop();
+
+            Map<String, GenericRecord> lateRecords = bed.records(arrival);
+            assertThat(lateRecords.keySet()).isEqualTo(stranded);
+            lateRecords.values().forEach(r -> {
+                assertThat(r.get("late")).isEqualTo(true);
+                assertThat(Hours.hourOf(Instant.ofEpochMilli((Long) r.get("logged_at")))).isEqualTo(H10);
+            });
+            assertThat(late.lateEvents()).isEqualTo(stranded.size());
+            assertThat(late.duplicatesDropped()).as("resent copies of events already in the closed bucket")
+                    .isEqualTo(20);
+            assertThat(Files.readAllBytes(bed.bucketDir(bucket).resolve("_SUCCESS"))).isEqualTo(manifestBytes);
+            for (var f : fileBytes.entrySet()) {
+                assertThat(Files.readAllBytes(bed.bucketDir(bucket).resolve(f.getKey()))).isEqualTo(f.getValue());
+            }
+            assertThat(Files.list(bed.bucketDir(bucket)).count()).isEqualTo(fileBytes.size() + 1);
+        }
+    }
+}
