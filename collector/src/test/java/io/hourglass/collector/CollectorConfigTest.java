@@ -1,0 +1,33 @@
+package io.hourglass.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CollectorConfigTest {
+    @Test
+    void defaults() {
+        CollectorConfig c = CollectorConfig.defaults("c1");
+        assertThat(c.maxEventBytes()).isEqualTo(256 * 1024);
+        assertThat(c.maxRequestBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(c.maxInFlightBatches()).isEqualTo(64);
+        assertThat(c.produceTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.directGrace()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.directHost()).isEqualTo("collector-c1");
+    }
+
+    @Test
+    void badValuesAreRejectedNamingTheKey() {
+        assertThatThrownBy(() -> CollectorConfig.defaults("../x")).hasMessageContaining("collector.instance-id");
+        assertThatThrownBy(() -> new CollectorConfig("c", 10, 100, 1, Duration.ofSeconds(1), Duration.ZERO))
+                .hasMessageContaining("collector.max-event-bytes");
+        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 500, 1, Duration.ofSeconds(1), Duration.ZERO))
+                .hasMessageContaining("collector.max-request-bytes");
+        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 0, Duration.ofSeconds(1), Duration.ZERO))
+                .hasMessageContaining("collector.max-in-flight-batches");
+        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 1, Duration.ZERO, Duration.ZERO))
+                .hasMessageContaining("collector.produce-timeout");
+    }
+}

@@ -1,0 +1,42 @@
+package io.hourglass.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class EnvelopeTest {
+    private static final String ID = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+
+    @Test
+    void parsesAndWritesTheHostLogLineFormat() {
+        String line = "{\"id\":\"" + ID + "\",\"type\":\"UserLogin\",\"version\":2,"
+                + "\"event_time\":\"2026-01-01T09:59:58Z\",\"logged_at\":1767261599000,\"payload\":{\"a\":1}}";
+        Envelope e = Envelope.parse(line.getBytes(StandardCharsets.UTF_8));
+        assertThat(e.id()).isEqualTo(ID);
+        assertThat(e.version()).isEqualTo(2);
+        assertThat(e.loggedAt()).isEqualTo(Instant.ofEpochMilli(1767261599000L));
+        assertThat(e.hour()).isEqualTo(Instant.parse("2026-01-01T09:00:00Z"));
+        assertThat(Envelope.parse(e.toBytes())).isEqualTo(e);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "not json at all|malformed_json",
+        "[1,2]|malformed_json",
+        "{\"type\":\"T\",\"version\":1,\"logged_at\":1,\"payload\":{}}|missing_field",
+        "{\"id\":\"nope\",\"type\":\"T\",\"version\":1,\"logged_at\":1,\"payload\":{}}|invalid_field",
+        "{\"id\":\"" + ID + "\",\"type\":\"T\",\"version\":0,\"logged_at\":1,\"payload\":{}}|invalid_field",
+        "{\"id\":\"" + ID + "\",\"type\":\"T\",\"version\":1,\"logged_at\":\"yesterday\",\"payload\":{}}|invalid_field",
+        "{\"id\":\"" + ID + "\",\"type\":\"T\",\"version\":1,\"logged_at\":1,\"payload\":[]}|invalid_field",
+        "{\"id\":\"" + ID + "\",\"type\":7,\"version\":1,\"logged_at\":1,\"payload\":{}}|invalid_field",
+    })
+    void garbageIsRejectedWithAReasonCode(String line, String code) {
+        assertThatThrownBy(() -> Envelope.parse(line.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.reasonCode()).isEqualTo(code));
+    }
+}

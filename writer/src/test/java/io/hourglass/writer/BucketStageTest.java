@@ -1,0 +1,37 @@
+package io.hourglass.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hourglass.core.Envelope;
+import io.hourglass.core.Json;
+import io.hourglass.core.control.BucketId;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class BucketStageTest {
+    private static final Instant H = Instant.parse("2026-01-01T10:00:00Z");
+
+    private static Envelope event(String id) {
+        return new Envelope(id, "T", 1, null, H.plusSeconds(5), H.plusSeconds(6), "h", false,
+                Json.MAPPER.createObjectNode());
+    }
+
+    @Test
+    void firstCopyWinsDuplicatesAreCountedAndTheSealSplitsTheStage() {
+        BucketStage s = new BucketStage(new BucketId("T", H), 0);
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        assertThat(s.add(10, event(a))).isTrue();
+        assertThat(s.add(11, event(b))).isTrue();
+        assertThat(s.add(12, event(a))).isFalse();
+        assertThat(s.add(20, event(UUID.randomUUID().toString()))).isTrue();
+        assertThat(s.duplicates()).isEqualTo(1);
+        assertThat(s.minOffset()).isEqualTo(10);
+        assertThat(s.upTo(11)).extracting(st -> st.event().id()).containsExactly(a, b);
+        assertThat(s.beyond(11)).hasSize(1);
+        assertThat(s.contains(b, 11)).isTrue();
+        assertThat(s.contains(b, 10)).isFalse();
+        assertThat(Writer.fileName(7)).isEqualTo("part-00007.avro");
+    }
+}
