@@ -47,7 +47,7 @@ public final class HostAgent implements Service {
     private final AtomicBoolean running = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean connected;
-    private Instant lastHeartbeat = Instant.EPOCH;
+    private volatile Instant lastHeartbeat = Instant.EPOCH;
 
     public HostAgent(String host, Path logDir, AgentConfig config, Clock clock, MeterRegistry metrics) {
         this.host = requireNonNull(host, "host is null");
@@ -90,6 +90,15 @@ public final class HostAgent implements Service {
     @Override
     public boolean ready() {
         return connected;
+    }
+
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    /** Clock time of the last heartbeat the collector acknowledged. */
+    public Instant lastHeartbeat() {
+        return lastHeartbeat;
     }
 
     private void run() {

@@ -83,6 +83,11 @@ public final class HostsAgent implements Service {
         }
     }
 
+    /** The running agents by host. */
+    public Map<String, HostAgent> agents() {
+        return Map.copyOf(agents);
+    }
+
     /** Hosts with a running agent. */
     public List<String> hosts() {
         return new ArrayList<>(agents.keySet());

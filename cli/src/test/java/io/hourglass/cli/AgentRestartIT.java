@@ -42,7 +42,7 @@ class AgentRestartIT {
             long inKafka = bed.kafkaRecords("events." + TYPE);
             assertThat(inKafka).as("the resend reached Kafka").isGreaterThan(300);
 
-            bed.clock.set(Instant.parse("2026-03-01T11:03:00Z"));
+            bed.advanceTo(Instant.parse("2026-03-01T11:03:00Z"));
             BucketId bucket = new BucketId(TYPE, Instant.parse("2026-03-01T10:00:00Z"));
             Manifest m = bed.awaitClosed(bucket);
             second.stop();

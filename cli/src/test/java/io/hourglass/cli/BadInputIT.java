@@ -97,7 +97,7 @@ class BadInputIT {
             assertThat(get(bed.collector().resolve("/readyz")).statusCode()).isEqualTo(200);
 
             // The valid events, from a client posting directly, close in their bucket once the collector marks 10:00.
-            bed.clock.set(Instant.parse("2026-03-01T11:02:00Z"));
+            bed.advanceTo(Instant.parse("2026-03-01T11:02:00Z"));
             BucketId bucket = new BucketId("SearchViewResponse", Instant.parse("2026-03-01T10:00:00Z"));
             Manifest m = bed.awaitClosed(bucket);
             assertThat(bed.records(bucket).keySet()).containsExactlyInAnyOrder(validId, otherValidId);

@@ -55,7 +55,7 @@ class CollectorOutageIT {
             endpoints.start();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) >= 50);
-                bed.clock.set(Instant.parse("2026-03-01T11:03:00Z"));
+                bed.advanceTo(Instant.parse("2026-03-01T11:03:00Z"));
                 bed.awaitClosed(BUCKET);
                 assertThat(bed.records(BUCKET).keySet()).isEqualTo(ids);
                 assertThat(agent.ready()).isTrue();
@@ -80,7 +80,7 @@ class CollectorOutageIT {
             agent.start();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) >= 30);
-                bed.clock.set(Instant.parse("2026-03-01T11:03:00Z"));
+                bed.advanceTo(Instant.parse("2026-03-01T11:03:00Z"));
                 bed.awaitClosed(BUCKET);
                 assertThat(bed.records(BUCKET).keySet()).isEqualTo(ids);
             } finally {

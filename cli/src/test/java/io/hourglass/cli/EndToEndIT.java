@@ -36,7 +36,7 @@ class EndToEndIT {
             bed.awaitAgents(HOSTS);
             for (int hour = 0; hour < 3; hour++) {
                 for (int step = 0; step < 6; step++) {
-                    bed.clock.set(T0.plus(Duration.ofHours(hour)).plus(Duration.ofMinutes(9L * step)));
+                    bed.advanceTo(T0.plus(Duration.ofHours(hour)).plus(Duration.ofMinutes(9L * step)));
                     for (String host : HOSTS) {
                         for (String type : TYPES) {
                             for (int i = 0; i <= (host.hashCode() + step) % 4; i++) {
@@ -50,7 +50,7 @@ class EndToEndIT {
                 }
             }
             // Past the last hour's end and the agents' grace: every hour can now be sealed.
-            bed.clock.set(Instant.parse("2026-03-01T13:03:00Z"));
+            bed.advanceTo(Instant.parse("2026-03-01T13:03:00Z"));
 
             assertThat(logged).hasSize(9);
             for (var e : logged.entrySet()) {

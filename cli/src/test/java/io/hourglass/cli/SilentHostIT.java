@@ -42,16 +42,16 @@ class SilentHostIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) == 40);
             agentB.stop();  // host-b goes silent: no more heartbeats, no marker for 10:00
 
-            bed.clock.set(H10.plus(Duration.ofMinutes(40)));
+            bed.advanceTo(H10.plus(Duration.ofMinutes(40)));
             Set<String> stranded = new HashSet<>();
             for (int i = 0; i < 10; i++) {
                 stranded.add(bed.log(b, TYPE));  // logged, but nobody ships them yet
             }
             BucketId bucket = new BucketId(TYPE, H10);
-            bed.clock.set(Instant.parse("2026-03-01T12:30:00Z"));  // before the lateness limit
+            bed.advanceTo(Instant.parse("2026-03-01T12:30:00Z"));  // before the lateness limit
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !bed.isClosed(bucket));
 
-            bed.clock.set(Instant.parse("2026-03-01T13:01:00Z"));  // 10:00 + 1h + PT2H has passed
+            bed.advanceTo(Instant.parse("2026-03-01T13:01:00Z"));  // 10:00 + 1h + PT2H has passed
             Manifest closed = bed.awaitClosed(bucket);
             assertThat(closed.complete()).isFalse();
             assertThat(closed.missingHosts()).containsExactly("host-b");
@@ -68,7 +68,7 @@ class SilentHostIT {
             HostAgent revived = bed.agent("host-b", List.of(bed.collector()), 100);
             revived.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) == 70);
-            bed.clock.set(Instant.parse("2026-03-01T14:03:00Z"));
+            bed.advanceTo(Instant.parse("2026-03-01T14:03:00Z"));
             BucketId arrival = new BucketId(TYPE, Instant.parse("2026-03-01T13:00:00Z"));
             Manifest late = bed.awaitClosed(arrival);
             agentA.stop();

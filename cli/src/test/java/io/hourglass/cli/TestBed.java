@@ -43,6 +43,7 @@ final class TestBed implements AutoCloseable {
     final Standalone hourglass;
     private final Random random = new Random(42);
     private final List<AutoCloseable> extras = new ArrayList<>();
+    private final List<HostAgent> testAgents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TestBed(MutableClock clock, Path dataDir, Standalone hourglass) {
         this.clock = clock;
@@ -66,6 +67,20 @@ final class TestBed implements AutoCloseable {
     void awaitAgents(java.util.Collection<String> hosts) {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 hourglass.agents().hosts().containsAll(hosts) && hourglass.agents().ready());
+    }
+
+    /**
+     * Moves the clock to {@code t} and waits until every running agent has heartbeated at that time, as agents do
+     * every few seconds when time passes for real.
+     */
+    void advanceTo(Instant t) {
+        clock.set(t);
+        List<HostAgent> running = new ArrayList<>(testAgents);
+        if (hourglass.agents() != null) {
+            running.addAll(hourglass.agents().agents().values());
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> running.stream()
+                .filter(HostAgent::isRunning).allMatch(a -> !a.lastHeartbeat().isBefore(t)));
     }
 
     EventLogger logger(String host) {
@@ -92,7 +107,9 @@ final class TestBed implements AutoCloseable {
         AgentConfig c = new AgentConfig(d.collectors(), d.stateDir(), Duration.ofMinutes(2), batchMaxEvents,
                 d.batchMaxBytes(), d.maxLineBytes(), Duration.ofMillis(50), Duration.ofSeconds(10),
                 Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(10));
-        return new HostAgent(host, dataDir.resolve("hosts").resolve(host), c, clock, metrics);
+        HostAgent agent = new HostAgent(host, dataDir.resolve("hosts").resolve(host), c, clock, metrics);
+        testAgents.add(agent);
+        return agent;
     }
 
     Path checkpoint(String host) {

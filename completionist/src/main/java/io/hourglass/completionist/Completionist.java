@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes hourly buckets. A bucket (type, H) is sealed when every expected host is done with H: it has published its
  * marker for H, or its watermark is past H and it had nothing for H. Expected are the hosts that heartbeated during
- * H, that marked H, or that are alive now. If the type's lateness limit runs out first, the bucket is sealed anyway
+ * H or were alive when it began, that marked H, or that are alive now. If the type's lateness limit runs out first, the bucket is sealed anyway
  * at the partitions' current end, as incomplete, naming the missing hosts. Once writers have finalized every
  * partition, the {@code _SUCCESS} manifest is written last and the bucket is announced on {@code _hourglass.buckets}.
  */
@@ -195,7 +195,7 @@ public final class Completionist implements Service {
         Map<Integer, Long> sealOffsets = new TreeMap<>();
         for (HostView h : ledger.hosts()) {
             boolean alive = !h.lastSeen().isBefore(now.minus(config.hostTimeout()));
-            if (!alive && !h.heartbeatIn(hour) && !marked.containsKey(h.host())) {
+            if (!alive && !h.mayHaveLoggedIn(hour, config.hostTimeout()) && !marked.containsKey(h.host())) {
                 continue;
             }
             expected.add(h.host());

@@ -1,13 +1,15 @@
 package io.hourglass.completionist;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /** What the completionist knows about one host from its heartbeats. */
 final class HostView {
     private final String host;
-    private final Set<Instant> heartbeatHours = new HashSet<>();
+    /** Latest heartbeat seen in each hour. */
+    private final Map<Instant, Instant> latestByHour = new HashMap<>();
     private Instant lastSeen = Instant.EPOCH;
     private Instant watermark = Instant.EPOCH;
 
@@ -16,7 +18,7 @@ final class HostView {
     }
 
     void heartbeat(Instant sentAt, Instant hour, Instant newWatermark) {
-        heartbeatHours.add(hour);
+        latestByHour.merge(hour, sentAt, (a, b) -> a.isAfter(b) ? a : b);
         if (sentAt.isAfter(lastSeen)) {
             lastSeen = sentAt;
             watermark = newWatermark;
@@ -27,8 +29,16 @@ final class HostView {
         return host;
     }
 
-    boolean heartbeatIn(Instant hour) {
-        return heartbeatHours.contains(hour);
+    /**
+     * Whether this host may have logged during {@code hour}: it heartbeated during the hour, or its last heartbeat
+     * before the hour is recent enough that it may still have been alive when the hour began.
+     */
+    boolean mayHaveLoggedIn(Instant hour, Duration timeout) {
+        if (latestByHour.containsKey(hour)) {
+            return true;
+        }
+        Instant before = latestByHour.get(hour.minus(Duration.ofHours(1)));
+        return before != null && !before.isBefore(hour.minus(timeout));
     }
 
     Instant lastSeen() {
