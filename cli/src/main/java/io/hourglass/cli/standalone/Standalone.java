@@ -2,7 +2,7 @@ package io.hourglass.cli.standalone;
 
 import io.hourglass.agent.AgentConfig;
 import io.hourglass.agent.HostsAgent;
-import io.hourglass.cli.kafka.EmbeddedKafka;
+import io.hourglass.cli.kafka.KafkaNode;
 import io.hourglass.collector.Collector;
 import io.hourglass.collector.CollectorConfig;
 import io.hourglass.completionist.Completionist;
@@ -54,9 +54,9 @@ public final class Standalone implements AutoCloseable {
     public Standalone start() {
         try {
             if (config.externalKafka() == null) {
-                EmbeddedKafka kafka = new EmbeddedKafka(config.dataDir().resolve("kafka"), config.kafkaPort());
-                run(kafka);
-                bootstrap = kafka.bootstrap();
+                KafkaNode node = KafkaNode.single(config.dataDir().resolve("kafka"), config.kafkaPort());
+                run(node.server());
+                bootstrap = node.bootstrap();
             } else {
                 bootstrap = config.externalKafka();
             }

@@ -1,0 +1,306 @@
+package io.hourglass.cli.chaos;
+
+import io.hourglass.cli.Defaults;
+import io.hourglass.cli.kafka.KafkaNode;
+import io.hourglass.cli.verify.LakeVerifier;
+import io.hourglass.cli.verify.VerifyReport;
+import io.hourglass.core.AcceleratedClock;
+import io.hourglass.core.Hours;
+import io.hourglass.core.kafka.KafkaSettings;
+import io.hourglass.core.kafka.TopicAdmin;
+import io.hourglass.core.registry.Registry;
+import io.hourglass.core.registry.RegistryLoader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hourglass chaos}: every component as its own JVM on loopback (3 Kafka nodes, 2 collectors, 3 agents,
+ * 2 writers, the completionist), load from the client library, random SIGKILLs and SIGTERMs, then proof from the
+ * final files that nothing was lost and nothing duplicated.
+ */
+@Command(name = "chaos", mixinStandardHelpOptions = true,
+        description = "Kill Hourglass's processes at random under load, then check the lake against the host logs.")
+public final class ChaosCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "hourglass-chaos", description = "Must be empty or absent (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--duration", defaultValue = "120s", converter = DurationConverter.class,
+            description = "How long to load and kill (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--seed", description = "Seed of the random choices (default: random, printed).")
+    Long seed;
+
+    @Option(names = "--rate", defaultValue = "60", description = "Events per second over all hosts (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--clock-rate", defaultValue = "60",
+            description = "Simulated seconds per real second, shared by every process (default: ${DEFAULT-VALUE}).")
+    double clockRate;
+
+    @Option(names = "--settle-timeout", defaultValue = "300s", converter = DurationConverter.class,
+            description = "How long to wait for every hour to close after the load stops (default: ${DEFAULT-VALUE}).")
+    Duration settleTimeout;
+
+    private final List<Proc> procs = new ArrayList<>();
+    private final Map<String, Integer> kills = new TreeMap<>();
+    private final Map<String, Integer> terms = new TreeMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (Files.isDirectory(dataDir)) {
+            try (Stream<Path> s = Files.list(dataDir)) {
+                if (s.findAny().isPresent()) {
+                    System.err.println("chaos: " + dataDir + " is not empty; pass a new --data-dir");
+                    return 2;
+                }
+            }
+        }
+        long s = seed == null ? new Random().nextLong() : seed;
+        Random random = new Random(s);
+        Path registryDir = Defaults.registryDir().toAbsolutePath();
+        Registry registry = RegistryLoader.load(registryDir);
+        Instant realStart = Instant.now();
+        Instant simStart = Hours.hourOf(realStart).plus(Duration.ofMinutes(50));
+        Clock clock = new AcceleratedClock(simStart, realStart, clockRate, Clock.systemUTC());
+        System.out.printf("chaos: seed %d, %s, %d events/s, clock x%.0f from %s, data in %s%n", s, duration, rate,
+                clockRate, simStart, dataDir.toAbsolutePath());
+        try {
+            Cluster cluster = startCluster(registryDir, realStart, simStart);
+            TopicAdmin.ensureTopics(cluster.kafka(), registry);
+            startComponents(cluster);
+            awaitReady(cluster.health(), Duration.ofSeconds(180));
+            System.out.println("chaos: all " + procs.size() + " processes are up; load starts");
+            List<String> hosts = List.of("host-1", "host-2", "host-3");
+            long written;
+            try (LoadGenerator load = new LoadGenerator(dataDir.resolve("hosts"), hosts, registry, clock, rate, s)) {
+                load.start();
+                wreak(random, cluster.health(), load);
+                written = load.written();
+            }
+            System.out.printf("chaos: load stopped after %d events (simulated time %s); letting every hour close%n",
+                    written, clock.instant());
+            for (Proc p : procs) {
+                if (!p.alive()) {
+                    p.start();
+                }
+            }
+            VerifyReport report = settle();
+            return summarize(report, written);
+        } finally {
+            for (int i = procs.size() - 1; i >= 0; i--) {
+                procs.get(i).terminate(15);
+            }
+        }
+    }
+
+    private record Cluster(KafkaSettings kafka, String common, List<URI> health) {
+    }
+
+    private Cluster startCluster(Path registryDir, Instant realStart, Instant simStart) throws Exception {
+        Path logs = dataDir.resolve("logs");
+        String clusterId = KafkaNode.newClusterId();
+        int[] ports = new int[3];
+        int[] controllers = new int[3];
+        StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            ports[i] = KafkaNode.freePort();
+            controllers[i] = KafkaNode.freePort();
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllers[i]);
+        }
+        List<String> bootstrap = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Proc k = new Proc("kafka-" + (i + 1), "kafka", List.of("kafka", "--node-id", Integer.toString(i + 1),
+                    "--data-dir", dataDir.resolve("kafka-" + (i + 1)).toString(), "--port", Integer.toString(ports[i]),
+                    "--controller-port", Integer.toString(controllers[i]), "--voters", voters.toString(),
+                    "--cluster-id", clusterId), logs);
+            procs.add(k);
+            k.start();
+            bootstrap.add("127.0.0.1:" + ports[i]);
+        }
+        KafkaSettings kafka = new KafkaSettings(String.join(",", bootstrap), 3, (short) 3, 2);
+        try (Admin admin = Admin.create(kafka.admin("chaos"))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (true) {
+                try {
+                    if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == 3) {
+                        break;
+                    }
+                } catch (Exception e) {
+                    // not up yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the 3-node Kafka cluster did not form within 120 s; see "
+                            + logs);
+                }
+                Thread.sleep(500);
+            }
+        }
+        String common = String.join(" ", "--set", "kafka.bootstrap=" + kafka.bootstrap(),
+                "--set", "kafka.replication-factor=3", "--set", "kafka.min-insync-replicas=2",
+                "--set", "registry.dir=" + registryDir, "--set", "clock.rate=" + clockRate,
+                "--set", "clock.origin=" + simStart, "--set", "clock.origin-real=" + realStart.toEpochMilli());
+        return new Cluster(kafka, common, new ArrayList<>());
+    }
+
+    private void startComponents(Cluster c) {
+        Path logs = dataDir.resolve("logs");
+        List<String> collectorUrls = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            int port = KafkaNode.freePort();
+            collectorUrls.add("http://127.0.0.1:" + port);
+            add(c, new Proc("collector-" + i, "collector", args(c, "collector", "http.port=" + port,
+                    "collector.instance-id=c" + i), logs), port);
+        }
+        for (int i = 1; i <= 3; i++) {
+            int port = KafkaNode.freePort();
+            add(c, new Proc("agent-" + i, "agent", args(c, "agent", "http.port=" + port,
+                    "agent.hosts-dir=" + dataDir.resolve("hosts").toAbsolutePath(), "agent.host=host-" + i,
+                    "agent.state-dir=" + dataDir.resolve("agent-state").toAbsolutePath(),
+                    "agent.collectors=" + String.join(",", collectorUrls), "agent.grace=2m",
+                    "agent.heartbeat-interval=20s", "agent.backoff-max=2s"), logs), port);
+        }
+        for (int i = 1; i <= 2; i++) {
+            int port = KafkaNode.freePort();
+            add(c, new Proc("writer-" + i, "writer", args(c, "writer", "http.port=" + port,
+                    "data.dir=" + dataDir.toAbsolutePath(), "writer.instance-id=w" + i,
+                    "writer.commit-interval=30s", "writer.retry-interval=1m"), logs), port);
+        }
+        int port = KafkaNode.freePort();
+        add(c, new Proc("completionist", "completionist", args(c, "completionist", "http.port=" + port,
+                "data.dir=" + dataDir.toAbsolutePath(), "completionist.host-timeout=10m"), logs), port);
+    }
+
+    private static List<String> args(Cluster c, String command, String... sets) {
+        List<String> a = new ArrayList<>(List.of(command));
+        boolean agent = command.equals("agent");
+        String[] common = c.common().split(" ");
+        for (int i = 0; i < common.length; i += 2) {
+            if (agent && (common[i + 1].startsWith("kafka.") || common[i + 1].startsWith("registry."))) {
+                continue;  // agents talk only to collectors
+            }
+            a.add(common[i]);
+            a.add(common[i + 1]);
+        }
+        for (String s : sets) {
+            a.add("--set");
+            a.add(s);
+        }
+        return a;
+    }
+
+    private void add(Cluster c, Proc p, int port) {
+        procs.add(p);
+        c.health().add(URI.create("http://127.0.0.1:" + port + "/readyz"));
+        p.start();
+    }
+
+    private static void awaitReady(List<URI> endpoints, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (URI u : endpoints) {
+            while (true) {
+                try {
+                    if (http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (java.io.IOException e) {
+                    // not listening yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(u + " not ready within " + timeout);
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    /** Kills one process at a time at random moments, restarting it before the next victim is chosen. */
+    private void wreak(Random random, List<URI> health, LoadGenerator load) throws InterruptedException {
+        long end = System.nanoTime() + duration.toNanos();
+        long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            Thread.sleep(2000 + random.nextInt(4000));
+            if (System.nanoTime() >= end) {
+                break;
+            }
+            Proc victim = procs.get(random.nextInt(procs.size()));
+            boolean term = random.nextInt(5) == 0;
+            if (term) {
+                victim.terminate(20);
+                terms.merge(victim.kind(), 1, Integer::sum);
+            } else {
+                victim.kill();
+                kills.merge(victim.kind(), 1, Integer::sum);
+            }
+            Thread.sleep(500 + random.nextInt(2500));
+            victim.start();
+            if (victim.kind().equals("kafka")) {
+                Thread.sleep(5000);  // let the node rejoin before another one may go down
+            }
+            if (System.nanoTime() > nextReport) {
+                System.out.printf("chaos: %d events written, kills %s, graceful stops %s%n", load.written(), kills,
+                        terms);
+                nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            }
+        }
+    }
+
+    /** Waits until every event in the host logs is in a closed bucket, or the settle timeout runs out. */
+    private VerifyReport settle() throws Exception {
+        long deadline = System.nanoTime() + settleTimeout.toNanos();
+        VerifyReport report;
+        while (true) {
+            report = new LakeVerifier(dataDir).verify();
+            long missing = report.logged() - report.delivered() - report.rejected();
+            if (missing == 0 || System.nanoTime() > deadline) {
+                return report;
+            }
+            System.out.printf("chaos: %d of %d events in closed buckets, %d on their way%n", report.delivered(),
+                    report.logged(), missing);
+            Thread.sleep(5000);
+        }
+    }
+
+    private int summarize(VerifyReport r, long written) {
+        long lost = r.logged() - r.delivered() - r.rejected();
+        long duplicated = r.violations().stream().filter(v -> v.contains("appears twice")).count();
+        int totalKills = kills.values().stream().mapToInt(Integer::intValue).sum();
+        System.out.printf("chaos: SIGKILLs per component %s, SIGTERMs %s%n", kills, terms);
+        System.out.printf("chaos: written %d, in host logs %d, delivered %d, rejected %d, lost %d, duplicated %d;"
+                        + " %d buckets closed (%d incomplete), %d duplicates dropped, %d late%n",
+                written, r.logged(), r.delivered(), r.rejected(), lost, duplicated, r.buckets().size(),
+                r.incompleteBuckets(), r.duplicatesDropped(), r.lateEvents());
+        r.violations().stream().limit(20).forEach(v -> System.out.println("chaos: VIOLATION " + v));
+        System.out.printf("chaos: %d events, %d kills, %d lost, %d duplicated%n", r.logged(), totalKills, lost,
+                duplicated);
+        return lost == 0 && r.ok() ? 0 : 1;
+    }
+
+    /** Accepts 120s, 2m or PT2M. */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return io.hourglass.core.config.Settings.of(Map.of("d", value)).duration("d", Duration.ZERO);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.hourglass.cli.kafka;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hourglass.core.HourglassException;
+import io.hourglass.core.service.Service;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Kafka node in KRaft mode, broker and controller in one, run from the Kafka server classes inside this JVM.
+ * Its log directory is formatted on first start and reused afterwards. A single node is the embedded default; three
+ * of them with the same voters and cluster id form a cluster.
+ *
+ * @param nodeId         this node's id, one of the voters
+ * @param dataDir        log and metadata directory
+ * @param port           client port
+ * @param controllerPort KRaft controller port
+ * @param voters         {@code id@host:controllerPort,...}, every node's controller endpoint
+ * @param clusterId      the same on every node; {@link #newClusterId()} makes one
+ * @param replicas       replication factor of Kafka's internal topics (the cluster size, at most 3)
+ */
+public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, String voters, String clusterId,
+                        int replicas) {
+
+    public KafkaNode {
+        requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(voters, "voters is null");
+        requireNonNull(clusterId, "clusterId is null");
+    }
+
+    /** The embedded default: one node on free ports (or {@code port}), with a fresh cluster id. */
+    public static KafkaNode single(Path dataDir, int port) {
+        int controller = freePort();
+        return new KafkaNode(1, dataDir, port == 0 ? freePort() : port, controller, "1@127.0.0.1:" + controller,
+                newClusterId(), 1);
+    }
+
+    public static String newClusterId() {
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
+    }
+
+    public String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Server server() {
+        return new Server(this);
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new HourglassException("no free local port: " + e.getMessage(), e);
+        }
+    }
+
+    /** The running node. */
+    public static final class Server implements Service {
+        private static final Logger log = LoggerFactory.getLogger(Server.class);
+        private final KafkaNode node;
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        private KafkaRaftServer server;
+
+        private Server(KafkaNode node) {
+            this.node = node;
+        }
+
+        @Override
+        public void start() {
+            Path dir = node.dataDir().toAbsolutePath();
+            String replicas = Integer.toString(node.replicas());
+            Properties p = new Properties();
+            p.put("process.roles", "broker,controller");
+            p.put("node.id", Integer.toString(node.nodeId()));
+            p.put("controller.quorum.voters", node.voters());
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + node.port() + ",CONTROLLER://127.0.0.1:"
+                    + node.controllerPort());
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + node.port());
+            p.put("controller.listener.names", "CONTROLLER");
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("log.dirs", dir.toString());
+            p.put("offsets.topic.replication.factor", replicas);
+            p.put("offsets.topic.num.partitions", "4");
+            p.put("transaction.state.log.replication.factor", replicas);
+            p.put("transaction.state.log.min.isr", Integer.toString(Math.max(1, node.replicas() - 1)));
+            p.put("share.coordinator.state.topic.replication.factor", replicas);
+            p.put("share.coordinator.state.topic.min.isr", Integer.toString(Math.max(1, node.replicas() - 1)));
+            p.put("group.initial.rebalance.delay.ms", "0");
+            p.put("auto.create.topics.enable", "false");
+            p.put("unclean.leader.election.enable", "false");
+            try {
+                Files.createDirectories(dir);
+                if (!Files.exists(dir.resolve("meta.properties"))) {
+                    new Formatter()
+                            .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
+                            .setNodeId(node.nodeId())
+                            .setClusterId(node.clusterId())
+                            .setDirectories(List.of(dir.toString()))
+                            .setMetadataLogDirectory(dir.toString())
+                            .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                            .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                            .setControllerListenerName("CONTROLLER")
+                            .run();
+                }
+                server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
+                server.startup();
+            } catch (Exception e) {
+                throw new HourglassException("cannot start Kafka node " + node.nodeId() + " in " + dir + ": "
+                        + e.getMessage() + ". Are ports " + node.port() + " and " + node.controllerPort()
+                        + " free, and the directory writable?", e);
+            }
+            log.info("Kafka node {} listening on {} (controller port {}, data in {})", node.nodeId(),
+                    node.bootstrap(), node.controllerPort(), dir);
+        }
+
+        @Override
+        public void stop() {
+            if (server != null && stopped.compareAndSet(false, true)) {
+                server.shutdown();
+                server.awaitShutdown();
+            }
+        }
+
+        @Override
+        public String name() {
+            return "kafka-node-" + node.nodeId();
+        }
+    }
+}
