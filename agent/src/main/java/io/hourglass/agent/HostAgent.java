@@ -2,6 +2,7 @@ package io.hourglass.agent;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
 import io.hourglass.core.control.Heartbeat;
@@ -147,13 +148,14 @@ public final class HostAgent implements Service {
         boolean sent = false;
         for (Map.Entry<String, Instant> f : logFiles().entrySet()) {
             FileState fs = state.computeIfAbsent(f.getKey(), n -> FileState.fresh(f.getValue()));
-            if (fs.marked()) {
-                continue;
+            if (fs.marked() && sizeOf(f.getKey()) <= fs.ackedBytes()) {
+                continue;  // done; lines appended to a marked hour later are still sent, and arrive late
             }
             boolean sealed = !now.isBefore(Hours.end(fs.hour()).plus(config.grace()));
             Batch batch = read(logDir.resolve(f.getKey()), fs, sealed);
             if (!batch.lines().isEmpty()) {
                 FileState.Ack ack = client.sendEvents(batch.lines());
+                FailPoints.reached("agent.after-ack");
                 fs = fs.acknowledged(batch.endOffset(), ack);
                 state.put(f.getKey(), fs);
                 store.save(state);
@@ -181,6 +183,14 @@ public final class HostAgent implements Service {
         Optional<Instant> oldestUnmarked = state.values().stream().filter(s -> !s.marked()).map(FileState::hour)
                 .min(Instant::compareTo);
         return oldestUnmarked.filter(h -> h.isBefore(open)).orElse(open);
+    }
+
+    private long sizeOf(String file) {
+        try {
+            return Files.size(logDir.resolve(file));
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private TreeMap<String, Instant> logFiles() {

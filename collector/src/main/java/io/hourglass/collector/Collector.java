@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hourglass.core.Envelope;
+import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.InvalidEventException;
 import io.hourglass.core.Json;
@@ -202,6 +203,7 @@ public final class Collector implements Service {
         }
         producer.flush();
         awaitAll(sends);
+        FailPoints.reached("collector.after-produce");
         ObjectNode answer = Json.MAPPER.createObjectNode();
         ArrayNode results = answer.putArray("results");
         long accepted = 0;

@@ -2,6 +2,7 @@ package io.hourglass.completionist;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
@@ -173,6 +174,7 @@ public final class Completionist implements Service {
                 return false;
             }
             publish(Topics.SEALS, b.key(), Json.toBytes(seal));
+            FailPoints.reached("completionist.after-seal");
             ledger.sealed(seal);
             log.info("Sealed {} ({}; expected hosts {}{})", b, seal.complete() ? "complete" : "INCOMPLETE",
                     seal.expectedHosts(), seal.missingHosts().isEmpty() ? "" : ", missing " + seal.missingHosts());

@@ -3,6 +3,7 @@ package io.hourglass.writer;
 import static java.util.Objects.requireNonNull;
 
 import io.hourglass.core.Envelope;
+import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
@@ -363,8 +364,12 @@ public final class Writer implements Service {
                 w.setCodec(CodecFactory.deflateCodec(1));
                 w.setMeta("hourglass.schema_version", version);
                 w.create(schema, out);
-                for (GenericData.Record r : records) {
-                    w.append(r);
+                for (int i = 0; i < records.size(); i++) {
+                    w.append(records.get(i));
+                    if (i == records.size() / 2) {
+                        w.flush();
+                        FailPoints.reached("writer.mid-file");
+                    }
                 }
             }
         });

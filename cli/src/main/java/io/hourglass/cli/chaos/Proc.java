@@ -4,34 +4,64 @@ import io.hourglass.core.HourglassException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** One component running as its own JVM, which the chaos run can SIGKILL, SIGTERM and start again. */
-final class Proc {
+/** One component running as its own JVM, which the chaos run and fault tests SIGKILL, SIGTERM and start again. */
+public final class Proc {
     private final String name;
     private final String kind;
     private final List<String> args;
     private final Path log;
+    private final Map<String, String> env = new HashMap<>();
     private Process process;
 
-    Proc(String name, String kind, List<String> args, Path logDir) {
+    public Proc(String name, String kind, List<String> args, Path logDir) {
         this.name = name;
         this.kind = kind;
         this.args = List.copyOf(args);
         this.log = logDir.resolve(name + ".log");
     }
 
-    String name() {
+    /** Sets an environment variable for the next start, or removes it when {@code value} is null. */
+    public Proc env(String key, String value) {
+        if (value == null) {
+            env.remove(key);
+        } else {
+            env.put(key, value);
+        }
+        return this;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** Waits until the process's output contains {@code text}. */
+    public boolean awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    public String name() {
         return name;
     }
 
-    String kind() {
+    public String kind() {
         return kind;
     }
 
-    synchronized void start() {
+    public synchronized void start() {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
@@ -39,19 +69,21 @@ final class Proc {
         cmd.addAll(args);
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().putAll(env);
+            process = pb.start();
         } catch (IOException e) {
             throw new HourglassException("cannot start " + name + ": " + e.getMessage(), e);
         }
     }
 
-    synchronized boolean alive() {
+    public synchronized boolean alive() {
         return process != null && process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook, no flush, like a machine losing power. */
-    synchronized void kill() {
+    public synchronized void kill() {
         if (process != null) {
             process.destroyForcibly();
             waitFor(10);
@@ -59,7 +91,7 @@ final class Proc {
     }
 
     /** SIGTERM: a graceful stop; SIGKILL if it has not exited within the timeout. */
-    synchronized void terminate(int timeoutSeconds) {
+    public synchronized void terminate(int timeoutSeconds) {
         if (process != null) {
             process.destroy();
             if (!waitFor(timeoutSeconds)) {

@@ -58,8 +58,19 @@ public final class LocalLakeStore implements LakeStore {
                 throw new IOException("the lake's file system cannot rename atomically: " + dir, e);
             }
             fsyncDirectory(dir);
+            removeStaleTemporaries(dir, target.getFileName().toString());
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Temporary files of earlier attempts at the same target, left by a process killed mid-write. */
+    private static void removeStaleTemporaries(Path dir, String name) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("." + name + ".")
+                    && p.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
