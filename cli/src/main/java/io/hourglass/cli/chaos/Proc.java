@@ -41,12 +41,25 @@ public final class Proc {
         return log;
     }
 
+    /** The last lines of the process's output, for failure messages. */
+    public String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
     /** Waits until the process's output contains {@code text}. */
     public boolean awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.exists(log) && Files.readString(log).contains(text)) {
                 return true;
+            }
+            if (!alive()) {
+                return false;
             }
             Thread.sleep(100);
         }

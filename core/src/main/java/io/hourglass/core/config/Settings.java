@@ -26,8 +26,8 @@ import java.util.TreeSet;
  */
 public final class Settings {
     private static final String ENV_PREFIX = "HOURGLASS_";
-    /** The launcher's own variables, not configuration keys. */
-    private static final Set<String> LAUNCHER_ENV = Set.of("HOURGLASS_HOME", "HOURGLASS_JAVA_OPTS",
+    /** The launcher's own variables and the fault tests' fail point, not configuration keys. */
+    private static final Set<String> LAUNCHER_ENV = Set.of("HOURGLASS_HOME", "HOURGLASS_JAVA_OPTS", "HOURGLASS_FAIL_AT",
             "HOURGLASS_LOG_LEVEL");
     private final Map<String, String> values;
     private final Map<String, String> origins;

@@ -1,0 +1,139 @@
+package io.hourglass.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hourglass.cli.chaos.Proc;
+import io.hourglass.cli.verify.LakeVerifier;
+import io.hourglass.cli.verify.VerifyReport;
+import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.Manifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Components as real processes, SIGKILLed at exact moments; the final files must hold every event exactly once. */
+class ProcessFaultIT {
+    private static final String TYPE = "PlaybackStarted";
+    private static final Duration CLOSE = Duration.ofSeconds(120);
+    private static final Duration FAILPOINT_WAIT = Duration.ofSeconds(90);
+
+    @Test
+    void agentKilledBetweenAckAndCheckpointResendsAndTheBucketHasEachEventOnce(@TempDir Path dir) throws Exception {
+        try (ProcessHarness h = new ProcessHarness(dir)) {
+            Proc collector = h.collector("c1");
+            collector.start();
+            h.component("writer", "writer").start();
+            h.component("completionist", "completionist").start();
+            Set<String> ids = h.log("host-a", TYPE, 300);
+            Proc agent = h.agent("host-a", List.of(collector), 50).env("HOURGLASS_FAIL_AT", "agent.after-ack:3");
+            agent.start();
+            assertThat(agent.awaitOutput("FAILPOINT agent.after-ack", FAILPOINT_WAIT)).as(() -> agent.tail(40)).isTrue();
+            agent.kill();
+            assertThat(h.kafkaRecords(TYPE)).isEqualTo(150);
+
+            agent.env("HOURGLASS_FAIL_AT", null).start();
+            Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
+            assertExactlyOnce(h, m, ids);
+            assertThat(m.duplicatesDropped()).as("the acknowledged but uncheckpointed batch, resent").isEqualTo(50);
+        }
+    }
+
+    @Test
+    void collectorKilledBetweenProduceAndAckLosesNothing(@TempDir Path dir) throws Exception {
+        try (ProcessHarness h = new ProcessHarness(dir)) {
+            Proc c1 = h.collector("c1").env("HOURGLASS_FAIL_AT", "collector.after-produce:2");
+            Proc c2 = h.collector("c2");
+            c1.start();
+            c2.start();
+            assertThat(c1.awaitOutput("hourglass collector: running", FAILPOINT_WAIT)).as(() -> c1.tail(20)).isTrue();
+            assertThat(c2.awaitOutput("hourglass collector: running", FAILPOINT_WAIT)).as(() -> c2.tail(20)).isTrue();
+            h.component("writer", "writer").start();
+            h.component("completionist", "completionist").start();
+            Set<String> ids = h.log("host-b", TYPE, 200);
+            Proc agent = h.agent("host-b", List.of(c1, c2), 50);
+            agent.start();
+            assertThat(c1.awaitOutput("FAILPOINT collector.after-produce", FAILPOINT_WAIT)).as(() -> c1.tail(40)).isTrue();
+            c1.kill();  // the second batch is in Kafka, but its sender never heard so
+
+            Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
+            assertExactlyOnce(h, m, ids);
+            assertThat(m.duplicatesDropped()).as("the produced but unacknowledged batch, resent").isEqualTo(50);
+        }
+    }
+
+    @Test
+    void writerKilledMidFileNeverExposesAHalfWrittenFile(@TempDir Path dir) throws Exception {
+        try (ProcessHarness h = new ProcessHarness(dir)) {
+            Proc collector = h.collector("c1");
+            collector.start();
+            Proc writer = h.component("writer", "writer").env("HOURGLASS_FAIL_AT", "writer.mid-file");
+            writer.start();
+            h.component("completionist", "completionist").start();
+            Set<String> ids = h.log("host-c", TYPE, 400);
+            h.agent("host-c", List.of(collector), 100).start();
+            assertThat(writer.awaitOutput("FAILPOINT writer.mid-file", FAILPOINT_WAIT)).as(() -> writer.tail(40)).isTrue();
+            BucketId bucket = h.bucket(TYPE);
+            assertThat(names(h.bucketDir(bucket))).as("only a hidden temporary file while writing")
+                    .allMatch(n -> n.startsWith(".") && n.endsWith(".tmp")).isNotEmpty();
+            writer.kill();
+            assertThat(names(h.bucketDir(bucket))).noneMatch(n -> n.endsWith(".avro") || n.equals("_SUCCESS"));
+
+            writer.env("HOURGLASS_FAIL_AT", null).start();
+            Manifest m = h.awaitClosed(bucket, CLOSE);
+            assertExactlyOnce(h, m, ids);
+            assertThat(names(h.bucketDir(bucket))).as("stale temporaries are cleaned up")
+                    .noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void completionistKilledAfterSealingClosesTheBucketAfterRestart(@TempDir Path dir) throws Exception {
+        try (ProcessHarness h = new ProcessHarness(dir)) {
+            Proc collector = h.collector("c1");
+            collector.start();
+            h.component("writer", "writer").start();
+            Proc completionist = h.component("completionist", "completionist")
+                    .env("HOURGLASS_FAIL_AT", "completionist.after-seal");
+            completionist.start();
+            Set<String> ids = h.log("host-d", TYPE, 200);
+            h.agent("host-d", List.of(collector), 100).start();
+            assertThat(completionist.awaitOutput("FAILPOINT completionist.after-seal", FAILPOINT_WAIT)).as(() -> completionist.tail(40)).isTrue();
+            completionist.kill();
+            assertThat(Files.exists(h.bucketDir(h.bucket(TYPE)).resolve("_SUCCESS"))).isFalse();
+
+            completionist.env("HOURGLASS_FAIL_AT", null).start();
+            Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
+            assertExactlyOnce(h, m, ids);
+            for (var type : h.registry.all()) {
+                h.awaitClosed(h.bucket(type.name()), CLOSE);
+            }
+        }
+    }
+
+    private static void assertExactlyOnce(ProcessHarness h, Manifest m, Set<String> ids) throws Exception {
+        assertThat(m.complete()).isTrue();
+        assertThat(m.events()).isEqualTo(ids.size());
+        VerifyReport report = new LakeVerifier(h.dir).verify();
+        assertThat(report.violations()).isEmpty();
+        Set<String> inBucket = report.ids().entrySet().stream()
+                .filter(e -> e.getValue().bucket().equals(m.bucket())).map(java.util.Map.Entry::getKey)
+                .collect(Collectors.toSet());
+        assertThat(inBucket).isEqualTo(ids);
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+}
