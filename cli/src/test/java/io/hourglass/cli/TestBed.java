@@ -53,6 +53,11 @@ final class TestBed implements AutoCloseable {
 
     /** Starts Hourglass with a 2 minute agent grace, 10 s heartbeats and a 1 hour host timeout (clock time). */
     static TestBed start(Path dataDir, Instant t0, boolean agents) {
+        return start(dataDir, t0, agents, java.util.function.UnaryOperator.identity());
+    }
+
+    static TestBed start(Path dataDir, Instant t0, boolean agents,
+                         java.util.function.UnaryOperator<io.hourglass.core.lake.LakeStore> lake) {
         MutableClock clock = new MutableClock(t0);
         StandaloneConfig config = StandaloneConfig.defaults(dataDir, REGISTRY).withPorts(0, 0)
                 .withAgentGrace(Duration.ofMinutes(2))
@@ -60,7 +65,7 @@ final class TestBed implements AutoCloseable {
         if (!agents) {
             config = config.withoutAgents();
         }
-        return new TestBed(clock, dataDir, new Standalone(config).start());
+        return new TestBed(clock, dataDir, new Standalone(config, lake).start());
     }
 
     /** Waits until the standalone agents tail these hosts and have told the completionist they exist. */

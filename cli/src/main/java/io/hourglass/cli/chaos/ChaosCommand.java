@@ -27,7 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -115,45 +114,10 @@ public final class ChaosCommand implements Callable<Integer> {
     private record Cluster(KafkaSettings kafka, String common, List<URI> health) {
     }
 
-    private Cluster startCluster(Path registryDir, Instant realStart, Instant simStart) throws Exception {
-        Path logs = dataDir.resolve("logs");
-        String clusterId = KafkaNode.newClusterId();
-        int[] ports = new int[3];
-        int[] controllers = new int[3];
-        StringBuilder voters = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            ports[i] = KafkaNode.freePort();
-            controllers[i] = KafkaNode.freePort();
-            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllers[i]);
-        }
-        List<String> bootstrap = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Proc k = new Proc("kafka-" + (i + 1), "kafka", List.of("kafka", "--node-id", Integer.toString(i + 1),
-                    "--data-dir", dataDir.resolve("kafka-" + (i + 1)).toString(), "--port", Integer.toString(ports[i]),
-                    "--controller-port", Integer.toString(controllers[i]), "--voters", voters.toString(),
-                    "--cluster-id", clusterId), logs);
-            procs.add(k);
-            k.start();
-            bootstrap.add("127.0.0.1:" + ports[i]);
-        }
-        KafkaSettings kafka = new KafkaSettings(String.join(",", bootstrap), 3, (short) 3, 2);
-        try (Admin admin = Admin.create(kafka.admin("chaos"))) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (true) {
-                try {
-                    if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == 3) {
-                        break;
-                    }
-                } catch (Exception e) {
-                    // not up yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the 3-node Kafka cluster did not form within 120 s; see "
-                            + logs);
-                }
-                Thread.sleep(500);
-            }
-        }
+    private Cluster startCluster(Path registryDir, Instant realStart, Instant simStart) {
+        LocalCluster cluster = new LocalCluster(dataDir, 3, Duration.ofSeconds(120));
+        procs.addAll(cluster.nodes());
+        KafkaSettings kafka = cluster.kafka();
         String common = String.join(" ", "--set", "kafka.bootstrap=" + kafka.bootstrap(),
                 "--set", "kafka.replication-factor=3", "--set", "kafka.min-insync-replicas=2",
                 "--set", "registry.dir=" + registryDir, "--set", "clock.rate=" + clockRate,

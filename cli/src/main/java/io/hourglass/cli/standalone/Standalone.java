@@ -10,6 +10,7 @@ import io.hourglass.completionist.CompletionistConfig;
 import io.hourglass.core.kafka.KafkaProbe;
 import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.kafka.TopicAdmin;
+import io.hourglass.core.lake.LakeStore;
 import io.hourglass.core.lake.LocalLakeStore;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.registry.RegistryLoader;
@@ -25,7 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +49,17 @@ public final class Standalone implements AutoCloseable {
     private Collector collector;
     private HostsAgent agents;
 
+    private final UnaryOperator<LakeStore> lakeDecorator;
+
     public Standalone(StandaloneConfig config) {
+        this(config, UnaryOperator.identity());
+    }
+
+    /** {@code lakeDecorator} wraps the lake store; tests use it to make the disk fill up. */
+    public Standalone(StandaloneConfig config, UnaryOperator<LakeStore> lakeDecorator) {
         this.config = config;
         this.registry = RegistryLoader.load(config.registryDir());
+        this.lakeDecorator = lakeDecorator;
     }
 
     public Standalone start() {
@@ -60,15 +71,16 @@ public final class Standalone implements AutoCloseable {
             } else {
                 bootstrap = config.externalKafka();
             }
-            KafkaSettings kafka = new KafkaSettings(bootstrap, config.eventPartitions(), (short) 1, 1);
+            int rf = config.replicationFactor();
+            KafkaSettings kafka = new KafkaSettings(bootstrap, config.eventPartitions(), (short) rf, Math.max(1, rf - 1));
             TopicAdmin.ensureTopics(kafka, registry);
-            LocalLakeStore lake = new LocalLakeStore(config.dataDir());
+            LakeStore lake = lakeDecorator.apply(new LocalLakeStore(config.dataDir()));
             KafkaProbe probe = new KafkaProbe(kafka, Duration.ofSeconds(2));
             run(probe);
             collector = new Collector(CollectorConfig.defaults("standalone"), kafka, () -> registry, config.clock(),
                     metrics);
             run(collector);
-            List<Service> parts = new ArrayList<>(List.of(probe, collector));
+            List<Service> parts = new CopyOnWriteArrayList<>(List.of(probe, collector));
             http = new HttpEndpoints("127.0.0.1", config.httpPort(), metrics, parts, 32L * 1024 * 1024,
                     collector::routes);
             run(http);

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param hostTimeout       completionist's liveness timeout for hosts
  * @param clock             the clock every component shares
  * @param runAgents         whether to tail {@code dataDir/hosts/*} in this JVM
+ * @param replicationFactor replication factor of created topics; {@code min.insync.replicas} is one less
  */
 public record StandaloneConfig(
         Path dataDir,
@@ -32,7 +33,8 @@ public record StandaloneConfig(
         Duration heartbeatInterval,
         Duration hostTimeout,
         Clock clock,
-        boolean runAgents) {
+        boolean runAgents,
+        int replicationFactor) {
 
     public StandaloneConfig {
         requireNonNull(dataDir, "dataDir is null");
@@ -48,31 +50,35 @@ public record StandaloneConfig(
 
     public static StandaloneConfig defaults(Path dataDir, Path registryDir) {
         return new StandaloneConfig(dataDir, registryDir, 7070, 0, null, 3, Duration.ofMinutes(2),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC(), true);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC(), true, 1);
     }
 
     public StandaloneConfig withPorts(int http, int kafka) {
         return new StandaloneConfig(dataDir, registryDir, http, kafka, externalKafka, eventPartitions, agentGrace,
-                heartbeatInterval, hostTimeout, clock, runAgents);
+                heartbeatInterval, hostTimeout, clock, runAgents, replicationFactor);
     }
 
     public StandaloneConfig withAgentGrace(Duration grace) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions, grace,
-                heartbeatInterval, hostTimeout, clock, runAgents);
+                heartbeatInterval, hostTimeout, clock, runAgents, replicationFactor);
     }
 
     public StandaloneConfig withClock(Clock c, Duration heartbeat, Duration timeout) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
-                agentGrace, heartbeat, timeout, c, runAgents);
+                agentGrace, heartbeat, timeout, c, runAgents, replicationFactor);
     }
 
     public StandaloneConfig withoutAgents() {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
-                agentGrace, heartbeatInterval, hostTimeout, clock, false);
+                agentGrace, heartbeatInterval, hostTimeout, clock, false, replicationFactor);
     }
 
     public StandaloneConfig withExternalKafka(String bootstrap) {
+        return withExternalKafka(bootstrap, replicationFactor);
+    }
+
+    public StandaloneConfig withExternalKafka(String bootstrap, int replication) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, bootstrap, eventPartitions, agentGrace,
-                heartbeatInterval, hostTimeout, clock, runAgents);
+                heartbeatInterval, hostTimeout, clock, runAgents, replication);
     }
 }

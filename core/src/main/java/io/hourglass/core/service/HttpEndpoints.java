@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of a process: {@code /healthz} (the process is up), {@code /readyz} (every part is ready, with a
- * per-part report), {@code /metrics} (Prometheus text), plus whatever routes the process adds.
+ * per-part report), {@code /metrics} (Prometheus text), plus whatever routes the process adds. The list of parts
+ * is read at each request, so a process may add parts that start after the HTTP server.
  */
 public final class HttpEndpoints implements Service {
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
@@ -29,7 +30,7 @@ public final class HttpEndpoints implements Service {
     public HttpEndpoints(String host, int port, PrometheusMeterRegistry metrics, List<Service> parts,
                          long maxRequestBytes, Consumer<RoutesConfig> routes) {
         requireNonNull(metrics, "metrics is null");
-        List<Service> checked = List.copyOf(parts);
+        List<Service> checked = parts;  // read at each request: parts may be added after the server starts
         this.host = host;
         this.port = port;
         this.app = Javalin.create(config -> {
