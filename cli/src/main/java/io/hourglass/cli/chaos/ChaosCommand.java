@@ -59,6 +59,9 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "How long to wait for every hour to close after the load stops (default: ${DEFAULT-VALUE}).")
     Duration settleTimeout;
 
+    @Option(names = "--registry", description = "Directory of event type YAML files (default: the bundled examples).")
+    Path registry;
+
     private final List<Proc> procs = new ArrayList<>();
     private final Map<String, Integer> kills = new TreeMap<>();
     private final Map<String, Integer> terms = new TreeMap<>();
@@ -75,8 +78,8 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         long s = seed == null ? new Random().nextLong() : seed;
         Random random = new Random(s);
-        Path registryDir = Defaults.registryDir().toAbsolutePath();
-        Registry registry = RegistryLoader.load(registryDir);
+        Path registryDir = (registry == null ? Defaults.registryDir() : registry).toAbsolutePath();
+        Registry types = RegistryLoader.load(registryDir);
         Instant realStart = Instant.now();
         Instant simStart = Hours.hourOf(realStart).plus(Duration.ofMinutes(50));
         Clock clock = new AcceleratedClock(simStart, realStart, clockRate, Clock.systemUTC());
@@ -84,13 +87,13 @@ public final class ChaosCommand implements Callable<Integer> {
                 clockRate, simStart, dataDir.toAbsolutePath());
         try {
             Cluster cluster = startCluster(registryDir, realStart, simStart);
-            TopicAdmin.ensureTopics(cluster.kafka(), registry);
+            TopicAdmin.ensureTopics(cluster.kafka(), types);
             startComponents(cluster);
             awaitReady(cluster.health(), Duration.ofSeconds(180));
             System.out.println("chaos: all " + procs.size() + " processes are up; load starts");
             List<String> hosts = List.of("host-1", "host-2", "host-3");
             long written;
-            try (LoadGenerator load = new LoadGenerator(dataDir.resolve("hosts"), hosts, registry, clock, rate, s)) {
+            try (LoadGenerator load = new LoadGenerator(dataDir.resolve("hosts"), hosts, types, clock, rate, s)) {
                 load.start();
                 wreak(random, cluster.health(), load);
                 written = load.written();
