@@ -53,17 +53,19 @@ public final class Settings {
                 throw new HourglassException("cannot read config file " + yaml + ": " + e.getMessage(), e);
             }
             values.keySet().forEach(k -> origins.put(k, "config file " + yaml));
+            canonicalize(values);
+            canonicalize(origins);
         }
         env.forEach((k, v) -> {
             if (k.startsWith(ENV_PREFIX) && !LAUNCHER_ENV.contains(k)) {
-                String key = k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+                String key = canonical(k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT));
                 values.put(key, v);
                 origins.put(key, "environment variable " + k);
             }
         });
         flags.forEach((k, v) -> {
-            values.put(k, v);
-            origins.put(k, "flag " + k);
+            values.put(canonical(k), v);
+            origins.put(canonical(k), "flag " + k);
         });
         return new Settings(values, origins);
     }
@@ -87,22 +89,30 @@ public final class Settings {
         }
     }
 
-    /** Environment variables and YAML use '_' where keys use '-' and '.'; both spellings are accepted. */
+    /** Environment variables spell {@code kafka.bootstrap} as {@code KAFKA_BOOTSTRAP}; keys are compared in that form. */
+    private static String canonical(String key) {
+        return key.toLowerCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static void canonicalize(Map<String, String> map) {
+        Map<String, String> copy = new HashMap<>();
+        map.forEach((k, v) -> copy.put(canonical(k), v));
+        map.clear();
+        map.putAll(copy);
+    }
+
     private String raw(String key) {
-        read.add(key);
-        String v = values.get(key);
-        if (v == null) {
-            v = values.get(envForm(key));
-        }
+        read.add(canonical(key));
+        String v = values.get(canonical(key));
         return v == null || v.isBlank() ? null : v.strip();
     }
 
     private static String envForm(String key) {
-        return key.replace('.', '_').replace('-', '_');
+        return canonical(key);
     }
 
     private HourglassException bad(String key, String expected, String got) {
-        String origin = origins.getOrDefault(key, origins.getOrDefault(envForm(key), "default"));
+        String origin = origins.getOrDefault(canonical(key), "default");
         return new HourglassException("config key '" + key + "': expected " + expected + ", got '" + got + "' (from "
                 + origin + ")");
     }
@@ -222,11 +232,8 @@ public final class Settings {
 
     /** Fails on keys that were set but never read by the component: they are typos or belong elsewhere. */
     public void rejectUnknown(Set<String> alsoKnown) {
-        Set<String> known = new HashSet<>(alsoKnown);
-        read.forEach(k -> {
-            known.add(k);
-            known.add(envForm(k));
-        });
+        Set<String> known = new HashSet<>(read);
+        alsoKnown.forEach(k -> known.add(canonical(k)));
         TreeSet<String> unknown = new TreeSet<>();
         for (String k : values.keySet()) {
             if (!known.contains(k)) {
