@@ -12,26 +12,39 @@ import picocli.CommandLine.Option;
         description = "Run one Kafka node (broker and controller). Three with the same --voters and --cluster-id form"
                 + " a cluster.")
 public final class KafkaCommand implements Callable<Integer> {
-    @Option(names = "--node-id", required = true, description = "This node's id, one of the voters.")
-    int nodeId;
+    @Option(names = "--node-id", description = "This node's id, one of the voters.")
+    Integer nodeId;
 
-    @Option(names = "--data-dir", required = true, description = "Log directory.")
+    @Option(names = "--data-dir", description = "Log directory.")
     Path dataDir;
 
-    @Option(names = "--port", required = true, description = "Client port on 127.0.0.1.")
-    int port;
+    @Option(names = "--port", description = "Client port on 127.0.0.1.")
+    Integer port;
 
-    @Option(names = "--controller-port", required = true, description = "KRaft controller port on 127.0.0.1.")
-    int controllerPort;
+    @Option(names = "--controller-port", description = "KRaft controller port on 127.0.0.1.")
+    Integer controllerPort;
 
-    @Option(names = "--voters", required = true, description = "Controller quorum, e.g. 1@127.0.0.1:19091,2@127.0.0.1:19092")
+    @Option(names = "--voters", description = "Controller quorum, e.g. 1@127.0.0.1:19091,2@127.0.0.1:19092")
     String voters;
 
-    @Option(names = "--cluster-id", required = true, description = "The same on every node (any base64 UUID).")
+    @Option(names = "--cluster-id", description = "The same on every node (any base64 UUID).")
     String clusterId;
+
+    @Option(names = "--new-cluster-id", description = "Print a fresh cluster id for --cluster-id and exit.")
+    boolean newClusterId;
 
     @Override
     public Integer call() throws Exception {
+        if (newClusterId) {
+            System.out.println(KafkaNode.newClusterId());
+            return 0;
+        }
+        if (nodeId == null || dataDir == null || port == null || controllerPort == null || voters == null
+                || clusterId == null) {
+            System.err.println("hourglass kafka: --node-id, --data-dir, --port, --controller-port, --voters and"
+                    + " --cluster-id are required");
+            return 2;
+        }
         int replicas = Math.min(3, voters.split(",").length);
         KafkaNode.Server server = new KafkaNode(nodeId, dataDir, port, controllerPort, voters, clusterId, replicas)
                 .server();

@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Configuration of one process, from (highest precedence first) command-line flags, environment variables
@@ -25,6 +27,7 @@ import java.util.TreeSet;
  * operator can act on; unknown keys fail too, so a typo is never silently ignored.
  */
 public final class Settings {
+    private static final Logger log = LoggerFactory.getLogger(Settings.class);
     private static final String ENV_PREFIX = "HOURGLASS_";
     /** The launcher's own variables and the fault tests' fail point, not configuration keys. */
     private static final Set<String> LAUNCHER_ENV = Set.of("HOURGLASS_HOME", "HOURGLASS_JAVA_OPTS", "HOURGLASS_FAIL_AT",
@@ -230,19 +233,27 @@ public final class Settings {
         return v == null ? defaultValue : Path.of(v);
     }
 
-    /** Fails on keys that were set but never read by the component: they are typos or belong elsewhere. */
+    /**
+     * Fails on flags that the component never read: they are typos or meant for another component. Unknown keys
+     * from the environment or a config file, which several components often share, are only logged.
+     */
     public void rejectUnknown(Set<String> alsoKnown) {
         Set<String> known = new HashSet<>(read);
         alsoKnown.forEach(k -> known.add(canonical(k)));
-        TreeSet<String> unknown = new TreeSet<>();
+        TreeSet<String> unknownFlags = new TreeSet<>();
+        TreeSet<String> ignored = new TreeSet<>();
         for (String k : values.keySet()) {
             if (!known.contains(k)) {
-                unknown.add(k + " (from " + origins.get(k) + ")");
+                String origin = origins.get(k);
+                (origin.startsWith("flag") ? unknownFlags : ignored).add(k + " (from " + origin + ")");
             }
         }
-        if (!unknown.isEmpty()) {
-            throw new HourglassException("unknown config keys " + unknown + "; see the README for the keys of each"
-                    + " component");
+        if (!ignored.isEmpty()) {
+            log.warn("Ignoring config keys this component does not use: {}", ignored);
+        }
+        if (!unknownFlags.isEmpty()) {
+            throw new HourglassException("unknown config keys " + unknownFlags + "; see the README for the keys of"
+                    + " each component");
         }
     }
 }

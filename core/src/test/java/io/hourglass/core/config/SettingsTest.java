@@ -63,7 +63,13 @@ class SettingsTest {
     }
 
     @Test
-    void unknownKeysAreTyposAndFailTheStart() {
+    void unknownKeysFromTheSharedEnvironmentAreOnlyLogged() {
+        Settings s = Settings.load(null, Map.of("HOURGLASS_WRITER_LANES", "core"), Map.of());
+        s.rejectUnknown(Set.of());
+    }
+
+    @Test
+    void unknownFlagsAreTyposAndFailTheStart() {
         Settings s = Settings.of(Map.of("kafka.bootstrap", "x:1", "kafka.bootsrap", "y:1"));
         s.string("kafka.bootstrap", null);
         assertThatThrownBy(() -> s.rejectUnknown(Set.of())).hasMessageContaining("kafka.bootsrap");
