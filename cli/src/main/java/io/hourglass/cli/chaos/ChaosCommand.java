@@ -1,6 +1,7 @@
 package io.hourglass.cli.chaos;
 
 import io.hourglass.cli.Defaults;
+import io.hourglass.cli.DurationConverter;
 import io.hourglass.cli.kafka.KafkaNode;
 import io.hourglass.cli.verify.LakeVerifier;
 import io.hourglass.cli.verify.VerifyReport;
@@ -261,13 +262,5 @@ public final class ChaosCommand implements Callable<Integer> {
         System.out.printf("chaos: %d events, %d kills, %d lost, %d duplicated%n", r.logged(), totalKills, lost,
                 duplicated);
         return lost == 0 && r.ok() ? 0 : 1;
-    }
-
-    /** Accepts 120s, 2m or PT2M. */
-    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return io.hourglass.core.config.Settings.of(Map.of("d", value)).duration("d", Duration.ZERO);
-        }
     }
 }

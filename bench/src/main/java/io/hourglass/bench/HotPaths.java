@@ -1,0 +1,81 @@
+package io.hourglass.bench;
+
+import io.hourglass.core.Envelope;
+import io.hourglass.core.lake.LakeRecords;
+import io.hourglass.core.registry.PayloadConverter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** The per-event work of the collector (parse, validate, re-encode) and of the writer (parse, Avro encode). */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+public class HotPaths {
+    private static final Schema PAYLOAD = new Schema.Parser().parse("""
+            {"type":"record","name":"P","fields":[{"name":"user_id","type":"string"},
+             {"name":"action","type":"string"},{"name":"value","type":"long"},{"name":"detail","type":"string"}]}""");
+    private byte[] line;
+    private Envelope envelope;
+    private Schema fileSchema;
+    private GenericDatumWriter<GenericData.Record> writer;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private BinaryEncoder encoder;
+
+    @Setup
+    public void setup() {
+        line = ("{\"id\":\"0b5f6c1e-8a7b-4c53-9a37-1f8f1a4c2d10\",\"type\":\"T\",\"version\":1,"
+                + "\"event_time\":\"2026-11-23T13:59:58.120Z\",\"logged_at\":\"2026-11-23T13:59:58.125Z\","
+                + "\"payload\":{\"user_id\":\"u123456\",\"action\":\"play\",\"value\":42,\"detail\":\""
+                + "x".repeat(100) + "\"}}").getBytes(StandardCharsets.UTF_8);
+        envelope = Envelope.parse(line).received(Instant.now(), "host-1");
+        fileSchema = LakeRecords.schema("T", PAYLOAD);
+        writer = new GenericDatumWriter<>(fileSchema);
+    }
+
+    @Benchmark
+    public Envelope parseEnvelope() {
+        return Envelope.parse(line);
+    }
+
+    @Benchmark
+    public Envelope parseAndValidate() {
+        Envelope e = Envelope.parse(line);
+        PayloadConverter.validate(e.payload(), PAYLOAD);
+        return e;
+    }
+
+    @Benchmark
+    public byte[] encodeForKafka() {
+        return envelope.toBytes();
+    }
+
+    @Benchmark
+    public int encodeAvro() throws IOException {
+        out.reset();
+        encoder = EncoderFactory.get().binaryEncoder(out, encoder);
+        writer.write(LakeRecords.toRecord(envelope, fileSchema), encoder);
+        encoder.flush();
+        return out.size();
+    }
+}

@@ -1,0 +1,385 @@
+package io.hourglass.cli.bench;
+
+import io.hourglass.agent.AgentConfig;
+import io.hourglass.agent.HostAgent;
+import io.hourglass.cli.DurationConverter;
+import io.hourglass.cli.kafka.KafkaNode;
+import io.hourglass.cli.standalone.Standalone;
+import io.hourglass.cli.standalone.StandaloneConfig;
+import io.hourglass.client.EventLogger;
+import io.hourglass.core.Envelope;
+import io.hourglass.core.Hours;
+import io.hourglass.core.Json;
+import io.hourglass.core.kafka.KafkaSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hourglass bench}: Hourglass's throughput and latency as ratios of raw Kafka's, measured on the same broker
+ * in the same run.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure Hourglass against raw Kafka produce and consume on the same broker.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Rough total length; each timed phase gets a share (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--event-size", defaultValue = "300", description = "Bytes per event as JSON (default: ${DEFAULT-VALUE}).")
+    int eventSize;
+
+    @Option(names = "--types", defaultValue = "10", description = "Event types in the main run (default: ${DEFAULT-VALUE}).")
+    int types;
+
+    @Option(names = "--type-counts", defaultValue = "1,10,100", split = ",",
+            description = "Type counts for the scaling runs (default: ${DEFAULT-VALUE}).")
+    List<Integer> typeCounts;
+
+    @Option(names = "--hosts", defaultValue = "4", description = "Hosts, agents and HTTP senders (default: ${DEFAULT-VALUE}).")
+    int hosts;
+
+    @Option(names = "--events", defaultValue = "200000", description = "Events per end-to-end run (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--kafka", description = "Bootstrap servers of an external Kafka (default: an embedded broker).")
+    String externalKafka;
+
+    @Option(names = "--json", description = "Also write the figures as JSON to this file.")
+    Path json;
+
+    private Path work;
+    private String bootstrap;
+    private int run;
+
+    @Override
+    public Integer call() throws Exception {
+        work = Files.createTempDirectory("hourglass-bench");
+        KafkaNode.Server kafka = null;
+        if (externalKafka == null) {
+            KafkaNode node = KafkaNode.single(work.resolve("kafka"), 0);
+            kafka = node.server();
+            kafka.start();
+            bootstrap = node.bootstrap();
+        } else {
+            bootstrap = externalKafka;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            Duration phase = duration.dividedBy(6).compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5)
+                    : duration.dividedBy(6);
+            progress("raw Kafka produce and consume, " + phase.toSeconds() + " s");
+            RawKafka raw = rawKafka(phase);
+            out.put("kafka_produce_eps", raw.produceEps());
+            out.put("kafka_produce_mbps", mb(raw.produceEps()));
+            out.put("kafka_consume_eps", raw.consumeEps());
+            out.put("kafka_consume_mbps", mb(raw.consumeEps()));
+
+            progress("collector HTTP ingest, " + phase.toSeconds() + " s");
+            double ingest = ingest(phase);
+            out.put("ingest_eps", ingest);
+            out.put("ratio_ingest_to_produce", ingest / raw.produceEps());
+
+            progress("client library writing host logs");
+            E2e main = endToEnd(types);
+            out.put("client_log_eps", main.logEps());
+            out.put("e2e_eps", main.eps());
+            out.put("e2e_mbps", mb(main.eps()));
+            out.put("ratio_e2e_to_produce", main.eps() / raw.produceEps());
+            out.put("ratio_e2e_to_consume", main.eps() / raw.consumeEps());
+            out.put("bucket_close_delay_s", main.closeDelaySeconds());
+            out.put("cpu_s_per_million_events", main.cpuPerMillion());
+            out.put("heap_peak_mb", main.heapPeakMb());
+            out.put("rss_peak_mb", ProcessGauges.rssPeakMb());
+
+            double half = main.eps() / 2;
+            progress("latency at half the end-to-end maximum (" + (long) half + " events/s), " + phase.toSeconds()
+                    + " s");
+            out.put("latency_ack_ms", latency(half, phase).json());
+            out.put("latency_rate_eps", half);
+
+            Map<String, Object> scaling = new LinkedHashMap<>();
+            for (int n : typeCounts) {
+                progress("end to end with " + n + " types");
+                E2e e = endToEnd(n);
+                scaling.put(Integer.toString(n), Map.of("e2e_eps", e.eps(), "ratio_e2e_to_produce",
+                        e.eps() / raw.produceEps(), "cpu_s_per_million_events", e.cpuPerMillion(),
+                        "heap_peak_mb", e.heapPeakMb()));
+            }
+            out.put("by_type_count", scaling);
+            out.put("event_size_bytes", eventSize);
+            out.put("events_per_e2e_run", events);
+            out.put("hosts", hosts);
+            out.put("cores", Runtime.getRuntime().availableProcessors());
+            print(out);
+            if (json != null) {
+                Files.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+            }
+            return 0;
+        } finally {
+            if (kafka != null) {
+                kafka.stop();
+            }
+        }
+    }
+
+    private double mb(double eps) {
+        return eps * eventSize / 1e6;
+    }
+
+    private static void progress(String what) {
+        System.out.println("bench: " + what + "...");
+    }
+
+    private record RawKafka(double produceEps, double consumeEps) {
+    }
+
+    /** A plain producer (acks=all, idempotent, lz4, as the collector's) and a plain consumer, same record size. */
+    private RawKafka rawKafka(Duration phase) throws Exception {
+        KafkaSettings kafka = new KafkaSettings(bootstrap, 3, (short) 1, 1);
+        String topic = "bench.raw." + System.nanoTime();
+        try (Admin admin = Admin.create(kafka.admin("bench"))) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        BenchEvents gen = new BenchEvents(types, eventSize);
+        byte[][] values = new byte[4096][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = gen.event(Instant.now()).toBytes();
+        }
+        AtomicLong acked = new AtomicLong();
+        long start = System.nanoTime();
+        long end = start + phase.toNanos();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.producer("bench-raw"))) {
+            for (int i = 0; System.nanoTime() < end; i++) {
+                p.send(new ProducerRecord<>(topic, UUID.randomUUID().toString(), values[i & 4095]), (md, e) -> {
+                    if (e == null) {
+                        acked.incrementAndGet();
+                    }
+                });
+            }
+            p.flush();
+        }
+        double produceEps = acked.get() / ((System.nanoTime() - start) / 1e9);
+        long consumed = 0;
+        long cStart = System.nanoTime();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer("bench-raw-c", null))) {
+            List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+                    new TopicPartition(topic, 2));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (consumed < acked.get()) {
+                consumed += c.poll(Duration.ofMillis(500)).count();
+            }
+        }
+        double consumeEps = consumed / ((System.nanoTime() - cStart) / 1e9);
+        return new RawKafka(produceEps, consumeEps);
+    }
+
+    private Standalone standalone(int typeCount) throws IOException {
+        Path dir = work.resolve("run-" + (++run));
+        Path registry = BenchEvents.writeRegistry(dir.resolve("registry"), "B" + run + "x", typeCount, eventSize);
+        StandaloneConfig config = StandaloneConfig.defaults(dir, registry).withPorts(0, 0)
+                .withExternalKafka(bootstrap, 1).withoutAgents();
+        return new Standalone(config).start();
+    }
+
+    /** Batches of NDJSON, gzip, from one sender per host, straight to the collector. */
+    private double ingest(Duration phase) throws Exception {
+        try (Standalone s = standalone(types)) {
+            BenchEvents gen = new BenchEvents(s.registry(), eventSize);
+            HttpClient http = HttpClient.newHttpClient();
+            URI uri = URI.create(s.collectorUrl() + "/v1/events");
+            AtomicLong accepted = new AtomicLong();
+            long end = System.nanoTime() + phase.toNanos();
+            long start = System.nanoTime();
+            List<Thread> senders = new ArrayList<>();
+            for (int h = 0; h < hosts; h++) {
+                String host = "bench-" + h;
+                Thread t = new Thread(() -> {
+                    Instant past = Hours.hourOf(Instant.now()).minus(Duration.ofHours(3));
+                    while (System.nanoTime() < end) {
+                        ByteArrayOutputStream body = new ByteArrayOutputStream();
+                        try (GZIPOutputStream gz = new GZIPOutputStream(body)) {
+                            for (int i = 0; i < 1000; i++) {
+                                gz.write(gen.event(past).toBytes());
+                                gz.write('\n');
+                            }
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
+                                    .header("Content-Encoding", "gzip").header("Hourglass-Host", host)
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 200) {
+                                accepted.addAndGet(Json.MAPPER.readTree(r.body()).path("accepted").asLong());
+                            }
+                        } catch (IOException e) {
+                            // counted as not accepted
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                senders.add(t);
+                t.start();
+            }
+            for (Thread t : senders) {
+                t.join();
+            }
+            return accepted.get() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private record E2e(double logEps, double eps, double closeDelaySeconds, double cpuPerMillion, double heapPeakMb) {
+    }
+
+    /**
+     * A backlog of {@code events} events of a past hour, written by the client library, then shipped by one agent
+     * per host through the collector and Kafka to the writers, until every bucket of the hour is closed.
+     */
+    private E2e endToEnd(int typeCount) throws Exception {
+        try (Standalone s = standalone(typeCount)) {
+            BenchEvents gen = new BenchEvents(s.registry(), eventSize);
+            Instant hour = Hours.hourOf(Instant.now()).minus(Duration.ofHours(2));
+            Path hostsDir = s.dataDir().resolve("hosts");
+            long logStart = System.nanoTime();
+            for (int h = 0; h < hosts; h++) {
+                try (EventLogger logger = new EventLogger(hostsDir.resolve("host-" + h), Clock.systemUTC(), false)) {
+                    for (int i = 0; i < events / hosts; i++) {
+                        logger.append(gen.event(hour.plusMillis(i % 3_600_000L)));
+                    }
+                }
+            }
+            double logEps = (events / hosts * hosts) / ((System.nanoTime() - logStart) / 1e9);
+            long total = (long) events / hosts * hosts;
+
+            System.gc();
+            ProcessGauges.resetPeaks();
+            double cpu0 = ProcessGauges.cpuSeconds();
+            long start = System.nanoTime();
+            List<HostAgent> agents = new ArrayList<>();
+            AgentConfig config = AgentConfig.defaults(List.of(URI.create(s.collectorUrl())),
+                    s.dataDir().resolve("agent-state"));
+            for (int h = 0; h < hosts; h++) {
+                HostAgent a = new HostAgent("host-" + h, hostsDir.resolve("host-" + h), config, Clock.systemUTC(),
+                        new SimpleMeterRegistry());
+                agents.add(a);
+                a.start();
+            }
+            long allAcked = 0;
+            List<Path> successes = s.registry().all().stream()
+                    .map(t -> s.dataDir().resolve("lake").resolve(new io.hourglass.core.control.BucketId(t.name(),
+                            hour).path()).resolve("_SUCCESS")).toList();
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                    KafkaSettings.singleNode(bootstrap).consumer("bench-count", null))) {
+                List<TopicPartition> parts = new ArrayList<>();
+                s.registry().all().forEach(t -> c.partitionsFor(t.topic())
+                        .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition()))));
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                while (!successes.stream().allMatch(Files::exists)) {
+                    if (allAcked == 0 && c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum()
+                            >= total) {
+                        allAcked = System.nanoTime();
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("buckets did not close within 10 minutes");
+                    }
+                    Thread.sleep(20);
+                }
+            }
+            long closed = System.nanoTime();
+            double cpu = ProcessGauges.cpuSeconds() - cpu0;
+            double heap = ProcessGauges.heapPeakMb();
+            agents.forEach(HostAgent::stop);
+            double seconds = (closed - start) / 1e9;
+            return new E2e(logEps, total / seconds, allAcked == 0 ? 0 : (closed - allAcked) / 1e9,
+                    cpu / total * 1e6, heap);
+        }
+    }
+
+    /** Hosts log live events at {@code rate}; each event's latency is its Kafka timestamp minus its logged_at. */
+    private Stats latency(double rate, Duration phase) throws Exception {
+        try (Standalone s = standalone(types)) {
+            BenchEvents gen = new BenchEvents(s.registry(), eventSize);
+            Path hostsDir = s.dataDir().resolve("hosts");
+            List<EventLogger> loggers = new ArrayList<>();
+            List<HostAgent> agents = new ArrayList<>();
+            AgentConfig config = AgentConfig.defaults(List.of(URI.create(s.collectorUrl())),
+                    s.dataDir().resolve("agent-state")).withHeartbeatInterval(Duration.ofSeconds(5));
+            AgentConfig fast = new AgentConfig(config.collectors(), config.stateDir(), config.grace(),
+                    config.batchMaxEvents(), config.batchMaxBytes(), config.maxLineBytes(), Duration.ofMillis(20),
+                    config.heartbeatInterval(), config.backoffBase(), config.backoffMax(), config.requestTimeout());
+            for (int h = 0; h < hosts; h++) {
+                loggers.add(new EventLogger(hostsDir.resolve("host-" + h), Clock.systemUTC(), false));
+                HostAgent a = new HostAgent("host-" + h, hostsDir.resolve("host-" + h), fast, Clock.systemUTC(),
+                        new SimpleMeterRegistry());
+                agents.add(a);
+                a.start();
+            }
+            long[] samples = new long[(int) Math.min(20_000_000, rate * phase.toSeconds() * 2 + 1000)];
+            int n = 0;
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                    KafkaSettings.singleNode(bootstrap).consumer("bench-latency", null))) {
+                c.subscribe(s.registry().all().stream().map(t -> t.topic()).toList());
+                c.poll(Duration.ofMillis(500));
+                long start = System.nanoTime();
+                long end = start + phase.toNanos();
+                long sent = 0;
+                while (System.nanoTime() < end) {
+                    long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+                    for (; sent < due; sent++) {
+                        EventLogger l = loggers.get((int) (sent % hosts));
+                        l.append(gen.event(Instant.now()));
+                    }
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(5))) {
+                        if (n < samples.length) {
+                            Envelope e = Envelope.parse(r.value());
+                            samples[n++] = (r.timestamp() - e.loggedAt().toEpochMilli()) * 1000;
+                        }
+                    }
+                }
+            } finally {
+                agents.forEach(HostAgent::stop);
+                loggers.forEach(EventLogger::close);
+            }
+            return Stats.of(samples, n);
+        }
+    }
+
+    private static void print(Map<String, Object> out) {
+        System.out.println();
+        System.out.println("bench: results (this machine, one run; ratios are against raw Kafka in the same run)");
+        out.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v instanceof Double d ? String.format("%.2f", d)
+                : v));
+    }
+
+}
