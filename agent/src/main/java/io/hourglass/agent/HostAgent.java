@@ -142,39 +142,42 @@ public final class HostAgent implements Service {
         }
     }
 
-    /** One pass over the log: sends at most one batch, publishes due markers and a due heartbeat. */
+    /**
+     * One pass over the log: a due heartbeat first (so that a starting agent announces itself and its backlog before
+     * shipping it), then at most one batch, and the markers of hours that are sealed and fully acknowledged.
+     */
     boolean step() {
         Instant now = clock.instant();
-        boolean sent = false;
-        for (Map.Entry<String, Instant> f : logFiles().entrySet()) {
-            FileState fs = state.computeIfAbsent(f.getKey(), n -> FileState.fresh(f.getValue()));
-            if (fs.marked() && sizeOf(f.getKey()) <= fs.ackedBytes()) {
-                continue;  // done; lines appended to a marked hour later are still sent, and arrive late
-            }
-            boolean sealed = !now.isBefore(Hours.end(fs.hour()).plus(config.grace()));
-            Batch batch = read(logDir.resolve(f.getKey()), fs, sealed);
-            if (!batch.lines().isEmpty()) {
-                FileState.Ack ack = client.sendEvents(batch.lines());
-                FailPoints.reached("agent.after-ack");
-                fs = fs.acknowledged(batch.endOffset(), ack);
-                state.put(f.getKey(), fs);
-                store.save(state);
-                metrics.counter("hourglass_agent_events_sent_total", "host", host).increment(batch.lines().size());
-                sent = true;
-                break;
-            }
-            if (sealed && batch.atEnd()) {
-                client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), now));
-                state.put(f.getKey(), fs.asMarked());
-                store.save(state);
-                log.info("Host {} marked hour {}: {} events {}", host, fs.hour(), total(fs), fs.counts());
-            }
-        }
+        TreeMap<String, Instant> files = logFiles();
+        files.forEach((name, hour) -> state.computeIfAbsent(name, n -> FileState.fresh(hour)));
         if (!now.isBefore(lastHeartbeat.plus(config.heartbeatInterval()))) {
             client.sendSignal(new Heartbeat(host, now, watermark(now)));
             lastHeartbeat = now;
         }
-        return sent;
+        for (String name : files.keySet()) {
+            FileState fs = state.get(name);
+            if (fs.marked() && sizeOf(name) <= fs.ackedBytes()) {
+                continue;  // done; lines appended to a marked hour later are still sent, and arrive late
+            }
+            boolean sealed = !now.isBefore(Hours.end(fs.hour()).plus(config.grace()));
+            Batch batch = read(logDir.resolve(name), fs, sealed);
+            if (!batch.lines().isEmpty()) {
+                FileState.Ack ack = client.sendEvents(batch.lines());
+                FailPoints.reached("agent.after-ack");
+                fs = fs.acknowledged(batch.endOffset(), ack);
+                state.put(name, fs);
+                store.save(state);
+                metrics.counter("hourglass_agent_events_sent_total", "host", host).increment(batch.lines().size());
+                return true;
+            }
+            if (sealed && batch.atEnd() && !fs.marked()) {
+                client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), now));
+                state.put(name, fs.asMarked());
+                store.save(state);
+                log.info("Host {} marked hour {}: {} events {}", host, fs.hour(), total(fs), fs.counts());
+            }
+        }
+        return false;
     }
 
     /** The oldest hour that may still have data not sent, acknowledged and marked. */

@@ -10,6 +10,10 @@ import io.hourglass.client.EventLogger;
 import io.hourglass.core.Envelope;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
+import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.Manifest;
+import io.hourglass.core.registry.Registry;
+import io.hourglass.core.registry.RegistryLoader;
 import io.hourglass.core.kafka.KafkaSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -203,9 +207,17 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Standalone standalone(int typeCount) throws IOException {
+        return standalone(prepare(typeCount), 0);
+    }
+
+    private Path prepare(int typeCount) throws IOException {
         Path dir = work.resolve("run-" + (++run));
-        Path registry = BenchEvents.writeRegistry(dir.resolve("registry"), "B" + run + "x", typeCount, eventSize);
-        StandaloneConfig config = StandaloneConfig.defaults(dir, registry).withPorts(0, 0)
+        BenchEvents.writeRegistry(dir.resolve("registry"), "B" + run + "x", typeCount, eventSize);
+        return dir;
+    }
+
+    private Standalone standalone(Path dir, int httpPort) {
+        StandaloneConfig config = StandaloneConfig.defaults(dir, dir.resolve("registry")).withPorts(httpPort, 0)
                 .withExternalKafka(bootstrap, 1).withoutAgents();
         return new Standalone(config).start();
     }
@@ -267,42 +279,46 @@ public final class BenchCommand implements Callable<Integer> {
      * per host through the collector and Kafka to the writers, until every bucket of the hour is closed.
      */
     private E2e endToEnd(int typeCount) throws Exception {
-        try (Standalone s = standalone(typeCount)) {
-            BenchEvents gen = new BenchEvents(s.registry(), eventSize);
-            Instant hour = Hours.hourOf(Instant.now()).minus(Duration.ofHours(2));
-            Path hostsDir = s.dataDir().resolve("hosts");
-            long logStart = System.nanoTime();
-            for (int h = 0; h < hosts; h++) {
-                try (EventLogger logger = new EventLogger(hostsDir.resolve("host-" + h), Clock.systemUTC(), false)) {
-                    for (int i = 0; i < events / hosts; i++) {
-                        logger.append(gen.event(hour.plusMillis(i % 3_600_000L)));
-                    }
+        Path dir = prepare(typeCount);
+        Registry registry = RegistryLoader.load(dir.resolve("registry"));
+        BenchEvents gen = new BenchEvents(registry, eventSize);
+        Instant hour = Hours.hourOf(Instant.now()).minus(Duration.ofHours(2));
+        Path hostsDir = dir.resolve("hosts");
+        long logStart = System.nanoTime();
+        long total = (long) events / hosts * hosts;
+        for (int h = 0; h < hosts; h++) {
+            try (EventLogger logger = new EventLogger(hostsDir.resolve(host(h)), Clock.systemUTC(), false)) {
+                for (int i = 0; i < events / hosts; i++) {
+                    logger.append(gen.event(hour.plusMillis(i % 3_600_000L)));
                 }
             }
-            double logEps = (events / hosts * hosts) / ((System.nanoTime() - logStart) / 1e9);
-            long total = (long) events / hosts * hosts;
+        }
+        double logEps = total / ((System.nanoTime() - logStart) / 1e9);
 
-            System.gc();
-            ProcessGauges.resetPeaks();
-            double cpu0 = ProcessGauges.cpuSeconds();
-            long start = System.nanoTime();
-            List<HostAgent> agents = new ArrayList<>();
-            AgentConfig config = AgentConfig.defaults(List.of(URI.create(s.collectorUrl())),
-                    s.dataDir().resolve("agent-state"));
-            for (int h = 0; h < hosts; h++) {
-                HostAgent a = new HostAgent("host-" + h, hostsDir.resolve("host-" + h), config, Clock.systemUTC(),
-                        new SimpleMeterRegistry());
-                agents.add(a);
-                a.start();
-            }
+        System.gc();
+        ProcessGauges.resetPeaks();
+        double cpu0 = ProcessGauges.cpuSeconds();
+        // Agents start first, so the completionist hears of every host before it can seal the hour; the clock
+        // runs from here, components' start-up included.
+        int port = KafkaNode.freePort();
+        long start = System.nanoTime();
+        List<HostAgent> agents = new ArrayList<>();
+        AgentConfig config = AgentConfig.defaults(List.of(URI.create("http://127.0.0.1:" + port)),
+                dir.resolve("agent-state")).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
+        for (int h = 0; h < hosts; h++) {
+            HostAgent a = new HostAgent(host(h), hostsDir.resolve(host(h)), config, Clock.systemUTC(),
+                    new SimpleMeterRegistry());
+            agents.add(a);
+            a.start();
+        }
+        try (Standalone s = standalone(dir, port)) {
             long allAcked = 0;
-            List<Path> successes = s.registry().all().stream()
-                    .map(t -> s.dataDir().resolve("lake").resolve(new io.hourglass.core.control.BucketId(t.name(),
-                            hour).path()).resolve("_SUCCESS")).toList();
+            List<Path> successes = registry.all().stream().map(t -> dir.resolve("lake")
+                    .resolve(new BucketId(t.name(), hour).path()).resolve("_SUCCESS")).toList();
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
                     KafkaSettings.singleNode(bootstrap).consumer("bench-count", null))) {
                 List<TopicPartition> parts = new ArrayList<>();
-                s.registry().all().forEach(t -> c.partitionsFor(t.topic())
+                registry.all().forEach(t -> c.partitionsFor(t.topic())
                         .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition()))));
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
                 while (!successes.stream().allMatch(Files::exists)) {
@@ -319,10 +335,27 @@ public final class BenchCommand implements Callable<Integer> {
             long closed = System.nanoTime();
             double cpu = ProcessGauges.cpuSeconds() - cpu0;
             double heap = ProcessGauges.heapPeakMb();
-            agents.forEach(HostAgent::stop);
+            long inBuckets = successes.stream().mapToLong(BenchCommand::events).sum();
+            if (inBuckets != total) {
+                throw new IllegalStateException("the closed buckets hold " + inBuckets + " events, not " + total);
+            }
             double seconds = (closed - start) / 1e9;
             return new E2e(logEps, total / seconds, allAcked == 0 ? 0 : (closed - allAcked) / 1e9,
                     cpu / total * 1e6, heap);
+        } finally {
+            agents.forEach(HostAgent::stop);
+        }
+    }
+
+    private String host(int h) {
+        return "host-" + run + "-" + h;
+    }
+
+    private static long events(Path success) {
+        try {
+            return Json.MAPPER.readValue(success.toFile(), Manifest.class).events();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -339,8 +372,8 @@ public final class BenchCommand implements Callable<Integer> {
                     config.batchMaxEvents(), config.batchMaxBytes(), config.maxLineBytes(), Duration.ofMillis(20),
                     config.heartbeatInterval(), config.backoffBase(), config.backoffMax(), config.requestTimeout());
             for (int h = 0; h < hosts; h++) {
-                loggers.add(new EventLogger(hostsDir.resolve("host-" + h), Clock.systemUTC(), false));
-                HostAgent a = new HostAgent("host-" + h, hostsDir.resolve("host-" + h), fast, Clock.systemUTC(),
+                loggers.add(new EventLogger(hostsDir.resolve(host(h)), Clock.systemUTC(), false));
+                HostAgent a = new HostAgent(host(h), hostsDir.resolve(host(h)), fast, Clock.systemUTC(),
                         new SimpleMeterRegistry());
                 agents.add(a);
                 a.start();
@@ -349,8 +382,12 @@ public final class BenchCommand implements Callable<Integer> {
             int n = 0;
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
                     KafkaSettings.singleNode(bootstrap).consumer("bench-latency", null))) {
-                c.subscribe(s.registry().all().stream().map(t -> t.topic()).toList());
-                c.poll(Duration.ofMillis(500));
+                List<TopicPartition> parts = new ArrayList<>();
+                s.registry().all().forEach(t -> c.partitionsFor(t.topic())
+                        .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition()))));
+                c.assign(parts);
+                c.seekToEnd(parts);
+                parts.forEach(c::position);
                 long start = System.nanoTime();
                 long end = start + phase.toNanos();
                 long sent = 0;
