@@ -74,6 +74,7 @@ public final class Completionist implements Service {
     private KafkaConsumer<String, byte[]> offsets;
     private ScheduledExecutorService ticker;
     private volatile boolean healthy = true;
+    private Instant startedAt;
 
     public Completionist(CompletionistConfig config, KafkaSettings kafka, Supplier<Registry> registry, LakeStore lake,
                          Clock clock, MeterRegistry metrics) {
@@ -100,6 +101,7 @@ public final class Completionist implements Service {
         tailer.awaitCaughtUp(Duration.ofSeconds(60));
         producer = new KafkaProducer<>(kafka.producer("hourglass-completionist"));
         offsets = new KafkaConsumer<>(kafka.consumer("hourglass-completionist-offsets", null));
+        startedAt = clock.instant();
         ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "completionist"));
         ticker.scheduleWithFixedDelay(this::tickSafely, 0, config.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
         log.info("Completionist started");
@@ -169,6 +171,9 @@ public final class Completionist implements Service {
     private boolean advance(EventType type, BucketId b, Instant now) {
         Seal seal = ledger.seal(b).orElse(null);
         if (seal == null) {
+            if (now.isBefore(startedAt.plus(config.startupGrace()))) {
+                return false;
+            }
             seal = decideSeal(type, b, now);
             if (seal == null) {
                 return false;

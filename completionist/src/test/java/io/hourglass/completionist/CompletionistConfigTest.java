@@ -12,9 +12,12 @@ class CompletionistConfigTest {
         CompletionistConfig c = CompletionistConfig.defaults();
         assertThat(c.hostTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.tickInterval()).isEqualTo(Duration.ofMillis(500));
-        assertThatThrownBy(() -> new CompletionistConfig(Duration.ZERO, Duration.ofSeconds(1)))
+        assertThat(c.startupGrace()).isEqualTo(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> new CompletionistConfig(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(-1))).hasMessageContaining("completionist.startup-grace");
+        assertThatThrownBy(() -> new CompletionistConfig(Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("completionist.host-timeout");
-        assertThatThrownBy(() -> new CompletionistConfig(Duration.ofSeconds(1), Duration.ZERO))
+        assertThatThrownBy(() -> new CompletionistConfig(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO))
                 .hasMessageContaining("completionist.tick-interval");
     }
 }

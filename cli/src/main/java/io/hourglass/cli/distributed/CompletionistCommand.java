@@ -29,7 +29,8 @@ public final class CompletionistCommand implements Callable<Integer> {
         Settings s = p.settings;
         CompletionistConfig d = CompletionistConfig.defaults();
         CompletionistConfig config = new CompletionistConfig(s.duration("completionist.host-timeout", d.hostTimeout()),
-                s.duration("completionist.tick-interval", d.tickInterval()));
+                s.duration("completionist.tick-interval", d.tickInterval()),
+                s.duration("completionist.startup-grace", d.startupGrace()));
         LocalLakeStore lake = new LocalLakeStore(s.path("data.dir", Path.of("hourglass-data")));
         p.run(List.of(new Completionist(config, p.kafka, () -> p.registry, lake, p.clock, p.metrics)), r -> { }, 7073);
         return 0;

@@ -92,7 +92,8 @@ public final class Standalone implements AutoCloseable {
             }
             run(new BadRowsWriter(kafka, lake));
             Completionist completionist = new Completionist(
-                    new CompletionistConfig(config.hostTimeout(), Duration.ofMillis(250)), kafka, () -> registry,
+                    new CompletionistConfig(config.hostTimeout(), Duration.ofMillis(250),
+                            config.heartbeatInterval().multipliedBy(2)), kafka, () -> registry,
                     lake, config.clock(), metrics);
             run(completionist);
             parts.add(completionist);
