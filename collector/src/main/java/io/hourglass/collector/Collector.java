@@ -30,7 +30,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -207,6 +209,7 @@ public final class Collector implements Service {
         ObjectNode answer = Json.MAPPER.createObjectNode();
         ArrayNode results = answer.putArray("results");
         long accepted = 0;
+        Map<String, Integer> perType = new HashMap<>();
         for (int i = 0; i < outcomes.size(); i++) {
             RecordMetadata md = sends.get(i).join();
             ObjectNode r = results.addObject();
@@ -214,7 +217,7 @@ public final class Collector implements Service {
                 accepted++;
                 r.put("status", "accepted").put("type", e.type()).put("partition", md.partition())
                         .put("offset", md.offset());
-                metrics.counter("hourglass_collector_events_total", "type", e.type()).increment();
+                perType.merge(e.type(), 1, Integer::sum);
                 if (agentHost == null) {
                     direct.acknowledged(e.hour(), e.type(), md.topic(), md.partition(), md.offset());
                 }
@@ -225,6 +228,7 @@ public final class Collector implements Service {
                         .increment();
             }
         }
+        perType.forEach((type, n) -> metrics.counter("hourglass_collector_events_total", "type", type).increment(n));
         answer.put("accepted", accepted);
         answer.put("rejected", outcomes.size() - accepted);
         return answer;

@@ -65,6 +65,7 @@ public final class Completionist implements Service {
     private final MeterRegistry metrics;
     private final Ledger ledger = new Ledger();
     private final Map<String, Instant> frontier = new HashMap<>();
+    private final Map<String, List<TopicPartition>> partitions = new HashMap<>();
     private final Map<String, GoneCollector> goneCollectors = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -326,12 +327,15 @@ public final class Completionist implements Service {
         }
     }
 
+    /** Cached: asking the cluster for a topic this consumer is not subscribed to costs a round trip each time. */
     private List<TopicPartition> partitionsOf(String topic) {
-        List<PartitionInfo> infos = offsets.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new HourglassException("topic " + topic + " does not exist; start the collector to create it");
-        }
-        return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        return partitions.computeIfAbsent(topic, t -> {
+            List<PartitionInfo> infos = offsets.partitionsFor(t, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new HourglassException("topic " + t + " does not exist; start the collector to create it");
+            }
+            return infos.stream().map(i -> new TopicPartition(t, i.partition())).toList();
+        });
     }
 
     /** Offset of the last record in each partition, -1 when empty. */
