@@ -117,6 +117,39 @@ class ProcessFaultIT {
         }
     }
 
+    @Test
+    void collectorIsNotReadyAndPushesBackWhileKafkaIsUnreachable(@TempDir Path dir) throws Exception {
+        try (ProcessHarness h = new ProcessHarness(dir)) {
+            Proc collector = h.collector("c1");
+            collector.start();
+            assertThat(collector.awaitOutput("hourglass collector: running", FAILPOINT_WAIT))
+                    .as(() -> collector.tail(20)).isTrue();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI base = java.net.URI.create(h.url(collector));
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(http, base.resolve("/readyz")) == 200);
+
+            h.stopKafka();
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(http, base.resolve("/readyz")) == 503);
+            String line = "{\"id\":\"" + java.util.UUID.randomUUID() + "\",\"type\":\"UserLogin\",\"version\":1,"
+                    + "\"logged_at\":1767261599000,\"payload\":{\"user_id\":\"u\",\"platform\":\"web\"}}";
+            var resp = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/v1/events"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(line)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(resp.statusCode()).isEqualTo(503);
+            assertThat(resp.headers().firstValue("Retry-After")).isPresent();
+            assertThat(status(http, base.resolve("/healthz"))).as("alive, only not ready").isEqualTo(200);
+        }
+    }
+
+    private static int status(java.net.http.HttpClient http, java.net.URI uri) {
+        try {
+            return http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     private static void assertExactlyOnce(ProcessHarness h, Manifest m, Set<String> ids) throws Exception {
         assertThat(m.complete()).isTrue();
         assertThat(m.events()).isEqualTo(ids.size());

@@ -137,6 +137,11 @@ final class ProcessHarness implements AutoCloseable {
         }
     }
 
+    /** Stops the broker, as when Kafka becomes unreachable. */
+    void stopKafka() {
+        kafka.stop();
+    }
+
     @Override
     public void close() {
         for (int i = procs.size() - 1; i >= 0; i--) {

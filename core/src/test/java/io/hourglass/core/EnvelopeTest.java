@@ -24,6 +24,21 @@ class EnvelopeTest {
         assertThat(Envelope.parse(e.toBytes())).isEqualTo(e);
     }
 
+    @Test
+    void theHeaderIsReadWithoutThePayloadAndAgreesWithTheFullParse() {
+        Envelope e = new Envelope(ID, "UserLogin", 3, null, Instant.parse("2026-01-01T09:59:59.125Z"),
+                Instant.parse("2026-01-01T10:00:01Z"), "web-1", false,
+                (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.createObjectNode()
+                        .set("nested", Json.MAPPER.createObjectNode().put("id", "not-the-event-id")));
+        EnvelopeHeader h = EnvelopeHeader.parse(e.toBytes());
+        assertThat(h).isEqualTo(new EnvelopeHeader(ID, 3, e.loggedAt(), e.receivedAt(), "web-1"));
+        assertThat(h.hour()).isEqualTo(e.hour());
+        assertThatThrownBy(() -> EnvelopeHeader.parse("{\"id\":".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> EnvelopeHeader.parse("{\"payload\":{}}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("needs 'id' and 'logged_at'");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "not json at all|malformed_json",

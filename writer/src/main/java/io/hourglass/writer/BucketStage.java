@@ -1,6 +1,7 @@
 package io.hourglass.writer;
 
 import io.hourglass.core.Envelope;
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.control.BucketId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,12 @@ final class BucketStage {
     private long duplicates;
     private long minOffset = Long.MAX_VALUE;
 
-    record Staged(long offset, Envelope event) {
+    /** An event as it sits in Kafka: its header, its raw bytes, and whether it arrived after its hour closed. */
+    record Staged(long offset, EnvelopeHeader header, byte[] raw, boolean late) {
+        Envelope event() {
+            Envelope e = Envelope.parse(raw);
+            return late ? e.asLate() : e;
+        }
     }
 
     BucketStage(BucketId bucket, int partition) {
@@ -24,9 +30,9 @@ final class BucketStage {
     }
 
     /** Adds an event; returns false (and counts it) when its id is already staged. */
-    boolean add(long offset, Envelope e) {
-        minOffset = Math.min(minOffset, offset);
-        if (events.putIfAbsent(e.id(), new Staged(offset, e)) != null) {
+    boolean add(Staged s) {
+        minOffset = Math.min(minOffset, s.offset());
+        if (events.putIfAbsent(s.header().id(), s) != null) {
             duplicates++;
             return false;
         }

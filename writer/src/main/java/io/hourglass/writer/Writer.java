@@ -2,7 +2,7 @@ package io.hourglass.writer;
 
 import static java.util.Objects.requireNonNull;
 
-import io.hourglass.core.Envelope;
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
@@ -191,54 +191,57 @@ public final class Writer implements Service {
     }
 
     private void accept(ConsumerRecord<String, byte[]> r) {
-        Envelope e;
+        EnvelopeHeader h;
         try {
-            e = Envelope.parse(r.value());
+            h = EnvelopeHeader.parse(r.value());
         } catch (RuntimeException ex) {
             badRow(r, ex.getMessage());
             return;
         }
         String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
-        route(new TopicPartition(r.topic(), r.partition()), type, r.offset(), e, e.hour());
+        route(new TopicPartition(r.topic(), r.partition()), type,
+                new BucketStage.Staged(r.offset(), h, r.value(), false), h.hour());
     }
 
     /**
      * Puts an event into the first bucket, from {@code hour} on, that can still take it: the bucket must not be
      * sealed below this offset. An event moved past its own hour is late, and dropped if a closed bucket has its id.
      */
-    private void route(TopicPartition tp, String type, long offset, Envelope e, Instant hour) {
+    private void route(TopicPartition tp, String type, BucketStage.Staged e, Instant hour) {
         int p = tp.partition();
-        Instant natural = e.hour();
+        long offset = e.offset();
+        Instant natural = e.header().hour();
         Instant candidate = hour;
         while (true) {
             BucketId b = new BucketId(type, candidate);
             Seal seal = seals.seal(b).orElse(null);
             boolean finalized = seals.isFinalized(b, p);
             if (seal == null || (!finalized && offset <= seal.offset(p))) {
-                stage(tp, b, offset, e, natural, candidate);
+                stage(tp, b, e, natural, candidate);
                 return;
             }
             if (finalized && offset <= seal.offset(p)) {
                 return;  // already in that bucket's final file: this is a re-read after a restart
             }
             candidate = candidate.equals(natural)
-                    ? later(Hours.hourOf(e.receivedAt() == null ? e.loggedAt() : e.receivedAt()), Hours.next(natural))
+                    ? later(Hours.hourOf(e.header().receivedAt() == null ? e.header().loggedAt()
+                            : e.header().receivedAt()), Hours.next(natural))
                     : Hours.next(candidate);
         }
     }
 
-    private void stage(TopicPartition tp, BucketId b, long offset, Envelope e, Instant natural, Instant target) {
+    private void stage(TopicPartition tp, BucketId b, BucketStage.Staged e, Instant natural, Instant target) {
         BucketStage stage = stages.computeIfAbsent(tp, x -> new TreeMap<>())
                 .computeIfAbsent(target, h -> new BucketStage(b, tp.partition()));
         if (!target.equals(natural)) {
-            if (inEarlierBucket(b.type(), tp.partition(), e.id(), natural, target)) {
-                stage.duplicateOfClosed(offset);
+            if (inEarlierBucket(b.type(), tp.partition(), e.header().id(), natural, target)) {
+                stage.duplicateOfClosed(e.offset());
                 metrics.counter("hourglass_writer_late_duplicates_total", "type", b.type()).increment();
                 return;
             }
-            e = e.asLate();
+            e = new BucketStage.Staged(e.offset(), e.header(), e.raw(), true);
         }
-        if (stage.add(offset, e)) {
+        if (stage.add(e)) {
             staged.incrementAndGet();
         }
     }
@@ -315,9 +318,9 @@ public final class Writer implements Service {
         long late = 0;
         Set<String> ids = new HashSet<>();
         for (BucketStage.Staged s : in) {
-            hosts.merge(s.event().host() == null ? "" : s.event().host(), 1L, Long::sum);
-            late += s.event().late() ? 1 : 0;
-            ids.add(s.event().id());
+            hosts.merge(s.header().host() == null ? "" : s.header().host(), 1L, Long::sum);
+            late += s.late() ? 1 : 0;
+            ids.add(s.header().id());
         }
         if (!in.isEmpty()) {
             if (lake.exists(path)) {
@@ -344,14 +347,14 @@ public final class Writer implements Service {
         metrics.counter("hourglass_writer_events_written_total", "type", b.type()).increment(in.size());
         metrics.counter("hourglass_writer_duplicates_dropped_total", "type", b.type()).increment(stage.duplicates());
         for (BucketStage.Staged s : stage.beyond(sealOffset)) {
-            route(tp, b.type(), s.offset(), s.event(), b.hour());
+            route(tp, b.type(), s, b.hour());
         }
     }
 
     private void writeFile(String path, String typeName, List<BucketStage.Staged> events) throws IOException {
         EventType type = registry.get().find(typeName).orElseThrow(() -> new HourglassException(
                 "type " + typeName + " is no longer registered; re-register it to finalize its buckets"));
-        int version = events.stream().mapToInt(s -> s.event().version()).max().orElse(type.latestVersion());
+        int version = events.stream().mapToInt(s -> s.header().version()).max().orElse(type.latestVersion());
         Schema payload = type.schema(version).orElseThrow(() -> new HourglassException(
                 "type " + typeName + " lost schema version " + version));
         Schema schema = LakeRecords.schema(typeName, payload);
