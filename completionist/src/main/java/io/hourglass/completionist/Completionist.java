@@ -156,11 +156,11 @@ public final class Completionist implements Service {
         for (EventType type : registry.get().all()) {
             Instant from = frontier.getOrDefault(type.name(), first);
             boolean contiguous = true;
-            for (Instant h = from; !h.isAfter(lastFull); h = Hours.next(h)) {
+            for (Instant h = from; !h.isAfter(lastFull); h = Hours.end(h)) {
                 BucketId b = new BucketId(type.name(), h);
                 boolean closed = ledger.isClosed(b) || advance(type, b, now);
                 if (closed && contiguous) {
-                    frontier.put(type.name(), Hours.next(h));
+                    frontier.put(type.name(), Hours.end(h));
                 } else {
                     contiguous = false;
                 }

@@ -23,12 +23,9 @@ public final class Hours {
         return t.truncatedTo(ChronoUnit.HOURS);
     }
 
+    /** The end of an hour, which is also the start of the next one. */
     public static Instant end(Instant hour) {
         return hour.plus(1, ChronoUnit.HOURS);
-    }
-
-    public static Instant next(Instant hour) {
-        return end(hour);
     }
 
     /** Host event log file name for an hour, {@code YYYY-MM-DDTHH.jsonl}. */

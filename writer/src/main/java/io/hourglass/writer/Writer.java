@@ -225,8 +225,8 @@ public final class Writer implements Service {
             }
             candidate = candidate.equals(natural)
                     ? later(Hours.hourOf(e.header().receivedAt() == null ? e.header().loggedAt()
-                            : e.header().receivedAt()), Hours.next(natural))
-                    : Hours.next(candidate);
+                            : e.header().receivedAt()), Hours.end(natural))
+                    : Hours.end(candidate);
         }
     }
 
@@ -249,7 +249,7 @@ public final class Writer implements Service {
     /** Whether a bucket between the event's own hour and its late target holds (or will hold) this id. */
     private boolean inEarlierBucket(String type, int partition, String id, Instant from, Instant target) {
         TopicPartition tp = new TopicPartition(Topics.events(type), partition);
-        for (Instant h = from; h.isBefore(target); h = Hours.next(h)) {
+        for (Instant h = from; h.isBefore(target); h = Hours.end(h)) {
             BucketId b = new BucketId(type, h);
             if (seals.isFinalized(b, partition)) {
                 if (closedIds.contains(b, partition, id)) {

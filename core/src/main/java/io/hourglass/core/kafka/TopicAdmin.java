@@ -56,7 +56,7 @@ public final class TopicAdmin {
             throw HourglassException.interrupted("creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new HourglassException("cannot create topics on " + kafka.bootstrap()
-                    + ": is Kafka reachable, and does this client may create topics? " + e.getMessage(), e);
+                    + ": is Kafka reachable, and may this client create topics? " + e.getMessage(), e);
         }
     }
 
