@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class Completionist implements Service {
     private static final Logger log = LoggerFactory.getLogger(Completionist.class);
     private static final String SUCCESS = "_SUCCESS";
+    /** How far behind the oldest open bucket the ledger keeps markers, seals and heartbeats. */
+    private static final Duration RETENTION = Duration.ofDays(1);
 
     private final CompletionistConfig config;
     private final KafkaSettings kafka;
@@ -153,6 +155,7 @@ public final class Completionist implements Service {
         }
         noteDeadCollectors(now);
         Instant lastFull = Hours.hourOf(now).minus(Duration.ofHours(1));
+        pruneClosedPast(first);
         for (EventType type : registry.get().all()) {
             Instant from = frontier.getOrDefault(type.name(), first);
             boolean contiguous = true;
@@ -165,6 +168,16 @@ public final class Completionist implements Service {
                     contiguous = false;
                 }
             }
+        }
+    }
+
+    /** What lies a day before the oldest bucket still open is of no use to any decision; forget it. */
+    private void pruneClosedPast(Instant first) {
+        Instant oldestOpen = registry.get().all().stream().map(t -> frontier.getOrDefault(t.name(), first))
+                .min(Instant::compareTo).orElse(first);
+        Instant horizon = oldestOpen.minus(RETENTION);
+        if (horizon.isAfter(first)) {
+            ledger.prune(horizon);
         }
     }
 

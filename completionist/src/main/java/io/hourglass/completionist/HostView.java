@@ -25,6 +25,10 @@ final class HostView {
         }
     }
 
+    void forgetBefore(Instant hour) {
+        latestByHour.keySet().removeIf(h -> h.isBefore(hour));
+    }
+
     String host() {
         return host;
     }

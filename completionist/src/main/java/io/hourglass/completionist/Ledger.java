@@ -112,6 +112,22 @@ final class Ledger {
         return Map.copyOf(markers.getOrDefault(hour, Map.of()));
     }
 
+    /**
+     * Forgets what no open bucket can need: markers, seals, finalized partitions and heartbeat hours before
+     * {@code before}, and hosts silent since then. Keeps a long-running completionist's memory flat.
+     */
+    synchronized void prune(Instant before) {
+        markers.keySet().removeIf(h -> h.isBefore(before));
+        seals.keySet().removeIf(b -> b.hour().isBefore(before));
+        finalized.keySet().removeIf(b -> b.hour().isBefore(before));
+        closed.removeIf(b -> b.hour().isBefore(before));
+        hosts.values().removeIf(h -> h.lastSeen().isBefore(before));
+        hosts.values().forEach(h -> h.forgetBefore(before));
+        if (firstHour != null && firstHour.isBefore(before)) {
+            firstHour = before;
+        }
+    }
+
     synchronized List<HostView> hosts() {
         return new ArrayList<>(hosts.values());
     }

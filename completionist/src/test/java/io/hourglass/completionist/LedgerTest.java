@@ -1,0 +1,62 @@
+package io.hourglass.completionist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hourglass.core.control.Heartbeat;
+import io.hourglass.core.control.HostSignals;
+import io.hourglass.core.control.Marker;
+import io.hourglass.core.kafka.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+class LedgerTest {
+    private static final Instant H10 = Instant.parse("2026-01-01T10:00:00Z");
+    private static long offset;
+
+    private static ConsumerRecord<String, byte[]> signal(io.hourglass.core.control.HostSignal s) {
+        return new ConsumerRecord<>(Topics.MARKERS, 0, offset++, s.host(), HostSignals.toBytes(s));
+    }
+
+    @Test
+    void aHostMayHaveLoggedInAnHourItHeartbeatedInOrWasAliveWhenItBegan() {
+        HostView h = new HostView("web-1");
+        h.heartbeat(H10.plus(Duration.ofMinutes(59).plusSeconds(50)), H10, H10);
+        Duration timeout = Duration.ofMinutes(1);
+        assertThat(h.mayHaveLoggedIn(H10, timeout)).isTrue();
+        assertThat(h.mayHaveLoggedIn(H10.plus(Duration.ofHours(1)), timeout)).as("alive at 11:00").isTrue();
+        assertThat(h.mayHaveLoggedIn(H10.plus(Duration.ofHours(2)), timeout)).isFalse();
+        HostView early = new HostView("web-2");
+        early.heartbeat(H10.plus(Duration.ofMinutes(30)), H10, H10);
+        assertThat(early.mayHaveLoggedIn(H10.plus(Duration.ofHours(1)), timeout)).as("died at 10:30").isFalse();
+    }
+
+    @Test
+    void markersOfOneHostAndHourMergeToTheHighestOffsets() {
+        Ledger l = new Ledger();
+        l.accept(signal(new Marker("web-1", H10, Map.of("T", 2L), Map.of("events.T", Map.of(0, 5L)), 0, H10)));
+        l.accept(signal(new Marker("web-1", H10, Map.of("T", 3L), Map.of("events.T", Map.of(0, 4L, 1, 7L)), 0,
+                H10.plusSeconds(1))));
+        Marker m = l.markers(H10).get("web-1");
+        assertThat(m.offsets()).isEqualTo(Map.of("events.T", Map.of(0, 5L, 1, 7L)));
+        assertThat(m.counts()).isEqualTo(Map.of("T", 3L));
+    }
+
+    @Test
+    void pruneForgetsWhatLiesBeforeTheHorizonOnly() {
+        Ledger l = new Ledger();
+        l.accept(signal(new Heartbeat("old", H10.plusSeconds(5), H10)));
+        l.accept(signal(new Heartbeat("web-1", H10.plusSeconds(5), H10)));
+        l.accept(signal(new Heartbeat("web-1", H10.plus(Duration.ofHours(30)), H10.plus(Duration.ofHours(30)))));
+        l.accept(signal(new Marker("web-1", H10, Map.of(), Map.of(), 0, H10)));
+        Instant later = H10.plus(Duration.ofHours(30));
+        l.accept(signal(new Marker("web-1", later, Map.of(), Map.of(), 0, later)));
+        l.prune(H10.plus(Duration.ofHours(1)));
+        assertThat(l.markers(H10)).isEmpty();
+        assertThat(l.markers(later)).containsKey("web-1");
+        assertThat(l.hosts()).extracting(HostView::host).containsExactly("web-1");
+        assertThat(l.firstHour()).contains(H10.plus(Duration.ofHours(1)));
+    }
+}
