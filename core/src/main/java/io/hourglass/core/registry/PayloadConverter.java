@@ -26,38 +26,66 @@ public final class PayloadConverter {
      * fields the schema lacks are dropped, and fields it added take their defaults (Avro schema resolution rules).
      */
     public static GenericData.Record toRecord(JsonNode payload, Schema schema) {
-        return (GenericData.Record) convert(payload, schema, "payload", false);
+        return (GenericData.Record) convert(payload, schema, Where.ROOT, false, true);
     }
 
     /** Throws {@link InvalidEventException} when the payload does not match the schema exactly. */
     public static void validate(JsonNode payload, Schema schema) {
-        convert(payload, schema, "payload", true);
+        convert(payload, schema, Where.ROOT, true, false);
     }
 
-    private static Object convert(JsonNode n, Schema s, String path, boolean strict) {
+    /** Where in the payload a value sits; turned into text only for an error message. */
+    private record Where(Where parent, String field, int index) {
+        static final Where ROOT = new Where(null, "payload", -1);
+
+        Where field(String name) {
+            return new Where(this, name, -1);
+        }
+
+        Where index(int i) {
+            return new Where(this, null, i);
+        }
+
+        @Override
+        public String toString() {
+            if (parent == null) {
+                return field;
+            }
+            return parent + (field != null ? "." + field : "[" + index + "]");
+        }
+    }
+
+    /** With {@code build} false it only checks, allocating nothing for a valid payload's values. */
+    private static Object convert(JsonNode n, Schema s, Where path, boolean strict, boolean build) {
         switch (s.getType()) {
             case RECORD -> {
                 if (!n.isObject()) {
                     throw mismatch(path, "an object", n);
                 }
-                GenericData.Record r = new GenericData.Record(s);
+                GenericData.Record r = build ? new GenericData.Record(s) : null;
                 for (Schema.Field f : s.getFields()) {
                     JsonNode v = n.get(f.name());
                     if (v == null) {
                         if (!f.hasDefaultValue()) {
                             throw new InvalidEventException("schema_mismatch",
-                                    path + "." + f.name() + ": required field is missing");
+                                    path.field(f.name()) + ": required field is missing");
                         }
-                        r.put(f.pos(), GenericData.get().deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
+                        if (build) {
+                            r.put(f.pos(), GenericData.get().deepCopy(f.schema(),
+                                    GenericData.get().getDefaultValue(f)));
+                        }
                     } else {
-                        r.put(f.pos(), convert(v, f.schema(), path + "." + f.name(), strict));
+                        Object value = convert(v, f.schema(), path.field(f.name()), strict, build);
+                        if (build) {
+                            r.put(f.pos(), value);
+                        }
                     }
                 }
                 Iterator<String> names = n.fieldNames();
                 while (strict && names.hasNext()) {
                     String name = names.next();
                     if (s.getField(name) == null) {
-                        throw new InvalidEventException("schema_mismatch", path + "." + name
+                        throw new InvalidEventException("schema_mismatch", path.field(name)
                                 + ": field is not in schema " + s.getFullName());
                     }
                 }
@@ -75,7 +103,7 @@ public final class PayloadConverter {
                         continue;
                     }
                     try {
-                        return convert(n, branch, path, strict);
+                        return convert(n, branch, path, strict, build);
                     } catch (InvalidEventException e) {
                         last = e;
                     }
@@ -128,31 +156,38 @@ public final class PayloadConverter {
                 if (!n.isTextual()) {
                     throw mismatch(path, "a string", n);
                 }
-                return ByteBuffer.wrap(n.textValue().getBytes(StandardCharsets.UTF_8));
+                return build ? ByteBuffer.wrap(n.textValue().getBytes(StandardCharsets.UTF_8)) : null;
             }
             case ENUM -> {
                 if (!n.isTextual() || !s.hasEnumSymbol(n.textValue())) {
                     throw mismatch(path, "one of " + s.getEnumSymbols(), n);
                 }
-                return new GenericData.EnumSymbol(s, n.textValue());
+                return build ? new GenericData.EnumSymbol(s, n.textValue()) : null;
             }
             case ARRAY -> {
                 if (!n.isArray()) {
                     throw mismatch(path, "an array", n);
                 }
-                List<Object> list = new ArrayList<>(n.size());
+                List<Object> list = build ? new ArrayList<>(n.size()) : null;
                 for (int i = 0; i < n.size(); i++) {
-                    list.add(convert(n.get(i), s.getElementType(), path + "[" + i + "]", strict));
+                    Object value = convert(n.get(i), s.getElementType(), path.index(i), strict, build);
+                    if (build) {
+                        list.add(value);
+                    }
                 }
-                return new GenericData.Array<>(s, list);
+                return build ? new GenericData.Array<>(s, list) : null;
             }
             case MAP -> {
                 if (!n.isObject()) {
                     throw mismatch(path, "an object", n);
                 }
-                Map<String, Object> map = new HashMap<>();
-                n.fields().forEachRemaining(e -> map.put(e.getKey(),
-                        convert(e.getValue(), s.getValueType(), path + "." + e.getKey(), strict)));
+                Map<String, Object> map = build ? new HashMap<>() : null;
+                n.fields().forEachRemaining(e -> {
+                    Object value = convert(e.getValue(), s.getValueType(), path.field(e.getKey()), strict, build);
+                    if (build) {
+                        map.put(e.getKey(), value);
+                    }
+                });
                 return map;
             }
             default -> throw new InvalidEventException("schema_mismatch",
@@ -160,7 +195,7 @@ public final class PayloadConverter {
         }
     }
 
-    private static InvalidEventException mismatch(String path, String expected, JsonNode got) {
+    private static InvalidEventException mismatch(Where path, String expected, JsonNode got) {
         String shown = Json.toString(got);
         if (shown.length() > 60) {
             shown = shown.substring(0, 57) + "...";
