@@ -51,6 +51,7 @@ public final class TopicAdmin {
                     }
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             log.info("Created {} topics: {}", missing.size(), missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             throw HourglassException.interrupted("creating topics", e);
@@ -58,6 +59,28 @@ public final class TopicAdmin {
             throw new HourglassException("cannot create topics on " + kafka.bootstrap()
                     + ": is Kafka reachable, and may this client create topics? " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Waits until every partition of new topics has a leader: an idempotent producer whose first batches meet a
+     * partition without one can stall on sequence errors until its delivery timeout.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()
+                        .stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null
+                                && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // metadata not propagated yet
+            }
+            Thread.sleep(100);
+        }
+        log.warn("Some new topics of {} have no leader after 30 s; producers will retry until they do", topics);
     }
 
     private static NewTopic topic(KafkaSettings kafka, String name, int partitions, String cleanup) {
