@@ -20,7 +20,6 @@ import io.hourglass.core.registry.Registry;
 import io.hourglass.core.service.Service;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
