@@ -1,6 +1,7 @@
 package io.hourglass.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.HostSignal;
@@ -44,28 +45,55 @@ final class CollectorClient {
             throw new HourglassException("cannot compress batch", e);
         }
         byte[] answer = post("/v1/events", body.toByteArray(), "application/x-ndjson", true);
-        JsonNode results;
-        try {
-            results = Json.MAPPER.readTree(answer).path("results");
-        } catch (IOException e) {
-            throw new RetryableException("collector answered with unreadable JSON: " + e.getMessage());
-        }
-        if (!results.isArray() || results.size() != lines.size()) {
-            throw new RetryableException("collector answered " + results.size() + " results for " + lines.size()
-                    + " events");
-        }
         Map<String, Long> counts = new HashMap<>();
         Map<String, Map<Integer, Long>> offsets = new HashMap<>();
         long rejected = 0;
-        for (JsonNode r : results) {
-            if ("accepted".equals(r.path("status").asText())) {
-                String type = r.path("type").asText();
-                counts.merge(type, 1L, Long::sum);
-                offsets.computeIfAbsent("events." + type, t -> new HashMap<>())
-                        .merge(r.path("partition").asInt(), r.path("offset").asLong(), Math::max);
-            } else {
-                rejected++;
+        int results = 0;
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(answer)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new RetryableException("collector answered something that is not a JSON object");
             }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                if (!"results".equals(p.currentName())) {
+                    p.nextToken();
+                    p.skipChildren();
+                    continue;
+                }
+                if (p.nextToken() != JsonToken.START_ARRAY) {
+                    throw new RetryableException("collector answered 'results' that is not an array");
+                }
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    results++;
+                    String status = null;
+                    String type = null;
+                    int partition = -1;
+                    long offset = -1;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        p.nextToken();
+                        switch (field) {
+                            case "status" -> status = p.getText();
+                            case "type" -> type = p.getText();
+                            case "partition" -> partition = p.getIntValue();
+                            case "offset" -> offset = p.getLongValue();
+                            default -> p.skipChildren();
+                        }
+                    }
+                    if ("accepted".equals(status)) {
+                        counts.merge(type, 1L, Long::sum);
+                        offsets.computeIfAbsent("events." + type, t -> new HashMap<>())
+                                .merge(partition, offset, Math::max);
+                    } else {
+                        rejected++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new RetryableException("collector answered with unreadable JSON: " + e.getMessage());
+        }
+        if (results != lines.size()) {
+            throw new RetryableException("collector answered " + results + " results for " + lines.size()
+                    + " events");
         }
         return new FileState.Ack(counts, offsets, rejected);
     }
