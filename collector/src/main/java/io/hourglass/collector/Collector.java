@@ -74,6 +74,8 @@ public final class Collector implements Service {
     private volatile boolean draining;
     private Heartbeat lastHeartbeat = new Heartbeat("none", Instant.EPOCH, Instant.EPOCH);
     private KafkaProducer<String, byte[]> producer;
+    /** Markers and heartbeats have their own producer, so trouble on an events partition never delays them. */
+    private KafkaProducer<String, byte[]> signals;
     private ScheduledExecutorService ticker;
 
     public Collector(CollectorConfig config, KafkaSettings kafka, Supplier<Registry> registry, Clock clock,
@@ -103,6 +105,7 @@ public final class Collector implements Service {
     public void start() {
         if (started.compareAndSet(false, true)) {
             producer = new KafkaProducer<>(kafka.producer("hourglass-collector-" + config.instanceId()));
+            signals = new KafkaProducer<>(kafka.producer("hourglass-collector-" + config.instanceId() + "-signals"));
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "collector-direct-markers");
                 t.setDaemon(true);
@@ -132,6 +135,7 @@ public final class Collector implements Service {
         ticker.shutdownNow();
         tickDirectClients();
         producer.close(config.produceTimeout());
+        signals.close(config.produceTimeout());
         log.info("Collector {} stopped", config.instanceId());
     }
 
@@ -274,10 +278,10 @@ public final class Collector implements Service {
         }
     }
 
-    private void publish(List<? extends HostSignal> signals) {
+    private void publish(List<? extends HostSignal> batch) {
         List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
-        for (HostSignal s : signals) {
-            sends.add(send(Topics.MARKERS, s.host(), HostSignals.toBytes(s)));
+        for (HostSignal s : batch) {
+            sends.add(send(signals, Topics.MARKERS, s.host(), HostSignals.toBytes(s)));
         }
         awaitAll(sends);
     }
@@ -301,9 +305,14 @@ public final class Collector implements Service {
     }
 
     private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
+        return send(producer, topic, key, value);
+    }
+
+    private static CompletableFuture<RecordMetadata> send(KafkaProducer<String, byte[]> via, String topic, String key,
+                                                          byte[] value) {
         CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, key, value), (md, ex) -> {
+            via.send(new ProducerRecord<>(topic, key, value), (md, ex) -> {
                 if (ex != null) {
                     f.completeExceptionally(ex);
                 } else {

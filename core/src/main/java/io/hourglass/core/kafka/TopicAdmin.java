@@ -73,6 +73,10 @@ public final class TopicAdmin {
                         .stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null
                                 && !p.leader().isEmpty()));
                 if (ready) {
+                    // The broker may still be applying leadership it already reports; the first produce to a
+                    // partition that answers NOT_LEADER can then stall an idempotent producer on sequence errors
+                    // for its whole delivery timeout. Topics are created rarely, so a second's pause is cheap.
+                    Thread.sleep(1000);
                     return;
                 }
             } catch (ExecutionException | TimeoutException e) {
