@@ -66,6 +66,11 @@ public record AgentConfig(
                 interval, backoffBase, backoffMax, requestTimeout);
     }
 
+    public AgentConfig withPollInterval(Duration interval) {
+        return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, interval,
+                heartbeatInterval, backoffBase, backoffMax, requestTimeout);
+    }
+
     public AgentConfig withBackoff(Duration base, Duration max) {
         return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
                 heartbeatInterval, base, max, requestTimeout);

@@ -13,6 +13,7 @@ import io.hourglass.cli.verify.VerifyReport;
 import io.hourglass.core.Hours;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.kafka.KafkaSettings;
+import io.hourglass.core.kafka.RecordCounter;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.registry.RegistryLoader;
@@ -23,8 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,14 +69,6 @@ class BrokerFailureIT {
     }
 
     private static long inKafka(KafkaSettings kafka, Registry registry) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer("count", null))) {
-            long n = 0;
-            for (EventType t : registry.all()) {
-                List<TopicPartition> parts = c.partitionsFor(t.topic()).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                n += c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
-            }
-            return n;
-        }
+        return RecordCounter.count(kafka, registry.all().stream().map(EventType::topic).toList());
     }
 }

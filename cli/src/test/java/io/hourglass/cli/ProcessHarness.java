@@ -12,6 +12,7 @@ import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.KafkaSettings;
+import io.hourglass.core.kafka.RecordCounter;
 import io.hourglass.core.kafka.TopicAdmin;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.Registry;
@@ -129,12 +130,7 @@ final class ProcessHarness implements AutoCloseable {
     }
 
     long kafkaRecords(String type) {
-        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(
-                KafkaSettings.singleNode(bootstrap).consumer("harness-count", null))) {
-            var parts = c.partitionsFor("events." + type).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
-            return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
-        }
+        return RecordCounter.count(KafkaSettings.singleNode(bootstrap), List.of("events." + type));
     }
 
     /** Stops the broker, as when Kafka becomes unreachable. */

@@ -13,6 +13,7 @@ import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.KafkaSettings;
+import io.hourglass.core.kafka.RecordCounter;
 import io.hourglass.core.registry.EventType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -31,8 +32,6 @@ import java.util.Random;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /** A standalone Hourglass on an embedded Kafka, a hand-moved clock, and helpers to log events and read the lake. */
 final class TestBed implements AutoCloseable {
@@ -168,12 +167,7 @@ final class TestBed implements AutoCloseable {
 
     /** Records in Kafka for a topic, duplicates included. */
     long kafkaRecords(String topic) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
-                KafkaSettings.singleNode(hourglass.bootstrap()).consumer("test-count", null))) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
-        }
+        return RecordCounter.count(KafkaSettings.singleNode(hourglass.bootstrap()), List.of(topic));
     }
 
     @Override

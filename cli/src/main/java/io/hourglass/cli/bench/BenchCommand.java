@@ -15,6 +15,8 @@ import io.hourglass.core.control.Manifest;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.registry.RegistryLoader;
 import io.hourglass.core.kafka.KafkaSettings;
+import io.hourglass.core.kafka.RecordCounter;
+import io.hourglass.core.registry.EventType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -318,15 +320,11 @@ public final class BenchCommand implements Callable<Integer> {
             long allAcked = 0;
             List<Path> successes = registry.all().stream().map(t -> dir.resolve("lake")
                     .resolve(new BucketId(t.name(), hour).path()).resolve("_SUCCESS")).toList();
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
-                    KafkaSettings.singleNode(bootstrap).consumer("bench-count", null))) {
-                List<TopicPartition> parts = new ArrayList<>();
-                registry.all().forEach(t -> c.partitionsFor(t.topic())
-                        .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition()))));
+            try (RecordCounter inKafka = new RecordCounter(KafkaSettings.singleNode(bootstrap),
+                    registry.all().stream().map(EventType::topic).toList())) {
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
                 while (!successes.stream().allMatch(Files::exists)) {
-                    if (allAcked == 0 && c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum()
-                            >= total) {
+                    if (allAcked == 0 && inKafka.count() >= total) {
                         allAcked = System.nanoTime();
                     }
                     if (System.nanoTime() > deadline) {
@@ -370,13 +368,11 @@ public final class BenchCommand implements Callable<Integer> {
             List<EventLogger> loggers = new ArrayList<>();
             List<HostAgent> agents = new ArrayList<>();
             AgentConfig config = AgentConfig.defaults(List.of(URI.create(s.collectorUrl())),
-                    s.dataDir().resolve("agent-state")).withHeartbeatInterval(Duration.ofSeconds(5));
-            AgentConfig fast = new AgentConfig(config.collectors(), config.stateDir(), config.grace(),
-                    config.batchMaxEvents(), config.batchMaxBytes(), config.maxLineBytes(), Duration.ofMillis(20),
-                    config.heartbeatInterval(), config.backoffBase(), config.backoffMax(), config.requestTimeout());
+                    s.dataDir().resolve("agent-state")).withHeartbeatInterval(Duration.ofSeconds(5))
+                    .withPollInterval(Duration.ofMillis(20));
             for (int h = 0; h < hosts; h++) {
                 loggers.add(new EventLogger(hostsDir.resolve(host(h)), Clock.systemUTC(), false));
-                HostAgent a = new HostAgent(host(h), hostsDir.resolve(host(h)), fast, Clock.systemUTC(),
+                HostAgent a = new HostAgent(host(h), hostsDir.resolve(host(h)), config, Clock.systemUTC(),
                         new SimpleMeterRegistry());
                 agents.add(a);
                 a.start();
