@@ -64,7 +64,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Writer implements Service {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
-    private static final TreeMap<Instant, BucketStage> NO_STAGES = new TreeMap<>();
 
     private final WriterConfig config;
     private final KafkaSettings kafka;
@@ -257,7 +256,7 @@ public final class Writer implements Service {
                     return true;
                 }
             } else {
-                BucketStage s = stages.getOrDefault(tp, NO_STAGES).get(h);
+                BucketStage s = stages.containsKey(tp) ? stages.get(tp).get(h) : null;
                 Seal seal = seals.seal(b).orElse(null);
                 if (s != null && s.contains(id, seal == null ? Long.MAX_VALUE : seal.offset(partition))) {
                     return true;
@@ -383,7 +382,7 @@ public final class Writer implements Service {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
             long safe = consumer.position(tp);
-            for (BucketStage s : stages.getOrDefault(tp, NO_STAGES).values()) {
+            for (BucketStage s : stages.containsKey(tp) ? stages.get(tp).values() : List.<BucketStage>of()) {
                 safe = Math.min(safe, s.minOffset());
             }
             offsets.put(tp, new OffsetAndMetadata(safe));
