@@ -227,13 +227,7 @@ public final class HostAgent implements Service {
             raf.seek(pos);
             raf.readFully(buf);
             List<byte[]> lines = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < buf.length && lines.size() < config.batchMaxEvents(); i++) {
-                if (buf[i] == '\n') {
-                    addLine(lines, buf, start, i);
-                    start = i + 1;
-                }
-            }
+            int start = splitLines(buf, config.batchMaxEvents(), lines);
             long consumed = start;
             boolean reachedEnd = pos + consumed == size;
             if (lines.isEmpty() && start == 0 && buf.length > 0) {
@@ -256,6 +250,18 @@ public final class HostAgent implements Service {
         } catch (IOException e) {
             throw new HourglassException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Adds up to {@code max} complete lines of {@code buf} to {@code lines}; returns the bytes they span. */
+    private static int splitLines(byte[] buf, int max, List<byte[]> lines) {
+        int start = 0;
+        for (int i = 0; i < buf.length && lines.size() < max; i++) {
+            if (buf[i] == '\n') {
+                addLine(lines, buf, start, i);
+                start = i + 1;
+            }
+        }
+        return start;
     }
 
     private static void addLine(List<byte[]> lines, byte[] buf, int from, int to) {

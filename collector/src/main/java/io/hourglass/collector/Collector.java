@@ -193,11 +193,12 @@ public final class Collector implements Service {
         String host = agentHost != null ? agentHost : config.directHost();
         List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>(lines.size());
         List<Object> outcomes = new ArrayList<>(lines.size());
+        Receipt receipt = new Receipt(now, host);
         for (byte[] line : lines) {
             try {
-                Envelope e = validator.validate(line).received(now, host);
+                Envelope e = validator.validate(line);
                 outcomes.add(e);
-                sends.add(send(Topics.events(e.type()), e.id(), e.toBytes()));
+                sends.add(send(Topics.events(e.type()), e.id(), receipt.stamp(line, e)));
             } catch (InvalidEventException ex) {
                 String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);
                 BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host,
@@ -206,7 +207,7 @@ public final class Collector implements Service {
                 sends.add(send(Topics.BADROWS, type, Json.toBytes(row)));
             }
         }
-        producer.flush();
+        // No flush: concurrent batches share the producer's per-partition batches within linger.ms.
         awaitAll(sends);
         FailPoints.reached("collector.after-produce");
         long accepted = outcomes.stream().filter(o -> o instanceof Envelope).count();

@@ -133,7 +133,7 @@ public record Envelope(
         }
         if (v.isTextual()) {
             try {
-                return Instant.parse(v.textValue());
+                return Instants.parse(v.textValue());
             } catch (DateTimeParseException e) {
                 // fall through to the error below
             }

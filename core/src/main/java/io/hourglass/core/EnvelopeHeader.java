@@ -57,6 +57,6 @@ public record EnvelopeHeader(String id, int version, Instant loggedAt, Instant r
     }
 
     private static Instant instant(JsonParser p, JsonToken value) throws IOException {
-        return value == JsonToken.VALUE_NUMBER_INT ? Instant.ofEpochMilli(p.getLongValue()) : Instant.parse(p.getText());
+        return value == JsonToken.VALUE_NUMBER_INT ? Instant.ofEpochMilli(p.getLongValue()) : Instants.parse(p.getText());
     }
 }

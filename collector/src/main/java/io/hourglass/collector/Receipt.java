@@ -1,0 +1,44 @@
+package io.hourglass.collector;
+
+import io.hourglass.core.Envelope;
+import io.hourglass.core.HourglassException;
+import io.hourglass.core.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Stamps events with when and from which host the collector received them. A validated line that has neither field
+ * gets them spliced in before its closing brace, so the event is not serialized again; any other line is written
+ * out from its parsed form.
+ */
+final class Receipt {
+    private final Instant at;
+    private final String host;
+    private final byte[] fields;
+
+    Receipt(Instant at, String host) {
+        this.at = at;
+        this.host = host;
+        try {
+            this.fields = (",\"received_at\":\"" + at + "\",\"host\":" + Json.MAPPER.writeValueAsString(host) + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new HourglassException("cannot quote host name " + host, e);
+        }
+    }
+
+    /** The event as it goes to Kafka. {@code line} must be the raw form of {@code parsed}. */
+    byte[] stamp(byte[] line, Envelope parsed) {
+        int close = line.length - 1;
+        while (close >= 0 && line[close] != '}') {
+            close--;  // only whitespace can follow the object: the line parsed as one
+        }
+        if (parsed.receivedAt() != null || parsed.host() != null || close < 0) {
+            return parsed.received(at, host).toBytes();
+        }
+        byte[] out = new byte[close + fields.length];
+        System.arraycopy(line, 0, out, 0, close);
+        System.arraycopy(fields, 0, out, close, fields.length);
+        return out;
+    }
+}

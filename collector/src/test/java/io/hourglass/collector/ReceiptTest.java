@@ -1,0 +1,34 @@
+package io.hourglass.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hourglass.core.Envelope;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ReceiptTest {
+    private static final Instant AT = Instant.parse("2026-11-23T10:15:30.123Z");
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"id\":\"6f1c1a9e-3b7e-4c39-9a8e-1d2f3a4b5c6d\",\"type\":\"T\",\"version\":1,"
+                    + "\"logged_at\":\"2026-11-23T10:00:00Z\",\"payload\":{\"a\":\"}\"}}",
+            "  {\"id\":\"6f1c1a9e-3b7e-4c39-9a8e-1d2f3a4b5c6d\",\"type\":\"T\",\"version\":2,"
+                    + "\"logged_at\":1700000000000,\"late\":true,\"payload\":{} } \t",
+            // Fields the collector sets itself are replaced, not duplicated.
+            "{\"id\":\"6f1c1a9e-3b7e-4c39-9a8e-1d2f3a4b5c6d\",\"type\":\"T\",\"version\":1,\"host\":\"spoofed\","
+                    + "\"logged_at\":\"2026-11-23T10:00:00Z\",\"received_at\":\"2020-01-01T00:00:00Z\",\"payload\":{}}"})
+    void stampedEventEqualsTheParsedEventReceivedByThisHost(String text) {
+        byte[] line = text.getBytes(StandardCharsets.UTF_8);
+        Envelope parsed = Envelope.parse(line);
+        String host = "web-1 \"quoted\"";
+
+        Envelope stamped = Envelope.parse(new Receipt(AT, host).stamp(line, parsed));
+
+        assertThat(stamped).usingRecursiveComparison().isEqualTo(parsed.received(AT, host));
+        assertThat(stamped.receivedAt()).isEqualTo(AT);
+        assertThat(stamped.host()).isEqualTo(host);
+    }
+}
