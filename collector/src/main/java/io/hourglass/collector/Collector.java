@@ -104,7 +104,7 @@ public final class Collector implements Service {
     @Override
     public void start() {
         if (started.compareAndSet(false, true)) {
-            producer = new KafkaProducer<>(kafka.producer("hourglass-collector-" + config.instanceId()));
+            producer = new KafkaProducer<>(kafka.bulkProducer("hourglass-collector-" + config.instanceId()));
             signals = new KafkaProducer<>(kafka.producer("hourglass-collector-" + config.instanceId() + "-signals"));
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "collector-direct-markers");

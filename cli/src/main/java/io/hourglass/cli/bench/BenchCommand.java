@@ -16,6 +16,7 @@ import io.hourglass.core.registry.Registry;
 import io.hourglass.core.registry.RegistryLoader;
 import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.kafka.RecordCounter;
+import io.hourglass.core.kafka.TopicAdmin;
 import io.hourglass.core.registry.EventType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -103,8 +104,8 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             Duration phase = duration.dividedBy(6).compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5)
                     : duration.dividedBy(6);
-            progress("raw Kafka produce and consume, " + phase.toSeconds() + " s");
-            RawKafka raw = rawKafka(phase);
+            progress("raw Kafka produce and consume, " + types + " topics, " + phase.toSeconds() + " s");
+            RawKafka raw = rawKafka(phase, types);
             out.put("kafka_produce_eps", raw.produceEps());
             out.put("kafka_produce_mbps", mb(raw.produceEps()));
             out.put("kafka_consume_eps", raw.consumeEps());
@@ -135,11 +136,13 @@ public final class BenchCommand implements Callable<Integer> {
 
             Map<String, Object> scaling = new LinkedHashMap<>();
             for (int n : typeCounts) {
+                progress("raw Kafka produce with " + n + " topics, " + phase.toSeconds() + " s");
+                RawKafka rawN = n == types ? raw : rawKafka(phase, n);
                 progress("end to end with " + n + " types");
                 E2e e = endToEnd(n);
-                scaling.put(Integer.toString(n), Map.of("e2e_eps", e.eps(), "ratio_e2e_to_produce",
-                        e.eps() / raw.produceEps(), "cpu_s_per_million_events", e.cpuPerMillion(),
-                        "heap_peak_mb", e.heapPeakMb()));
+                scaling.put(Integer.toString(n), Map.of("kafka_produce_eps", rawN.produceEps(), "e2e_eps", e.eps(),
+                        "ratio_e2e_to_produce", e.eps() / rawN.produceEps(), "cpu_s_per_million_events",
+                        e.cpuPerMillion(), "heap_peak_mb", e.heapPeakMb()));
             }
             out.put("by_type_count", scaling);
             out.put("event_size_bytes", eventSize);
@@ -169,14 +172,24 @@ public final class BenchCommand implements Callable<Integer> {
     private record RawKafka(double produceEps, double consumeEps) {
     }
 
-    /** A plain producer (acks=all, idempotent, lz4, as the collector's) and a plain consumer, same record size. */
-    private RawKafka rawKafka(Duration phase) throws Exception {
+    /**
+     * A plain producer (the collector's settings: acks=all, idempotent, lz4, linger) and a plain consumer, same
+     * record size, keyed by random ids over {@code typeCount} topics of 3 partitions, as the collector spreads events.
+     */
+    private RawKafka rawKafka(Duration phase, int typeCount) throws Exception {
         KafkaSettings kafka = new KafkaSettings(bootstrap, 3, (short) 1, 1);
-        String topic = "bench.raw." + System.nanoTime();
+        String prefix = "bench.raw." + System.nanoTime() + ".";
+        List<String> topics = new ArrayList<>();
         try (Admin admin = Admin.create(kafka.admin("bench"))) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            List<NewTopic> create = new ArrayList<>();
+            for (int t = 0; t < typeCount; t++) {
+                topics.add(prefix + t);
+                create.add(new NewTopic(prefix + t, 3, (short) 1));
+            }
+            admin.createTopics(create).all().get(60, TimeUnit.SECONDS);
+            TopicAdmin.awaitLeaders(admin, topics);
         }
-        BenchEvents gen = new BenchEvents(types, eventSize);
+        BenchEvents gen = new BenchEvents(typeCount, eventSize);
         byte[][] values = new byte[4096][];
         for (int i = 0; i < values.length; i++) {
             values[i] = gen.event(Instant.now()).toBytes();
@@ -184,22 +197,23 @@ public final class BenchCommand implements Callable<Integer> {
         AtomicLong acked = new AtomicLong();
         long start = System.nanoTime();
         long end = start + phase.toNanos();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.producer("bench-raw"))) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.bulkProducer("bench-raw"))) {
             for (int i = 0; System.nanoTime() < end; i++) {
-                p.send(new ProducerRecord<>(topic, UUID.randomUUID().toString(), values[i & 4095]), (md, e) -> {
-                    if (e == null) {
-                        acked.incrementAndGet();
-                    }
-                });
+                p.send(new ProducerRecord<>(topics.get(i % typeCount), UUID.randomUUID().toString(),
+                        values[i & 4095]), (md, e) -> {
+                            if (e == null) {
+                                acked.incrementAndGet();
+                            }
+                        });
             }
             p.flush();
         }
         double produceEps = acked.get() / ((System.nanoTime() - start) / 1e9);
         long consumed = 0;
         long cStart = System.nanoTime();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer("bench-raw-c", null))) {
-            List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
-                    new TopicPartition(topic, 2));
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.bulkConsumer("bench-raw-c", null))) {
+            List<TopicPartition> parts = new ArrayList<>();
+            topics.forEach(t -> c.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition()))));
             c.assign(parts);
             c.seekToBeginning(parts);
             while (consumed < acked.get()) {

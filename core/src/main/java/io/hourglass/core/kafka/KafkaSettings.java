@@ -37,16 +37,25 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        // Every partition with a pending record holds a whole batch buffer: 64 KiB batches let 64 MiB serve
-        // a thousand partitions (100+ types) without send() blocking for memory.
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // 16 KiB batches let 64 MiB hold the in-flight batches of thousands of partitions without send() blocking.
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 16 * 1024);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+
+    /**
+     * The producer of events. Events are keyed by id, so a batch spreads over every partition of every type in it;
+     * lingering 30 ms fills per-partition batches (with 100 types, 3x the throughput of 10 ms).
+     */
+    public Properties bulkProducer(String clientId) {
+        Properties p = producer(clientId);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 30);
         return p;
     }
 
@@ -74,7 +83,7 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
      */
     public Properties bulkConsumer(String clientId, String groupId) {
         Properties p = consumer(clientId, groupId);
-        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 256 * 1024);
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         return p;
     }

@@ -65,7 +65,7 @@ public final class TopicAdmin {
      * Waits until every partition of new topics has a leader: an idempotent producer whose first batches meet a
      * partition without one can stall on sequence errors until its delivery timeout.
      */
-    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
+    public static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             try {
