@@ -113,7 +113,7 @@ public final class Writer implements Service {
         tailer.start();
         tailer.awaitCaughtUp(Duration.ofSeconds(60));
         producer = new KafkaProducer<>(kafka.producer(client));
-        consumer = new KafkaConsumer<>(kafka.bulkConsumer(client, config.groupId()));
+        consumer = new KafkaConsumer<>(kafka.consumer(client, config.groupId()));
         thread.start();
         log.info("Writer {} for lane {} started on types {}", config.instanceId(), config.lane(), laneTopics());
     }

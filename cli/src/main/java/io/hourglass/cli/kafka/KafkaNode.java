@@ -106,6 +106,10 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
             p.put("group.initial.rebalance.delay.ms", "0");
             p.put("auto.create.topics.enable", "false");
             p.put("unclean.leader.election.enable", "false");
+            // Kafka's default 8 request threads contend on partition locks when they outnumber the cores.
+            int cores = Runtime.getRuntime().availableProcessors();
+            p.put("num.io.threads", Integer.toString(Math.max(2, Math.min(8, cores))));
+            p.put("num.network.threads", Integer.toString(Math.max(1, Math.min(3, cores / 2))));
             try {
                 Files.createDirectories(dir);
                 if (!Files.exists(dir.resolve("meta.properties"))) {

@@ -77,17 +77,6 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
         return p;
     }
 
-    /**
-     * Consumer for the event topics: fetches wait for 256 KiB or 100 ms, so that a consumer of hundreds of partitions
-     * makes a few large fetches instead of many small ones.
-     */
-    public Properties bulkConsumer(String clientId, String groupId) {
-        Properties p = consumer(clientId, groupId);
-        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        return p;
-    }
-
     public Properties admin(String clientId) {
         return common(clientId);
     }
