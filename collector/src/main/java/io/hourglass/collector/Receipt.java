@@ -1,7 +1,6 @@
 package io.hourglass.collector;
 
 import io.hourglass.core.Envelope;
-import io.hourglass.core.HourglassException;
 import io.hourglass.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,12 +18,8 @@ final class Receipt {
     Receipt(Instant at, String host) {
         this.at = at;
         this.host = host;
-        try {
-            this.fields = (",\"received_at\":\"" + at + "\",\"host\":" + Json.MAPPER.writeValueAsString(host) + "}")
-                    .getBytes(StandardCharsets.UTF_8);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new HourglassException("cannot quote host name " + host, e);
-        }
+        this.fields = (",\"received_at\":\"" + at + "\",\"host\":" + Json.toString(host) + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The event as it goes to Kafka. {@code line} must be the raw form of {@code parsed}. */

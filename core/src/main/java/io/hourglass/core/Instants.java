@@ -1,6 +1,9 @@
 package io.hourglass.core;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.Year;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -9,8 +12,6 @@ import java.time.format.DateTimeParseException;
  * {@link Instant#parse}, which accepts it or explains what is wrong.
  */
 public final class Instants {
-    private static final int[] DAYS_BEFORE_MONTH = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-
     private Instants() {
     }
 
@@ -38,12 +39,12 @@ public final class Instants {
                 nanos *= 10;
             }
         }
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23
-                || minute < 0 || minute > 59 || second < 0 || second > 59 || nanos < 0) {
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year))
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || nanos < 0) {
             return Instant.parse(s);  // out of range or not digits: let the JDK say what is wrong
         }
-        return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second,
-                nanos);
+        return Instant.ofEpochSecond(LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3600L
+                + minute * 60L + second, nanos);
     }
 
     /** The non-negative number in {@code s[from, from+len)}, or -1 if any of it is not a digit. */
@@ -57,22 +58,5 @@ public final class Instants {
             v = v * 10 + (c - '0');
         }
         return v;
-    }
-
-    private static boolean leap(int year) {
-        return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    }
-
-    private static int daysIn(int year, int month) {
-        return month == 2 ? (leap(year) ? 29 : 28) : (month == 4 || month == 6 || month == 9 || month == 11) ? 30 : 31;
-    }
-
-    private static long epochDay(int year, int month, int day) {
-        long y = year - 1;
-        long days = 365L * y + y / 4 - y / 100 + y / 400 + DAYS_BEFORE_MONTH[month - 1] + (day - 1);
-        if (month > 2 && leap(year)) {
-            days++;
-        }
-        return days - 719_162L;  // days from 0001-01-01 to 1970-01-01
     }
 }

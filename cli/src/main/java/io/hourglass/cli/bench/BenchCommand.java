@@ -7,7 +7,7 @@ import io.hourglass.cli.kafka.KafkaNode;
 import io.hourglass.cli.standalone.Standalone;
 import io.hourglass.cli.standalone.StandaloneConfig;
 import io.hourglass.client.EventLogger;
-import io.hourglass.core.Envelope;
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
@@ -431,7 +431,7 @@ public final class BenchCommand implements Callable<Integer> {
                         l.append(gen.event(Instant.now()));
                     }
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(5))) {
-                        long loggedAt = Envelope.parse(r.value()).loggedAt().toEpochMilli();
+                        long loggedAt = EnvelopeHeader.parse(r.value()).loggedAt().toEpochMilli();
                         if (n < samples.length && loggedAt >= sampleFrom) {
                             samples[n++] = (r.timestamp() - loggedAt) * 1000;
                         }

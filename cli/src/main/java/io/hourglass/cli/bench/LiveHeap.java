@@ -3,10 +3,13 @@ package io.hourglass.cli.bench;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -21,6 +24,8 @@ final class LiveHeap implements AutoCloseable {
     private final AtomicLong peakBytes = new AtomicLong();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onNotification;
+    private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
 
     LiveHeap() {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -39,17 +44,11 @@ final class LiveHeap implements AutoCloseable {
                 (CompositeData) n.getUserData());
         long used = 0;
         for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-            if (isHeapPool(e.getKey())) {
-                MemoryUsage u = e.getValue();
-                used += u.getUsed();
+            if (heapPools.contains(e.getKey())) {
+                used += e.getValue().getUsed();
             }
         }
         peakBytes.accumulateAndGet(used, Math::max);
-    }
-
-    private static boolean isHeapPool(String name) {
-        return ManagementFactory.getMemoryPoolMXBeans().stream()
-                .anyMatch(p -> p.getName().equals(name) && p.getType() == java.lang.management.MemoryType.HEAP);
     }
 
     /** Peak heap after a collection, in MB; 0 if no collection ran. */
