@@ -3,16 +3,23 @@ package io.hourglass.writer;
 import io.hourglass.core.Envelope;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.control.BucketId;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** Events staged in memory for one partition of one bucket, deduplicated by id (the first copy wins). */
-final class BucketStage {
+/**
+ * Events staged for one partition of one bucket, deduplicated by id (the first copy wins). The events themselves wait
+ * in a {@link SpillFile} on local disk; memory holds only their ids and offsets, so heap does not grow with the
+ * size of the events.
+ */
+final class BucketStage implements Closeable {
     private final BucketId bucket;
     private final int partition;
-    private final Map<String, Staged> events = new LinkedHashMap<>();
+    private final Path spillPath;
+    private final IdOffsets ids = new IdOffsets();
+    private SpillFile spill;
     private long duplicates;
     private long minOffset = Long.MAX_VALUE;
 
@@ -24,18 +31,29 @@ final class BucketStage {
         }
     }
 
-    BucketStage(BucketId bucket, int partition) {
+    /** What a seal takes in: the events, the newest schema version among them, the late ones, and counts by host. */
+    record Sealed(long events, int maxVersion, long late, Map<String, Long> hosts) { }
+
+    /** A stage whose spill file, created on the first event, is {@code spillPath}. */
+    BucketStage(BucketId bucket, int partition, Path spillPath) {
         this.bucket = bucket;
         this.partition = partition;
+        this.spillPath = spillPath;
     }
 
     /** Adds an event; returns false (and counts it) when its id is already staged. */
-    boolean add(Staged s) {
+    boolean add(Staged s) throws IOException {
         minOffset = Math.min(minOffset, s.offset());
-        if (events.putIfAbsent(s.header().id(), s) != null) {
+        if (ids.contains(s.header().id())) {
             duplicates++;
             return false;
         }
+        if (spill == null) {
+            spill = new SpillFile(spillPath);
+        }
+        String host = s.header().host() == null ? "" : s.header().host();
+        spill.append(s.offset(), s.late(), s.header().version(), host, s.raw());
+        ids.putIfAbsent(s.header().id(), s.offset());
         return true;
     }
 
@@ -46,30 +64,36 @@ final class BucketStage {
     }
 
     boolean contains(String id, long upToOffset) {
-        Staged s = events.get(id);
-        return s != null && s.offset() <= upToOffset;
+        long offset = ids.offset(id);
+        return offset >= 0 && offset <= upToOffset;
     }
 
-    /** Staged events at or below {@code sealOffset}, in offset order of first arrival. */
-    List<Staged> upTo(long sealOffset) {
-        List<Staged> in = new ArrayList<>();
-        events.values().forEach(s -> {
-            if (s.offset() <= sealOffset) {
-                in.add(s);
+    /** What a seal at {@code sealOffset} takes in; reads the spill file without the events' bytes. */
+    Sealed sealed(long sealOffset) throws IOException {
+        long[] count = {0, 0};
+        int[] version = {0};
+        Map<String, Long> hosts = new TreeMap<>();
+        read(false, e -> {
+            if (e.offset() <= sealOffset) {
+                count[0]++;
+                count[1] += e.late() ? 1 : 0;
+                version[0] = Math.max(version[0], e.version());
+                hosts.merge(e.host(), 1L, Long::sum);
             }
         });
-        return in;
+        return new Sealed(count[0], version[0], count[1], hosts);
     }
 
-    /** Staged events beyond {@code sealOffset}: they arrived after the seal and are late. */
-    List<Staged> beyond(long sealOffset) {
-        List<Staged> out = new ArrayList<>();
-        events.values().forEach(s -> {
-            if (s.offset() > sealOffset) {
-                out.add(s);
-            }
-        });
-        return out;
+    /** Every staged event, in offset order of first arrival. */
+    void read(boolean withBytes, SpillFile.Visitor visitor) throws IOException {
+        if (spill != null) {
+            spill.read(withBytes, visitor);
+        }
+    }
+
+    /** The ids of the staged events at or below {@code sealOffset}. */
+    IdOffsets ids(long sealOffset) {
+        return ids.upTo(sealOffset);
     }
 
     BucketId bucket() {
@@ -90,6 +114,14 @@ final class BucketStage {
     }
 
     int size() {
-        return events.size();
+        return ids.size();
+    }
+
+    /** Deletes the spill file. */
+    @Override
+    public void close() throws IOException {
+        if (spill != null) {
+            spill.close();
+        }
     }
 }

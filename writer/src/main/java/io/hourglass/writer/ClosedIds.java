@@ -5,47 +5,65 @@ import io.hourglass.core.control.BucketId;
 import io.hourglass.core.lake.LakeStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 
-/** Ids in the final files of closed partition-hours, read lazily from the lake and cached (least recently used). */
+/**
+ * Ids in the final files of closed partition-hours, read lazily from the lake and cached, least recently used first
+ * out once the cache holds more than {@code maxIds} ids in all.
+ */
 final class ClosedIds {
-    private static final int CACHED_FILES = 64;
     private final LakeStore lake;
-    private final Map<String, Set<String>> cache = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
-            return size() > CACHED_FILES;
-        }
-    };
+    private final long maxIds;
+    private final Map<String, IdOffsets> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long cachedIds;
 
-    ClosedIds(LakeStore lake) {
+    ClosedIds(LakeStore lake, long maxIds) {
         this.lake = lake;
+        this.maxIds = maxIds;
     }
 
     boolean contains(BucketId bucket, int partition, String id) {
-        String path = "lake/" + bucket.path() + "/" + Writer.fileName(partition);
-        return cache.computeIfAbsent(path, this::load).contains(id);
+        String path = path(bucket, partition);
+        IdOffsets ids = cache.get(path);
+        if (ids == null) {
+            ids = load(path);
+            remember(path, ids);
+        }
+        return ids.contains(id);
     }
 
-    void remember(BucketId bucket, int partition, Set<String> ids) {
-        cache.put("lake/" + bucket.path() + "/" + Writer.fileName(partition), Set.copyOf(ids));
+    void remember(BucketId bucket, int partition, IdOffsets ids) {
+        remember(path(bucket, partition), ids);
     }
 
-    private Set<String> load(String path) {
-        Set<String> ids = new HashSet<>();
+    private void remember(String path, IdOffsets ids) {
+        IdOffsets old = cache.put(path, ids);
+        cachedIds += ids.size() - (old == null ? 0 : old.size());
+        Iterator<IdOffsets> eldest = cache.values().iterator();
+        while (cachedIds > maxIds && cache.size() > 1) {
+            cachedIds -= eldest.next().size();
+            eldest.remove();
+        }
+    }
+
+    private static String path(BucketId bucket, int partition) {
+        return "lake/" + bucket.path() + "/" + Writer.fileName(partition);
+    }
+
+    private IdOffsets load(String path) {
+        IdOffsets ids = new IdOffsets();
         if (!lake.exists(path)) {
             return ids;
         }
         try (InputStream in = lake.open(path);
              DataFileStream<GenericRecord> records = new DataFileStream<>(in, new GenericDatumReader<>())) {
             for (GenericRecord r : records) {
-                ids.add(r.get("id").toString());
+                ids.putIfAbsent(r.get("id").toString(), 0);
             }
         } catch (IOException e) {
             throw new HourglassException("cannot read ids of closed file " + path + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.hourglass.writer;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hourglass.core.Envelope;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
@@ -21,6 +22,7 @@ import io.hourglass.core.registry.Registry;
 import io.hourglass.core.service.Service;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +51,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -56,7 +60,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the event topics of one lane and turns sealed partition-hours into final Avro files.
  *
- * <p>Events are staged in memory per (type, hour, partition). A bucket's partition is finalized once the seal is
+ * <p>Events are staged per (type, hour, partition) in spill files on local disk, with only ids and offsets in
+ * memory. A bucket's partition is finalized once the seal is
  * known and this writer's position has passed the seal offset: events at or below it are deduplicated and written
  * atomically under a deterministic name; events of that hour beyond it are late and move to the open bucket of the
  * hour they arrived in, flagged {@code late}, unless their id is already in a closed bucket. Offsets are committed
@@ -72,6 +77,7 @@ public final class Writer implements Service {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final SealBook seals = new SealBook();
+    private static final long CLOSED_IDS_CACHED = 2_000_000;
     private final ClosedIds closedIds;
     private final Map<TopicPartition, TreeMap<Instant, BucketStage>> stages = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -82,7 +88,11 @@ public final class Writer implements Service {
     private TopicTailer tailer;
     private Instant lastCommit = Instant.EPOCH;
     private Instant retryFinalizeAt = Instant.EPOCH;
-    private volatile boolean healthy = true;
+    private Instant resumeAt = Instant.MAX;
+    private StagingDir stagingDir;
+    private volatile boolean consuming = true;
+    private volatile boolean finalizing = true;
+    private volatile boolean staging = true;
 
     public Writer(WriterConfig config, KafkaSettings kafka, Supplier<Registry> registry, LakeStore lake, Clock clock,
                   MeterRegistry metrics) {
@@ -92,7 +102,7 @@ public final class Writer implements Service {
         this.lake = requireNonNull(lake, "lake is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.closedIds = new ClosedIds(lake);
+        this.closedIds = new ClosedIds(lake, CLOSED_IDS_CACHED);
         this.thread = new Thread(this::run, "writer-" + config.lane() + "-" + config.instanceId());
         metrics.gauge("hourglass_writer_staged_events", List.of(io.micrometer.core.instrument.Tag.of("lane",
                 config.lane())), staged);
@@ -109,6 +119,13 @@ public final class Writer implements Service {
             return;
         }
         String client = "hourglass-writer-" + config.lane() + "-" + config.instanceId();
+        try {
+            stagingDir = StagingDir.claim(config.stagingDir(), config.lane() + "-" + config.instanceId());
+        } catch (IOException e) {
+            running.set(false);
+            throw new HourglassException("cannot claim the writer's staging folder under " + config.stagingDir()
+                    + ": " + e.getMessage(), e);
+        }
         tailer = new TopicTailer(kafka, client + "-seals", List.of(Topics.SEALS, Topics.FINALIZED), seals::accept);
         tailer.start();
         tailer.awaitCaughtUp(Duration.ofSeconds(60));
@@ -129,6 +146,12 @@ public final class Writer implements Service {
             }
             tailer.close();
             producer.close(Duration.ofSeconds(5));
+            stages.keySet().forEach(this::closeStages);
+            try {
+                stagingDir.close();
+            } catch (IOException e) {
+                log.warn("Could not remove the staging folder; the next writer start removes it: {}", e.getMessage());
+            }
             log.info("Writer {} for lane {} stopped", config.instanceId(), config.lane());
         }
     }
@@ -140,7 +163,7 @@ public final class Writer implements Service {
 
     @Override
     public boolean ready() {
-        return running.get() && healthy;
+        return running.get() && consuming && finalizing && staging;
     }
 
     private List<String> laneTopics() {
@@ -163,9 +186,20 @@ public final class Writer implements Service {
                 }
             });
             while (running.get()) {
+                Set<TopicPartition> stalled = new HashSet<>();
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    accept(r);
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (stalled.contains(tp)) {
+                        continue;
+                    }
+                    try {
+                        accept(r);
+                    } catch (UncheckedIOException e) {
+                        stalled.add(tp);
+                        spillFailed(tp, r.offset(), e);
+                    }
                 }
+                resumeStalled();
                 finalizeDue();
                 if (!clock.instant().isBefore(lastCommit.plus(config.commitInterval()))) {
                     commit(false);
@@ -175,7 +209,7 @@ public final class Writer implements Service {
         } catch (WakeupException e) {
             commit(true);
         } catch (RuntimeException e) {
-            healthy = false;
+            consuming = false;
             log.error("Writer for lane {} failed and stopped consuming; restart it (nothing is committed past"
                     + " unwritten data): {}", config.lane(), e.toString(), e);
         } finally {
@@ -184,9 +218,56 @@ public final class Writer implements Service {
     }
 
     private void dropStages(TopicPartition p) {
-        TreeMap<Instant, BucketStage> s = stages.remove(p);
-        if (s != null) {
-            s.values().forEach(b -> staged.addAndGet(-b.size()));
+        closeStages(p);
+        stages.remove(p);
+    }
+
+    private void closeStages(TopicPartition p) {
+        for (BucketStage b : stages.getOrDefault(p, new TreeMap<>()).values()) {
+            staged.addAndGet(-b.size());
+            closeQuietly(b);
+        }
+    }
+
+    private static void closeQuietly(BucketStage b) {
+        try {
+            b.close();
+        } catch (IOException e) {
+            log.warn("Could not delete the spill file of {} partition {}: {}", b.bucket(), b.partition(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * A spill file could not be written or read (the staging disk is full, failing, or was cleaned underneath us):
+     * forget the partition's staging, as after a crash, and read it again from Kafka from the oldest offset it
+     * depended on, after a pause.
+     */
+    private void spillFailed(TopicPartition tp, long offset, IOException cause) {
+        long from = offset;
+        for (BucketStage b : stages.getOrDefault(tp, new TreeMap<>()).values()) {
+            from = Math.min(from, b.minOffset());
+        }
+        dropStages(tp);
+        consumer.seek(tp, from);
+        consumer.pause(Set.of(tp));
+        resumeAt = clock.instant().plus(config.retryInterval());
+        staging = false;
+        metrics.counter("hourglass_writer_spill_failures_total", "topic", tp.topic()).increment();
+        log.error("Cannot stage events of {} in {}: {}. Nothing is lost: the partition is read again from offset {} in"
+                        + " {}. Free space on the staging disk (writer.staging-dir) if it is full.", tp,
+                config.stagingDir(), cause.getMessage(), from, config.retryInterval());
+    }
+
+    private void spillFailed(TopicPartition tp, long offset, UncheckedIOException cause) {
+        spillFailed(tp, offset, cause.getCause());
+    }
+
+    private void resumeStalled() {
+        if (!clock.instant().isBefore(resumeAt)) {
+            resumeAt = Instant.MAX;
+            consumer.resume(consumer.paused());
+            staging = true;
         }
     }
 
@@ -232,7 +313,7 @@ public final class Writer implements Service {
 
     private void stage(TopicPartition tp, BucketId b, BucketStage.Staged e, Instant natural, Instant target) {
         BucketStage stage = stages.computeIfAbsent(tp, x -> new TreeMap<>())
-                .computeIfAbsent(target, h -> new BucketStage(b, tp.partition()));
+                .computeIfAbsent(target, h -> newStage(tp, b));
         if (!target.equals(natural)) {
             if (inEarlierBucket(b.type(), tp.partition(), e.header().id(), natural, target)) {
                 stage.duplicateOfClosed(e.offset());
@@ -241,9 +322,18 @@ public final class Writer implements Service {
             }
             e = new BucketStage.Staged(e.offset(), e.header(), e.raw(), true);
         }
-        if (stage.add(e)) {
-            staged.incrementAndGet();
+        try {
+            if (stage.add(e)) {
+                staged.incrementAndGet();
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
+    }
+
+    private BucketStage newStage(TopicPartition tp, BucketId b) {
+        return new BucketStage(b, tp.partition(),
+                stagingDir.file(tp.topic() + "-" + tp.partition() + "-" + b.hour().getEpochSecond() + ".spill"));
     }
 
     /** Whether a bucket between the event's own hour and its late target holds (or will hold) this id. */
@@ -270,6 +360,15 @@ public final class Writer implements Service {
         return a.isAfter(b) ? a : b;
     }
 
+    /** A partition-hour whose file is written and whose {@code finalized} record is on its way to Kafka. */
+    private record Finalizing(TopicPartition tp, Seal seal, BucketStage stage, Finalized finalized,
+                              Future<RecordMetadata> published) { }
+
+    /**
+     * Writes the files of every partition-hour that is due, then waits for all their {@code finalized} records at
+     * once. A partition finalizes at most one hour per round, because finalizing an hour moves its late events
+     * into the next one.
+     */
     private void finalizeDue() {
         if (clock.instant().isBefore(retryFinalizeAt)) {
             return;
@@ -283,97 +382,134 @@ public final class Writer implements Service {
             partitions.computeIfAbsent(tp.topic().substring(Topics.EVENTS_PREFIX.length()), t -> new ArrayList<>())
                     .add(tp.partition());
         }
+        List<Finalizing> sending = new ArrayList<>();
+        Set<TopicPartition> busy = new HashSet<>();
+        boolean failed = false;
+        write:
         for (Seal seal : seals.pending(partitions.keySet(), partitions)) {
             for (int p : partitions.get(seal.type())) {
                 TopicPartition tp = new TopicPartition(Topics.events(seal.type()), p);
-                if (seals.isFinalized(seal.bucket(), p) || consumer.position(tp) <= seal.offset(p)) {
+                if (busy.contains(tp) || seals.isFinalized(seal.bucket(), p)
+                        || consumer.position(tp) <= seal.offset(p)) {
                     continue;
                 }
                 try {
-                    finalizePartition(tp, seal);
-                    healthy = true;
+                    sending.add(writePartition(tp, seal));
+                    busy.add(tp);
+                } catch (SpillFile.Unreadable e) {
+                    spillFailed(tp, consumer.position(tp), e);
+                    failed = true;
                 } catch (IOException | HourglassException e) {
-                    healthy = false;
-                    retryFinalizeAt = clock.instant().plus(config.retryInterval());
-                    metrics.counter("hourglass_writer_finalize_failures_total", "type", seal.type()).increment();
-                    log.error("Cannot finalize {} partition {}: {}. Nothing is committed past it; retrying in {}."
-                                    + " If the lake's disk is full or read-only, free space or fix permissions.",
-                            seal.bucket(), p, e.getMessage(), config.retryInterval());
-                    return;
+                    finalizeFailed(seal, p, e);
+                    failed = true;
+                    break write;
                 }
             }
         }
+        for (Finalizing f : sending) {
+            try {
+                f.published().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                finalizeFailed(f.seal(), f.tp().partition(), new HourglassException("cannot publish finalized "
+                        + f.finalized().key() + ": " + e.getMessage(), e));
+                failed = true;
+                continue;
+            }
+            finalized(f);
+        }
+        if (!failed && !sending.isEmpty()) {
+            finalizing = true;
+        }
     }
 
-    private void finalizePartition(TopicPartition tp, Seal seal) throws IOException {
+    private void finalizeFailed(Seal seal, int partition, Exception e) {
+        finalizing = false;
+        retryFinalizeAt = clock.instant().plus(config.retryInterval());
+        metrics.counter("hourglass_writer_finalize_failures_total", "type", seal.type()).increment();
+        log.error("Cannot finalize {} partition {}: {}. Nothing is committed past it; retrying in {}."
+                        + " If the lake's disk is full or read-only, free space or fix permissions.",
+                seal.bucket(), partition, e.getMessage(), config.retryInterval());
+    }
+
+    /** Writes a partition-hour's final file (unless a run before a restart did) and sends its {@code finalized}. */
+    private Finalizing writePartition(TopicPartition tp, Seal seal) throws IOException {
         BucketId b = seal.bucket();
         int p = tp.partition();
         long sealOffset = seal.offset(p);
         TreeMap<Instant, BucketStage> byHour = stages.computeIfAbsent(tp, x -> new TreeMap<>());
-        BucketStage stage = byHour.getOrDefault(b.hour(), new BucketStage(b, p));
-        List<BucketStage.Staged> in = stage.upTo(sealOffset);
+        BucketStage stage = byHour.containsKey(b.hour()) ? byHour.get(b.hour()) : newStage(tp, b);
+        BucketStage.Sealed in = stage.sealed(sealOffset);
         String name = fileName(p);
         String path = "lake/" + b.path() + "/" + name;
-        Map<String, Long> hosts = new TreeMap<>();
-        long late = 0;
-        Set<String> ids = new HashSet<>();
-        for (BucketStage.Staged s : in) {
-            hosts.merge(s.header().host() == null ? "" : s.header().host(), 1L, Long::sum);
-            late += s.late() ? 1 : 0;
-            ids.add(s.header().id());
-        }
-        if (!in.isEmpty()) {
+        if (in.events() > 0) {
             if (lake.exists(path)) {
                 log.info("{} already exists (written before a restart); keeping it", path);
             } else {
-                writeFile(path, b.type(), in);
+                writeFile(path, b.type(), stage, sealOffset, in);
             }
-            closedIds.remember(b, p, ids);
+            closedIds.remember(b, p, stage.ids(sealOffset));
         }
-        Finalized f = new Finalized(b.type(), b.hour(), p, in.isEmpty() ? null : name, in.size(),
-                stage.duplicates(), late, hosts, clock.instant());
-        try {
-            producer.send(new ProducerRecord<>(Topics.FINALIZED, f.key(), Json.toBytes(f)))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new HourglassException("cannot publish finalized " + f.key() + ": " + e.getMessage(), e);
-        }
-        seals.markFinalized(f);
-        byHour.remove(b.hour());
+        Finalized f = new Finalized(b.type(), b.hour(), p, in.events() == 0 ? null : name, in.events(),
+                stage.duplicates(), in.late(), in.hosts(), clock.instant());
+        return new Finalizing(tp, seal, stage, f,
+                producer.send(new ProducerRecord<>(Topics.FINALIZED, f.key(), Json.toBytes(f))));
+    }
+
+    /** Once Kafka has the {@code finalized} record: forgets the stage and moves its events beyond the seal on. */
+    private void finalized(Finalizing done) {
+        TopicPartition tp = done.tp();
+        BucketStage stage = done.stage();
+        BucketId b = done.seal().bucket();
+        long sealOffset = done.seal().offset(tp.partition());
+        seals.markFinalized(done.finalized());
+        stages.getOrDefault(tp, new TreeMap<>()).remove(b.hour());
         staged.addAndGet(-stage.size());
-        metrics.counter("hourglass_writer_events_written_total", "type", b.type()).increment(in.size());
+        metrics.counter("hourglass_writer_events_written_total", "type", b.type())
+                .increment(done.finalized().events());
         metrics.counter("hourglass_writer_duplicates_dropped_total", "type", b.type()).increment(stage.duplicates());
-        for (BucketStage.Staged s : stage.beyond(sealOffset)) {
-            route(tp, b.type(), s, b.hour());
+        try {
+            stage.read(true, e -> {
+                if (e.offset() > sealOffset) {
+                    route(tp, b.type(), new BucketStage.Staged(e.offset(), EnvelopeHeader.parse(e.raw()), e.raw(),
+                            e.late()), b.hour());
+                }
+            });
+        } catch (IOException e) {
+            spillFailed(tp, stage.minOffset(), e);
+        } catch (UncheckedIOException e) {
+            spillFailed(tp, stage.minOffset(), e);
+        } finally {
+            closeQuietly(stage);
         }
     }
 
-    private void writeFile(String path, String typeName, List<BucketStage.Staged> events) throws IOException {
+    private void writeFile(String path, String typeName, BucketStage stage, long sealOffset, BucketStage.Sealed in)
+            throws IOException {
         EventType type = registry.get().find(typeName).orElseThrow(() -> new HourglassException(
                 "type " + typeName + " is no longer registered; re-register it to finalize its buckets"));
-        int version = events.stream().mapToInt(s -> s.header().version()).max().orElse(type.latestVersion());
+        int version = in.maxVersion();
         Schema payload = type.schema(version).orElseThrow(() -> new HourglassException(
                 "type " + typeName + " lost schema version " + version));
         Schema schema = LakeRecords.schema(typeName, payload);
-        List<GenericData.Record> records = new ArrayList<>(events.size());
-        for (BucketStage.Staged s : events) {
-            records.add(LakeRecords.toRecord(s.event(), schema));
-        }
         lake.writeAtomically(path, out -> {
             try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
                 w.setCodec(CodecFactory.deflateCodec(1));
                 w.setMeta("hourglass.schema_version", version);
                 w.create(schema, out);
-                for (int i = 0; i < records.size(); i++) {
-                    w.append(records.get(i));
-                    if (i == records.size() / 2) {
-                        w.flush();
-                        FailPoints.reached("writer.mid-file");
+                long[] written = {0};
+                stage.read(true, e -> {
+                    if (e.offset() <= sealOffset) {
+                        Envelope event = Envelope.parse(e.raw());
+                        w.append(LakeRecords.toRecord(e.late() ? event.asLate() : event, schema));
+                        if (++written[0] == in.events() / 2 + 1) {
+                            w.flush();
+                            FailPoints.reached("writer.mid-file");
+                        }
                     }
-                }
+                });
             }
         });
     }

@@ -1,6 +1,9 @@
 package io.hourglass.writer;
 
+import static java.util.Objects.requireNonNull;
+
 import io.hourglass.core.EventTypes;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -9,23 +12,27 @@ import java.time.Duration;
  * @param lane           the lane whose event types this writer consumes; one consumer group per lane
  * @param instanceId     distinguishes writers of the same lane in logs and client ids
  * @param commitInterval how often consumed offsets are committed (never past an unfinalized bucket)
- * @param retryInterval  pause before retrying a failed finalize, e.g. while the lake's disk is full
+ * @param retryInterval  pause before retrying a failed finalize or spill, e.g. while a disk is full
+ * @param stagingDir     local folder for the events of open buckets (not durable; rebuilt from Kafka after a crash)
  */
-public record WriterConfig(String lane, String instanceId, Duration commitInterval, Duration retryInterval) {
+public record WriterConfig(String lane, String instanceId, Duration commitInterval, Duration retryInterval,
+                           Path stagingDir) {
     public WriterConfig {
         if (!EventTypes.isValidName(lane)) {
             throw new IllegalArgumentException("writer.lane '" + lane + "' is not a valid lane name");
         }
-        if (instanceId == null || instanceId.isBlank()) {
-            throw new IllegalArgumentException("writer.instance-id must not be blank");
+        if (instanceId == null || !instanceId.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("writer.instance-id '" + instanceId + "' must be letters, digits, '_',"
+                    + " '-' or '.' (it names the writer's staging folder)");
         }
         if (commitInterval.isNegative() || retryInterval.isNegative()) {
             throw new IllegalArgumentException("writer intervals must not be negative");
         }
+        requireNonNull(stagingDir, "writer.staging-dir is null");
     }
 
-    public static WriterConfig defaults(String lane) {
-        return new WriterConfig(lane, "1", Duration.ofSeconds(1), Duration.ofSeconds(5));
+    public static WriterConfig defaults(String lane, Path stagingDir) {
+        return new WriterConfig(lane, "1", Duration.ofSeconds(1), Duration.ofSeconds(5), stagingDir);
     }
 
     public String groupId() {

@@ -6,34 +6,92 @@ import io.hourglass.core.Envelope;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BucketStageTest {
     private static final Instant H = Instant.parse("2026-01-01T10:00:00Z");
 
-    private static BucketStage.Staged event(long offset, String id) {
-        Envelope e = new Envelope(id, "T", 1, null, H.plusSeconds(5), H.plusSeconds(6), "h", false,
-                Json.MAPPER.createObjectNode());
-        return new BucketStage.Staged(offset, EnvelopeHeader.parse(e.toBytes()), e.toBytes(), false);
+    @TempDir
+    Path dir;
+
+    private static BucketStage.Staged event(long offset, String id, String host, int version, boolean late) {
+        Envelope e = new Envelope(id, "T", version, null, H.plusSeconds(5), H.plusSeconds(6), host, false,
+                Json.MAPPER.createObjectNode().put("n", offset));
+        return new BucketStage.Staged(offset, EnvelopeHeader.parse(e.toBytes()), e.toBytes(), late);
     }
 
     @Test
-    void firstCopyWinsDuplicatesAreCountedAndTheSealSplitsTheStage() {
-        BucketStage s = new BucketStage(new BucketId("T", H), 0);
+    void firstCopyWinsDuplicatesAreCountedAndTheSealSplitsTheStage() throws IOException {
+        Path spill = dir.resolve("s.spill");
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill);
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
-        assertThat(s.add(event(10, a))).isTrue();
-        assertThat(s.add(event(11, b))).isTrue();
-        assertThat(s.add(event(12, a))).isFalse();
-        assertThat(s.add(event(20, UUID.randomUUID().toString()))).isTrue();
+        String c = UUID.randomUUID().toString();
+        assertThat(s.add(event(10, a, "h1", 1, false))).isTrue();
+        assertThat(s.add(event(11, b, "h2", 2, true))).isTrue();
+        assertThat(s.add(event(12, a, "h1", 3, false))).isFalse();
+        assertThat(s.add(event(20, c, null, 4, false))).isTrue();
         assertThat(s.duplicates()).isEqualTo(1);
         assertThat(s.minOffset()).isEqualTo(10);
-        assertThat(s.upTo(11)).extracting(st -> st.header().id()).containsExactly(a, b);
-        assertThat(s.beyond(11)).hasSize(1);
+        assertThat(s.size()).isEqualTo(3);
+
+        assertThat(s.sealed(11)).isEqualTo(new BucketStage.Sealed(2, 2, 1, Map.of("h1", 1L, "h2", 1L)));
+        assertThat(s.sealed(20)).isEqualTo(new BucketStage.Sealed(3, 4, 1, Map.of("h1", 1L, "h2", 1L, "", 1L)));
+        List<String> ids = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        s.read(true, e -> {
+            ids.add(EnvelopeHeader.parse(e.raw()).id());
+            offsets.add(e.offset());
+        });
+        assertThat(ids).containsExactly(a, b, c);
+        assertThat(offsets).containsExactly(10L, 11L, 20L);
+        s.read(false, e -> assertThat(e.raw()).isNull());
+
         assertThat(s.contains(b, 11)).isTrue();
         assertThat(s.contains(b, 10)).isFalse();
+        assertThat(s.ids(11).contains(b)).isTrue();
+        assertThat(s.ids(11).contains(c)).isFalse();
+        assertThat(Files.exists(spill)).isTrue();
+        s.close();
+        assertThat(spill).doesNotExist();
         assertThat(Writer.fileName(7)).isEqualTo("part-00007.avro");
+    }
+
+    @Test
+    void theEventsWaitOnDiskByteForByte() throws IOException {
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"));
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            BucketStage.Staged e = event(i, UUID.randomUUID().toString(), "h" + i % 7, 1, i % 3 == 0);
+            sent.add(e.raw());
+            s.add(e);
+        }
+        List<byte[]> back = new ArrayList<>();
+        List<Boolean> late = new ArrayList<>();
+        s.read(true, e -> {
+            back.add(e.raw());
+            late.add(e.late());
+        });
+        assertThat(back).containsExactlyElementsOf(sent);
+        assertThat(late.stream().filter(l -> l).count()).isEqualTo(1667);
+        assertThat(Files.size(dir.resolve("s.spill"))).isGreaterThan(sent.stream().mapToLong(r -> r.length).sum());
+        s.close();
+    }
+
+    @Test
+    void aStageWithoutEventsHasNoFile() throws IOException {
+        BucketStage s = new BucketStage(new BucketId("T", H), 3, dir.resolve("never.spill"));
+        assertThat(s.sealed(100)).isEqualTo(new BucketStage.Sealed(0, 0, 0, Map.of()));
+        s.close();
+        assertThat(dir.resolve("never.spill")).doesNotExist();
     }
 }

@@ -3,13 +3,16 @@ package io.hourglass.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class WriterConfigTest {
+    private static final Path STAGING = Path.of("staging");
+
     @Test
     void defaultsAndGroupPerLane() {
-        WriterConfig c = WriterConfig.defaults("core");
+        WriterConfig c = WriterConfig.defaults("core", STAGING);
         assertThat(c.groupId()).isEqualTo("hourglass-writer-core");
         assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.retryInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -18,10 +21,12 @@ class WriterConfigTest {
 
     @Test
     void badValuesAreRejectedNamingTheKey() {
-        assertThatThrownBy(() -> WriterConfig.defaults("a/b")).hasMessageContaining("writer.lane");
-        assertThatThrownBy(() -> new WriterConfig("core", " ", Duration.ZERO, Duration.ZERO))
+        assertThatThrownBy(() -> WriterConfig.defaults("a/b", STAGING)).hasMessageContaining("writer.lane");
+        assertThatThrownBy(() -> new WriterConfig("core", "../x", Duration.ZERO, Duration.ZERO, STAGING))
                 .hasMessageContaining("writer.instance-id");
-        assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ofSeconds(-1), Duration.ZERO))
+        assertThatThrownBy(() -> new WriterConfig("core", " ", Duration.ZERO, Duration.ZERO, STAGING))
+                .hasMessageContaining("writer.instance-id");
+        assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ofSeconds(-1), Duration.ZERO, STAGING))
                 .hasMessageContaining("writer intervals");
     }
 }

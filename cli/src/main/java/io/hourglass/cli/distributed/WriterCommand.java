@@ -39,14 +39,16 @@ public final class WriterCommand implements Callable<Integer> {
         }
         ComponentProcess p = new ComponentProcess("writer", options.settings(flags));
         Settings s = p.settings;
-        LocalLakeStore lake = new LocalLakeStore(s.path("data.dir", Path.of("hourglass-data")));
+        Path data = s.path("data.dir", Path.of("hourglass-data"));
+        LocalLakeStore lake = new LocalLakeStore(data);
+        Path staging = s.path("writer.staging-dir", data.resolve("writer-staging"));
         String instance = s.string("writer.instance-id", Long.toString(ProcessHandle.current().pid()));
         List<Service> parts = new ArrayList<>();
         for (String l : s.list("writer.lanes", List.copyOf(p.registry.lanes()))) {
-            WriterConfig d = WriterConfig.defaults(l);
+            WriterConfig d = WriterConfig.defaults(l, staging);
             WriterConfig config = new WriterConfig(l, instance,
                     s.duration("writer.commit-interval", d.commitInterval()),
-                    s.duration("writer.retry-interval", d.retryInterval()));
+                    s.duration("writer.retry-interval", d.retryInterval()), staging);
             parts.add(new Writer(config, p.kafka, () -> p.registry, lake, p.clock, p.metrics));
         }
         parts.add(new BadRowsWriter(p.kafka, lake));

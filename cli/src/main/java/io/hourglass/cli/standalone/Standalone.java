@@ -85,8 +85,8 @@ public final class Standalone implements AutoCloseable {
                     collector::routes);
             run(http);
             for (String lane : registry.lanes()) {
-                Writer w = new Writer(WriterConfig.defaults(lane), kafka, () -> registry, lake, config.clock(),
-                        metrics);
+                WriterConfig writerConfig = WriterConfig.defaults(lane, config.dataDir().resolve("writer-staging"));
+                Writer w = new Writer(writerConfig, kafka, () -> registry, lake, config.clock(), metrics);
                 run(w);
                 parts.add(w);
             }
