@@ -386,7 +386,7 @@ public final class Writer implements Service {
         Set<TopicPartition> busy = new HashSet<>();
         boolean failed = false;
         write:
-        for (Seal seal : seals.pending(partitions.keySet(), partitions)) {
+        for (Seal seal : seals.pending(partitions)) {
             for (int p : partitions.get(seal.type())) {
                 TopicPartition tp = new TopicPartition(Topics.events(seal.type()), p);
                 if (busy.contains(tp) || seals.isFinalized(seal.bucket(), p)
