@@ -73,7 +73,7 @@ public final class Collector implements Service {
     private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     private volatile boolean draining;
     private Heartbeat lastHeartbeat = new Heartbeat("none", Instant.EPOCH, Instant.EPOCH);
-    private KafkaProducer<String, byte[]> producer;
+    private EventProducers producers;
     /** Markers and heartbeats have their own producer, so trouble on an events partition never delays them. */
     private KafkaProducer<String, byte[]> signals;
     private ScheduledExecutorService ticker;
@@ -104,7 +104,8 @@ public final class Collector implements Service {
     @Override
     public void start() {
         if (started.compareAndSet(false, true)) {
-            producer = new KafkaProducer<>(kafka.bulkProducer("hourglass-collector-" + config.instanceId()));
+            ProducerSizing sizing = ProducerSizing.forPartitions(registry.get().all().size() * kafka.eventPartitions());
+            producers = new EventProducers(kafka, "hourglass-collector-" + config.instanceId(), sizing);
             signals = new KafkaProducer<>(kafka.producer("hourglass-collector-" + config.instanceId() + "-signals"));
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "collector-direct-markers");
@@ -112,8 +113,8 @@ public final class Collector implements Service {
                 return t;
             });
             ticker.scheduleWithFixedDelay(this::tickDirectClients, 1, 1, TimeUnit.SECONDS);
-            log.info("Collector {} started; direct clients are marked as host {}", config.instanceId(),
-                    config.directHost());
+            log.info("Collector {} started ({} event producers lingering {} ms); direct clients are marked as"
+                    + " host {}", config.instanceId(), sizing.producers(), sizing.lingerMs(), config.directHost());
         }
     }
 
@@ -134,7 +135,7 @@ public final class Collector implements Service {
         }
         ticker.shutdownNow();
         tickDirectClients();
-        producer.close(config.produceTimeout());
+        producers.close(config.produceTimeout());
         signals.close(config.produceTimeout());
         log.info("Collector {} stopped", config.instanceId());
     }
@@ -306,7 +307,7 @@ public final class Collector implements Service {
     }
 
     private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
-        return send(producer, topic, key, value);
+        return send(producers.forTopic(topic), topic, key, value);
     }
 
     private static CompletableFuture<RecordMetadata> send(KafkaProducer<String, byte[]> via, String topic, String key,

@@ -7,6 +7,7 @@ import io.hourglass.cli.kafka.KafkaNode;
 import io.hourglass.cli.standalone.Standalone;
 import io.hourglass.cli.standalone.StandaloneConfig;
 import io.hourglass.client.EventLogger;
+import io.hourglass.collector.ProducerSizing;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
@@ -175,8 +176,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * A plain producer (the collector's settings: acks=all, idempotent, lz4, linger) and a plain consumer, same
-     * record size, keyed by random ids over {@code typeCount} topics of 3 partitions, as the collector spreads events.
+     * A plain producer (the collector's settings: acks=all, idempotent, lz4, its linger for as many partitions) and a
+     * plain consumer, same record size, keyed by random ids over {@code typeCount} topics of 3 partitions, as the
+     * collector spreads events.
      */
     private RawKafka rawKafka(Duration phase, int typeCount) throws Exception {
         KafkaSettings kafka = new KafkaSettings(bootstrap, 3, (short) 1, 1);
@@ -198,7 +200,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         AtomicLong acked = new AtomicLong();
         double produceEps;
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.bulkProducer("bench-raw"))) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.bulkProducer("bench-raw", 1,
+                ProducerSizing.forPartitions(typeCount * 3).lingerMs()))) {
             produce(p, topics, values, WARM_UP, new AtomicLong());  // metadata, connections, JIT: not timed
             long start = System.nanoTime();
             produce(p, topics, values, phase, acked);
