@@ -60,6 +60,7 @@ class StagingLossIT {
             agent.stop();
             assertThat(closed.complete()).isTrue();
             assertThat(closed.events()).isEqualTo(ids.size());
+            assertThat(closed.files()).as("UserLogin declares one partition in the registry").hasSize(1);
             assertThat(bed.records(bucket).keySet()).isEqualTo(ids);
             await().atMost(Duration.ofSeconds(10)).until(() -> get(collector.resolve("/readyz")).statusCode() == 200);
         }

@@ -104,7 +104,8 @@ public final class Collector implements Service {
     @Override
     public void start() {
         if (started.compareAndSet(false, true)) {
-            ProducerSizing sizing = ProducerSizing.forPartitions(registry.get().all().size() * kafka.eventPartitions());
+            ProducerSizing sizing = ProducerSizing.forPartitions(registry.get().all().stream()
+                    .mapToInt(t -> t.partitionsOr(kafka.eventPartitions())).sum());
             producers = new EventProducers(kafka, "hourglass-collector-" + config.instanceId(), sizing);
             signals = new KafkaProducer<>(kafka.producer("hourglass-collector-" + config.instanceId() + "-signals"));
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {

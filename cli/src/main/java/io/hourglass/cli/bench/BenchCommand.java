@@ -71,6 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Type counts for the scaling runs (default: ${DEFAULT-VALUE}).")
     List<Integer> typeCounts;
 
+    @Option(names = "--partitions", defaultValue = "3",
+            description = "Partitions per event topic, raw and end to end alike (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
     @Option(names = "--hosts", defaultValue = "4", description = "Hosts, agents and HTTP senders (default: ${DEFAULT-VALUE}).")
     int hosts;
 
@@ -177,18 +181,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * A plain producer (the collector's settings: acks=all, idempotent, lz4, its linger for as many partitions) and a
-     * plain consumer, same record size, keyed by random ids over {@code typeCount} topics of 3 partitions, as the
-     * collector spreads events.
+     * plain consumer, same record size, keyed by random ids over {@code typeCount} topics of {@code --partitions}
+     * partitions, as the collector spreads events.
      */
     private RawKafka rawKafka(Duration phase, int typeCount) throws Exception {
-        KafkaSettings kafka = new KafkaSettings(bootstrap, 3, (short) 1, 1);
+        KafkaSettings kafka = new KafkaSettings(bootstrap, partitions, (short) 1, 1);
         String prefix = "bench.raw." + System.nanoTime() + ".";
         List<String> topics = new ArrayList<>();
         try (Admin admin = Admin.create(kafka.admin("bench"))) {
             List<NewTopic> create = new ArrayList<>();
             for (int t = 0; t < typeCount; t++) {
                 topics.add(prefix + t);
-                create.add(new NewTopic(prefix + t, 3, (short) 1));
+                create.add(new NewTopic(prefix + t, partitions, (short) 1));
             }
             admin.createTopics(create).all().get(60, TimeUnit.SECONDS);
             TopicAdmin.awaitLeaders(admin, topics);
@@ -201,7 +205,7 @@ public final class BenchCommand implements Callable<Integer> {
         AtomicLong acked = new AtomicLong();
         double produceEps;
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.bulkProducer("bench-raw", 1,
-                ProducerSizing.forPartitions(typeCount * 3).lingerMs()))) {
+                ProducerSizing.forPartitions(typeCount * partitions).lingerMs()))) {
             produce(p, topics, values, WARM_UP, new AtomicLong());  // metadata, connections, JIT: not timed
             long start = System.nanoTime();
             produce(p, topics, values, phase, acked);
@@ -250,7 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
         // Agents heartbeat every second here, so the completionist's start-up grace is two seconds.
         StandaloneConfig config = StandaloneConfig.defaults(dir, dir.resolve("registry")).withPorts(httpPort, 0)
                 .withClock(Clock.systemUTC(), Duration.ofSeconds(1), Duration.ofSeconds(30))
-                .withExternalKafka(bootstrap, 1).withoutAgents();
+                .withExternalKafka(bootstrap, 1).withEventPartitions(partitions).withoutAgents();
         return new Standalone(config).start();
     }
 

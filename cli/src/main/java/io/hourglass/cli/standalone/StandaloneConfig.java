@@ -68,6 +68,11 @@ public record StandaloneConfig(
                 agentGrace, heartbeat, timeout, c, runAgents, replicationFactor);
     }
 
+    public StandaloneConfig withEventPartitions(int partitions) {
+        return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, partitions, agentGrace,
+                heartbeatInterval, hostTimeout, clock, runAgents, replicationFactor);
+    }
+
     public StandaloneConfig withoutAgents() {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
                 agentGrace, heartbeatInterval, hostTimeout, clock, false, replicationFactor);

@@ -34,7 +34,8 @@ public final class TopicAdmin {
         wanted.add(topic(kafka, Topics.MARKERS, 1, TopicConfig.CLEANUP_POLICY_DELETE));
         wanted.add(topic(kafka, Topics.BADROWS, kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE));
         for (EventType type : registry.all()) {
-            wanted.add(topic(kafka, type.topic(), kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE));
+            wanted.add(topic(kafka, type.topic(), type.partitionsOr(kafka.eventPartitions()),
+                    TopicConfig.CLEANUP_POLICY_DELETE));
         }
         try (Admin admin = Admin.create(kafka.admin("hourglass-admin"))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

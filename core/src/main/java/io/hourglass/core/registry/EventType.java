@@ -21,7 +21,8 @@ public record EventType(
         Set<Sink> sinks,
         NavigableMap<Integer, Schema> schemas,
         List<String> piiFields,
-        Duration latenessLimit) {
+        Duration latenessLimit,
+        int partitions) {
 
     public EventType {
         requireNonNull(name, "name is null");
@@ -32,6 +33,9 @@ public record EventType(
         schemas = Collections.unmodifiableNavigableMap(new TreeMap<>(schemas));
         piiFields = List.copyOf(piiFields);
         requireNonNull(latenessLimit, "latenessLimit is null");
+        if (partitions < 0) {
+            throw new IllegalArgumentException("event type " + name + " has a negative partition count");
+        }
         if (schemas.isEmpty()) {
             throw new IllegalArgumentException("event type " + name + " has no schema");
         }
@@ -43,6 +47,11 @@ public record EventType(
 
     public int latestVersion() {
         return schemas.lastKey();
+    }
+
+    /** Partitions of this type's topic: its own count if it declares one (sized by its volume), else the default. */
+    public int partitionsOr(int deploymentDefault) {
+        return partitions > 0 ? partitions : deploymentDefault;
     }
 
     /** The Kafka topic that carries this type's events. */

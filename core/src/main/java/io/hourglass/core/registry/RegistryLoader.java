@@ -30,6 +30,7 @@ import org.apache.avro.SchemaParseException;
 public final class RegistryLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Duration DEFAULT_LATENESS = Duration.ofHours(2);
+    private static final int MAX_PARTITIONS = 1000;
 
     private RegistryLoader() {
     }
@@ -95,8 +96,15 @@ public final class RegistryLoader {
                 throw new HourglassException(where + ": lateness_limit must be an ISO-8601 duration like PT2H");
             }
         }
+        int partitions = 0;
+        if (n.hasNonNull("partitions")) {
+            partitions = n.get("partitions").asInt(0);
+            if (!n.get("partitions").isInt() || partitions < 1 || partitions > MAX_PARTITIONS) {
+                throw new HourglassException(where + ": partitions must be an integer from 1 to " + MAX_PARTITIONS);
+            }
+        }
         return new EventType(name, o, n.path("finance").asBoolean(false), tier, lane, sinks,
-                schemas(where, n.path("schemas")), pii, lateness);
+                schemas(where, n.path("schemas")), pii, lateness, partitions);
     }
 
     private static TreeMap<Integer, Schema> schemas(String where, JsonNode list) {

@@ -30,6 +30,7 @@ class RegistryLoaderTest {
         assertThat(t.finance()).isFalse();
         assertThat(t.piiFields()).isEmpty();
         assertThat(t.topic()).isEqualTo("events.Minimal");
+        assertThat(t.partitionsOr(3)).isEqualTo(3);
     }
 
     @Test
@@ -43,6 +44,7 @@ class RegistryLoaderTest {
                 sinks: [lake, warehouse]
                 lateness_limit: PT6H
                 pii_fields: [a]
+                partitions: 12
                 """ + SCHEMA);
         EventType t = RegistryLoader.load(dir).find("Full").orElseThrow();
         assertThat(t.owner()).isEqualTo(new Owner("billing", "billing@example.com"));
@@ -53,6 +55,7 @@ class RegistryLoaderTest {
         assertThat(t.latenessLimit()).isEqualTo(Duration.ofHours(6));
         assertThat(t.piiFields()).isEqualTo(List.of("a"));
         assertThat(t.latestVersion()).isEqualTo(1);
+        assertThat(t.partitionsOr(3)).isEqualTo(12);
     }
 
     @Test
@@ -72,6 +75,10 @@ class RegistryLoaderTest {
                 "tier 'urgent' is not one of [high, normal, low]");
         assertRejected(dir, "name: T\nowner: {team: t, contact: c}\nlateness_limit: 2 hours\n" + SCHEMA,
                 "lateness_limit must be an ISO-8601 duration");
+        assertRejected(dir, "name: T\nowner: {team: t, contact: c}\npartitions: 0\n" + SCHEMA,
+                "partitions must be an integer from 1 to 1000");
+        assertRejected(dir, "name: T\nowner: {team: t, contact: c}\npartitions: many\n" + SCHEMA,
+                "partitions must be an integer from 1 to 1000");
         assertRejected(dir, "name: T\nowner: {team: t, contact: c}\nsinks: [hdfs]\n" + SCHEMA,
                 "sinks 'hdfs' is not one of");
         assertRejected(dir, "name: T\nowner: {team: t, contact: c}\n", "schemas must list at least one");
