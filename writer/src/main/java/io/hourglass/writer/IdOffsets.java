@@ -5,9 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Event ids mapped to the Kafka offset of their first copy, in flat primitive arrays: about 40 bytes an id instead
- * of the ~200 that a {@code HashMap<String, ...>} entry costs. A canonical lower-case UUID is kept as its 128 bits;
- * any other id as the 128-bit MD5 of its text, so distinct ids collide with a chance near 2^-128.
+ * Event ids mapped to the Kafka offset of their first copy, in flat primitive arrays: 25 bytes a slot, measured
+ * 54-72 bytes an id depending on fill, where a staged event used to cost 636 bytes on the heap (a 327-byte event).
+ * A canonical lower-case UUID is kept as its 128 bits; any other id as the 128-bit MD5 of its text, so distinct
+ * ids collide with a chance near 2^-128.
  */
 final class IdOffsets {
     private static final double LOAD = 0.6;
