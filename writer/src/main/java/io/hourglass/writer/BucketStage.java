@@ -44,16 +44,16 @@ final class BucketStage implements Closeable {
     /** Adds an event; returns false (and counts it) when its id is already staged. */
     boolean add(Staged s) throws IOException {
         minOffset = Math.min(minOffset, s.offset());
-        if (ids.contains(s.header().id())) {
+        if (!ids.putIfAbsent(s.header().id(), s.offset())) {
             duplicates++;
             return false;
         }
+        // If the append fails, the writer drops this partition's stages and reads them again from Kafka.
         if (spill == null) {
             spill = new SpillFile(spillPath);
         }
         String host = s.header().host() == null ? "" : s.header().host();
         spill.append(s.offset(), s.late(), s.header().version(), host, s.raw());
-        ids.putIfAbsent(s.header().id(), s.offset());
         return true;
     }
 

@@ -5,57 +5,65 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Event ids mapped to the Kafka offset of their first copy, in flat primitive arrays: 25 bytes a slot, measured
- * 54-72 bytes an id depending on fill, where a staged event used to cost 636 bytes on the heap (a 327-byte event).
+ * Event ids mapped to the Kafka offset of their first copy, in one flat array: 24 bytes a slot, measured 51-68
+ * bytes an id depending on fill, where a staged event used to cost 636 bytes on the heap (a 327-byte event).
  * A canonical lower-case UUID is kept as its 128 bits; any other id as the 128-bit MD5 of its text, so distinct
  * ids collide with a chance near 2^-128.
  */
-final class IdOffsets {
+public final class IdOffsets {
     private static final double LOAD = 0.6;
-    private long[] highs;
-    private long[] lows;
-    private long[] offsets;
-    private boolean[] used;
+    private static final long EMPTY = Long.MIN_VALUE;
+    private static final byte[] HEX = new byte[128];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int d = 0; d < 16; d++) {
+            HEX["0123456789abcdef".charAt(d)] = (byte) d;
+        }
+    }
+
+    /** Slots of three longs (high bits, low bits, offset), side by side so that a probe reads one cache line. */
+    private long[] slots;
     private int size;
 
-    IdOffsets() {
+    public IdOffsets() {
         this(1024);
     }
 
     private IdOffsets(int capacity) {
-        highs = new long[capacity];
-        lows = new long[capacity];
-        offsets = new long[capacity];
-        used = new boolean[capacity];
+        slots = emptySlots(capacity);
     }
 
     /** Adds the id at this offset; returns false (and keeps the first offset) when the id is already present. */
-    boolean putIfAbsent(String id, long offset) {
+    public boolean putIfAbsent(String id, long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offsets are not negative: " + offset);
+        }
         long[] key = key(id);
         return putIfAbsent(key[0], key[1], offset);
     }
 
     /** The offset of the id's first copy, or -1 when it is absent. */
-    long offset(String id) {
+    public long offset(String id) {
         long[] key = key(id);
-        int slot = find(key[0], key[1]);
-        return used[slot] ? offsets[slot] : -1;
+        long offset = slots[find(key[0], key[1]) + 2];
+        return offset == EMPTY ? -1 : offset;
     }
 
-    boolean contains(String id) {
+    public boolean contains(String id) {
         return offset(id) >= 0;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The ids whose first copy is at or below {@code maxOffset}. */
     IdOffsets upTo(long maxOffset) {
         IdOffsets kept = new IdOffsets(capacityFor(size));
-        for (int i = 0; i < used.length; i++) {
-            if (used[i] && offsets[i] <= maxOffset) {
-                kept.putIfAbsent(highs[i], lows[i], offsets[i]);
+        for (int i = 0; i < slots.length; i += 3) {
+            if (slots[i + 2] != EMPTY && slots[i + 2] <= maxOffset) {
+                kept.putIfAbsent(slots[i], slots[i + 1], slots[i + 2]);
             }
         }
         return kept;
@@ -63,43 +71,45 @@ final class IdOffsets {
 
     private boolean putIfAbsent(long high, long low, long offset) {
         int slot = find(high, low);
-        if (used[slot]) {
+        if (slots[slot + 2] != EMPTY) {
             return false;
         }
-        used[slot] = true;
-        highs[slot] = high;
-        lows[slot] = low;
-        offsets[slot] = offset;
-        if (++size > used.length * LOAD) {
+        slots[slot] = high;
+        slots[slot + 1] = low;
+        slots[slot + 2] = offset;
+        if (++size > slots.length / 3 * LOAD) {
             grow();
         }
         return true;
     }
 
+    /** The index of the id's slot, or of the empty slot where it belongs. */
     private int find(long high, long low) {
-        int mask = used.length - 1;
+        int mask = slots.length / 3 - 1;
         int slot = Long.hashCode(high * 0x9E3779B97F4A7C15L ^ low) & mask;
-        while (used[slot] && (highs[slot] != high || lows[slot] != low)) {
+        while (slots[slot * 3 + 2] != EMPTY && (slots[slot * 3] != high || slots[slot * 3 + 1] != low)) {
             slot = (slot + 1) & mask;
         }
-        return slot;
+        return slot * 3;
     }
 
     private void grow() {
-        long[] h = highs;
-        long[] l = lows;
-        long[] o = offsets;
-        boolean[] u = used;
-        highs = new long[h.length * 2];
-        lows = new long[h.length * 2];
-        offsets = new long[h.length * 2];
-        used = new boolean[h.length * 2];
+        long[] old = slots;
+        slots = emptySlots(old.length / 3 * 2);
         size = 0;
-        for (int i = 0; i < u.length; i++) {
-            if (u[i]) {
-                putIfAbsent(h[i], l[i], o[i]);
+        for (int i = 0; i < old.length; i += 3) {
+            if (old[i + 2] != EMPTY) {
+                putIfAbsent(old[i], old[i + 1], old[i + 2]);
             }
         }
+    }
+
+    private static long[] emptySlots(int capacity) {
+        long[] slots = new long[capacity * 3];
+        for (int i = 2; i < slots.length; i += 3) {
+            slots[i] = EMPTY;
+        }
+        return slots;
     }
 
     private static int capacityFor(int ids) {
@@ -112,9 +122,9 @@ final class IdOffsets {
 
     /** The 128 bits that stand for an id. */
     static long[] key(String id) {
-        if (isCanonicalUuid(id)) {
-            return new long[] {hex(id, 0, 8) << 32 | hex(id, 9, 13) << 16 | hex(id, 14, 18),
-                    hex(id, 19, 23) << 48 | hex(id, 24, 36)};
+        long[] uuid = canonicalUuid(id);
+        if (uuid != null) {
+            return uuid;
         }
         try {
             byte[] d = MessageDigest.getInstance("MD5").digest(id.getBytes(StandardCharsets.UTF_8));
@@ -124,26 +134,32 @@ final class IdOffsets {
         }
     }
 
-    private static boolean isCanonicalUuid(String s) {
+    /** The bits of {@code xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx} in lower-case hex, or null for any other text. */
+    private static long[] canonicalUuid(String s) {
         if (s.length() != 36) {
-            return false;
+            return null;
         }
+        long high = 0;
+        long low = 0;
         for (int i = 0; i < 36; i++) {
             char c = s.charAt(i);
-            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-            if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                return false;
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return null;
+                }
+                continue;
+            }
+            int digit = c < HEX.length ? HEX[c] : -1;
+            if (digit < 0) {
+                return null;
+            }
+            if (i < 18) {
+                high = high << 4 | digit;
+            } else {
+                low = low << 4 | digit;
             }
         }
-        return true;
-    }
-
-    private static long hex(String s, int from, int to) {
-        long v = 0;
-        for (int i = from; i < to; i++) {
-            v = v << 4 | Character.digit(s.charAt(i), 16);
-        }
-        return v;
+        return new long[] {high, low};
     }
 
     private static long bytes(byte[] b, int from) {
