@@ -4,10 +4,14 @@ import io.hourglass.core.Envelope;
 import io.hourglass.core.Instants;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.registry.PayloadConverter;
+import io.hourglass.writer.IdOffsets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -19,6 +23,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -26,8 +31,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The per-event work of the collector (parse, validate, re-encode) and of the writer (parse, Avro encode), and the
- * instant parse that was the top cost of both.
+ * The per-event work of the collector (parse, validate, re-encode) and of the writer (parse, dedup, Avro encode),
+ * and the instant parse that was the top cost of both.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -94,5 +99,46 @@ public class HotPaths {
         writer.write(LakeRecords.toRecord(envelope, fileSchema), encoder);
         encoder.flush();
         return out.size();
+    }
+
+    /** Ids to deduplicate, one in ten a duplicate, as bytes: each benchmark call decodes fresh strings. */
+    @State(Scope.Thread)
+    public static class Ids {
+        static final int COUNT = 100_000;
+        final byte[][] ids = new byte[COUNT][];
+
+        @Setup
+        public void setup() {
+            for (int i = 0; i < COUNT; i++) {
+                ids[i] = i % 10 == 9 ? ids[i - 1] : UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+            }
+        }
+
+        /** A fresh string, as the writer reads each id from an event's bytes (so its hash is not cached yet). */
+        String id(int i) {
+            return new String(ids[i], StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The writer's dedup, growth included; per id. */
+    @Benchmark
+    @OperationsPerInvocation(Ids.COUNT)
+    public int dedupIdOffsets(Ids ids) {
+        IdOffsets index = new IdOffsets();
+        for (int i = 0; i < Ids.COUNT; i++) {
+            index.putIfAbsent(ids.id(i), i);
+        }
+        return index.size();
+    }
+
+    /** The {@code HashMap<String, ...>} that the writer's dedup used before; per id. */
+    @Benchmark
+    @OperationsPerInvocation(Ids.COUNT)
+    public int dedupHashMap(Ids ids) {
+        Map<String, Long> index = new HashMap<>();
+        for (int i = 0; i < Ids.COUNT; i++) {
+            index.putIfAbsent(ids.id(i), (long) i);
+        }
+        return index.size();
     }
 }
