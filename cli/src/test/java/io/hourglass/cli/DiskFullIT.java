@@ -12,9 +12,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,8 +94,8 @@ class DiskFullIT {
 
             BucketId bucket = new BucketId(TYPE, Instant.parse("2026-03-01T10:00:00Z"));
             URI readyz = bed.collector().resolve("/readyz");
-            await().atMost(Duration.ofSeconds(30)).until(() -> status(readyz) == 503);
-            assertThat(body(readyz)).contains("\"writer-core\":false");
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestBed.get(readyz).statusCode() == 503);
+            assertThat(TestBed.get(readyz).body()).contains("\"writer-core\":false");
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !bed.isClosed(bucket));
             try (var files = Files.list(bed.bucketDir(bucket))) {
                 assertThat(files.map(p -> p.getFileName().toString())).as("no final file, no leftover temporary")
@@ -112,7 +109,7 @@ class DiskFullIT {
             bed.awaitClosed(bucket);
             agent.stop();
             assertThat(bed.records(bucket).keySet()).isEqualTo(ids);
-            await().atMost(Duration.ofSeconds(10)).until(() -> status(readyz) == 200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestBed.get(readyz).statusCode() == 200);
         }
     }
 
@@ -122,15 +119,5 @@ class DiskFullIT {
                     .filter(e -> e.getKey().topic().equals("events." + TYPE))
                     .map(e -> e.getValue() == null ? 0L : e.getValue().offset()).toList();
         }
-    }
-
-    private static int status(URI uri) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static String body(URI uri) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

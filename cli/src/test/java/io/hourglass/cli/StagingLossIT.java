@@ -8,9 +8,6 @@ import io.hourglass.client.EventLogger;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +49,7 @@ class StagingLossIT {
             bed.advanceTo(Instant.parse("2026-03-01T11:03:00Z"));
             URI collector = bed.collector();
             await().atMost(Duration.ofSeconds(30)).until(() -> spillFailures(collector) > 0);
-            assertThat(get(collector.resolve("/readyz")).statusCode()).isEqualTo(503);
+            assertThat(TestBed.get(collector.resolve("/readyz")).statusCode()).isEqualTo(503);
 
             bed.advanceTo(Instant.parse("2026-03-01T11:04:00Z"));  // past the writer's retry interval
             BucketId bucket = new BucketId(TYPE, H10);
@@ -62,7 +59,8 @@ class StagingLossIT {
             assertThat(closed.events()).isEqualTo(ids.size());
             assertThat(closed.files()).as("UserLogin declares one partition in the registry").hasSize(1);
             assertThat(bed.records(bucket).keySet()).isEqualTo(ids);
-            await().atMost(Duration.ofSeconds(10)).until(() -> get(collector.resolve("/readyz")).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> TestBed.get(collector.resolve("/readyz")).statusCode() == 200);
         }
     }
 
@@ -76,15 +74,11 @@ class StagingLossIT {
     }
 
     private static double spillFailures(URI collector) throws Exception {
-        return get(collector.resolve("/metrics")).body().lines()
+        return TestBed.get(collector.resolve("/metrics")).body().lines()
                 .filter(l -> l.startsWith("hourglass_writer_spill_failures_total"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    private static HttpResponse<String> get(URI uri) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     private static void deleteTree(Path p) throws Exception {
         try (Stream<Path> all = Files.walk(p)) {

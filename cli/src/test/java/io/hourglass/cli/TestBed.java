@@ -120,6 +120,12 @@ final class TestBed implements AutoCloseable {
         return dataDir.resolve("agent-state").resolve(host + ".checkpoint.json");
     }
 
+    /** A GET over real HTTP, answer as text. */
+    static java.net.http.HttpResponse<String> get(URI uri) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     URI collector() {
         return URI.create(hourglass.collectorUrl());
     }

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * types one producer spends its time scanning. Shards keep each scan short; records of one partition always go
  * through the same producer, so its order and idempotence are kept.
  */
-final class EventProducers implements AutoCloseable {
+final class EventProducers {
     private final List<KafkaProducer<String, byte[]>> shards;
 
     EventProducers(KafkaSettings kafka, String clientId, ProducerSizing sizing) {
@@ -29,10 +29,5 @@ final class EventProducers implements AutoCloseable {
 
     void close(Duration timeout) {
         shards.parallelStream().forEach(p -> p.close(timeout));
-    }
-
-    @Override
-    public void close() {
-        close(Duration.ofSeconds(30));
     }
 }

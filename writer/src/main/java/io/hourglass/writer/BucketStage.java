@@ -1,6 +1,5 @@
 package io.hourglass.writer;
 
-import io.hourglass.core.Envelope;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.control.BucketId;
 import java.io.Closeable;
@@ -24,12 +23,7 @@ final class BucketStage implements Closeable {
     private long minOffset = Long.MAX_VALUE;
 
     /** An event as it sits in Kafka: its header, its raw bytes, and whether it arrived after its hour closed. */
-    record Staged(long offset, EnvelopeHeader header, byte[] raw, boolean late) {
-        Envelope event() {
-            Envelope e = Envelope.parse(raw);
-            return late ? e.asLate() : e;
-        }
-    }
+    record Staged(long offset, EnvelopeHeader header, byte[] raw, boolean late) { }
 
     /** What a seal takes in: the events, the newest schema version among them, the late ones, and counts by host. */
     record Sealed(long events, int maxVersion, long late, Map<String, Long> hosts) { }

@@ -1,5 +1,6 @@
 package io.hourglass.writer;
 
+import io.hourglass.core.Envelope;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -7,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,11 +18,19 @@ import java.nio.file.Path;
  */
 final class SpillFile implements Closeable {
     private static final int BUFFER = 16 * 1024;
+    /** Larger than any event a collector accepts, so a bigger length can only mean a damaged file. */
+    private static final int MAX_RECORD = 64 * 1024 * 1024;
     private final Path path;
     private final DataOutputStream out;
 
     /** One spilled event: its Kafka offset, whether it is late, its schema version, its host, and its raw bytes. */
-    record Spilled(long offset, boolean late, int version, String host, byte[] raw) { }
+    record Spilled(long offset, boolean late, int version, String host, byte[] raw) {
+        /** The event parsed, flagged {@code late} if it is. */
+        Envelope event() {
+            Envelope e = Envelope.parse(raw);
+            return late ? e.asLate() : e;
+        }
+    }
 
     /** Receives spilled events in the order they were appended. */
     @FunctionalInterface
@@ -45,7 +55,9 @@ final class SpillFile implements Closeable {
         out.writeLong(offset);
         out.writeBoolean(late);
         out.writeInt(version);
-        out.writeUTF(host);
+        byte[] hostBytes = host.getBytes(StandardCharsets.UTF_8);  // writeUTF would refuse hosts over 64 KiB
+        out.writeInt(hostBytes.length);
+        out.write(hostBytes);
         out.writeInt(raw.length);
         out.write(raw);
     }
@@ -80,19 +92,26 @@ final class SpillFile implements Closeable {
             }
             boolean late = in.readBoolean();
             int version = in.readInt();
-            String host = in.readUTF();
-            int length = in.readInt();
-            byte[] raw = null;
-            if (withBytes) {
-                raw = new byte[length];
-                in.readFully(raw);
-            } else {
-                in.skipNBytes(length);
-            }
-            return new Spilled(offset, late, version, host, raw);
+            String host = new String(bytes(in, true), StandardCharsets.UTF_8);
+            return new Spilled(offset, late, version, host, bytes(in, withBytes));
         } catch (IOException e) {
             throw new Unreadable(path, e);
         }
+    }
+
+    /** A length-prefixed run of bytes, or null (skipped) without {@code keep}; a damaged length is an error. */
+    private static byte[] bytes(DataInputStream in, boolean keep) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_RECORD) {
+            throw new IOException("damaged record length " + length);
+        }
+        if (!keep) {
+            in.skipNBytes(length);
+            return null;
+        }
+        byte[] b = new byte[length];
+        in.readFully(b);
+        return b;
     }
 
     /** Closes and deletes the file. */

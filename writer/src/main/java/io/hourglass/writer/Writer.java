@@ -2,7 +2,6 @@ package io.hourglass.writer;
 
 import static java.util.Objects.requireNonNull;
 
-import io.hourglass.core.Envelope;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
@@ -69,6 +68,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Writer implements Service {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
+    private static final long CLOSED_IDS_CACHED = 2_000_000;
 
     private final WriterConfig config;
     private final KafkaSettings kafka;
@@ -77,7 +77,6 @@ public final class Writer implements Service {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final SealBook seals = new SealBook();
-    private static final long CLOSED_IDS_CACHED = 2_000_000;
     private final ClosedIds closedIds;
     private final Map<TopicPartition, TreeMap<Instant, BucketStage>> stages = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -193,7 +192,7 @@ public final class Writer implements Service {
                         continue;
                     }
                     try {
-                        accept(r);
+                        accept(tp, r);
                     } catch (UncheckedIOException e) {
                         stalled.add(tp);
                         spillFailed(tp, r.offset(), e);
@@ -222,8 +221,22 @@ public final class Writer implements Service {
         stages.remove(p);
     }
 
+    private Collection<BucketStage> stagesOf(TopicPartition tp) {
+        TreeMap<Instant, BucketStage> byHour = stages.get(tp);
+        return byHour == null ? List.of() : byHour.values();
+    }
+
+    /** The oldest offset of {@code tp} that staging still needs, or {@code from} if that is older. */
+    private long oldestNeeded(TopicPartition tp, long from) {
+        long oldest = from;
+        for (BucketStage s : stagesOf(tp)) {
+            oldest = Math.min(oldest, s.minOffset());
+        }
+        return oldest;
+    }
+
     private void closeStages(TopicPartition p) {
-        for (BucketStage b : stages.getOrDefault(p, new TreeMap<>()).values()) {
+        for (BucketStage b : stagesOf(p)) {
             staged.addAndGet(-b.size());
             closeQuietly(b);
         }
@@ -244,10 +257,7 @@ public final class Writer implements Service {
      * depended on, after a pause.
      */
     private void spillFailed(TopicPartition tp, long offset, IOException cause) {
-        long from = offset;
-        for (BucketStage b : stages.getOrDefault(tp, new TreeMap<>()).values()) {
-            from = Math.min(from, b.minOffset());
-        }
+        long from = oldestNeeded(tp, offset);
         dropStages(tp);
         consumer.seek(tp, from);
         consumer.pause(Set.of(tp));
@@ -271,7 +281,7 @@ public final class Writer implements Service {
         }
     }
 
-    private void accept(ConsumerRecord<String, byte[]> r) {
+    private void accept(TopicPartition tp, ConsumerRecord<String, byte[]> r) {
         EnvelopeHeader h;
         try {
             h = EnvelopeHeader.parse(r.value());
@@ -280,8 +290,7 @@ public final class Writer implements Service {
             return;
         }
         String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
-        route(new TopicPartition(r.topic(), r.partition()), type,
-                new BucketStage.Staged(r.offset(), h, r.value(), false), h.hour());
+        route(tp, type, new BucketStage.Staged(r.offset(), h, r.value(), false), h.hour());
     }
 
     /**
@@ -346,7 +355,7 @@ public final class Writer implements Service {
                     return true;
                 }
             } else {
-                BucketStage s = stages.containsKey(tp) ? stages.get(tp).get(h) : null;
+                BucketStage s = stages.getOrDefault(tp, new TreeMap<>()).get(h);
                 Seal seal = seals.seal(b).orElse(null);
                 if (s != null && s.contains(id, seal == null ? Long.MAX_VALUE : seal.offset(partition))) {
                     return true;
@@ -470,6 +479,10 @@ public final class Writer implements Service {
         metrics.counter("hourglass_writer_events_written_total", "type", b.type())
                 .increment(done.finalized().events());
         metrics.counter("hourglass_writer_duplicates_dropped_total", "type", b.type()).increment(stage.duplicates());
+        if (stage.size() == done.finalized().events()) {
+            closeQuietly(stage);  // nothing arrived beyond the seal: no need to read the spill file again
+            return;
+        }
         try {
             stage.read(true, e -> {
                 if (e.offset() > sealOffset) {
@@ -502,8 +515,7 @@ public final class Writer implements Service {
                 long[] written = {0};
                 stage.read(true, e -> {
                     if (e.offset() <= sealOffset) {
-                        Envelope event = Envelope.parse(e.raw());
-                        w.append(LakeRecords.toRecord(e.late() ? event.asLate() : event, schema));
+                        w.append(LakeRecords.toRecord(e.event(), schema));
                         if (++written[0] == in.events() / 2 + 1) {
                             w.flush();
                             FailPoints.reached("writer.mid-file");
@@ -517,11 +529,7 @@ public final class Writer implements Service {
     private void commit(boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
-            long safe = consumer.position(tp);
-            for (BucketStage s : stages.containsKey(tp) ? stages.get(tp).values() : List.<BucketStage>of()) {
-                safe = Math.min(safe, s.minOffset());
-            }
-            offsets.put(tp, new OffsetAndMetadata(safe));
+            offsets.put(tp, new OffsetAndMetadata(oldestNeeded(tp, consumer.position(tp))));
         }
         lastCommit = clock.instant();
         if (offsets.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.hourglass.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hourglass.core.Envelope;
 import io.hourglass.core.EnvelopeHeader;
@@ -84,6 +85,22 @@ class BucketStageTest {
         assertThat(back).containsExactlyElementsOf(sent);
         assertThat(late.stream().filter(l -> l).count()).isEqualTo(1667);
         assertThat(Files.size(dir.resolve("s.spill"))).isGreaterThan(sent.stream().mapToLong(r -> r.length).sum());
+        s.close();
+    }
+
+    @Test
+    void aHugeHostRoundTripsAndADamagedSpillFileIsUnreadableNotACrash() throws IOException {
+        Path spill = dir.resolve("s.spill");
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill);
+        String host = "h".repeat(70_000);
+        s.add(event(1, UUID.randomUUID().toString(), host, 1, false));
+        assertThat(s.sealed(1).hosts()).containsOnlyKeys(host);
+
+        byte[] bytes = Files.readAllBytes(spill);
+        bytes[13] = (byte) 0xFF;  // the host length, right after offset (8), late (1) and version (4)
+        Files.write(spill, bytes);
+        assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
+                .hasMessageContaining("damaged record length");
         s.close();
     }
 
