@@ -1,7 +1,9 @@
 package io.hourglass.bench;
 
 import io.hourglass.core.Envelope;
+import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.Instants;
+import io.hourglass.core.Json;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.registry.PayloadConverter;
 import io.hourglass.writer.IdOffsets;
@@ -47,6 +49,7 @@ public class HotPaths {
     private String instantText = "2026-11-23T13:59:58.125Z";  // not final, so the JIT cannot fold the parse
     private byte[] line;
     private Envelope envelope;
+    private byte[] received;
     private Schema fileSchema;
     private GenericDatumWriter<GenericData.Record> writer;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -59,6 +62,7 @@ public class HotPaths {
                 + "\"payload\":{\"user_id\":\"u123456\",\"action\":\"play\",\"value\":42,\"detail\":\""
                 + "x".repeat(100) + "\"}}").getBytes(StandardCharsets.UTF_8);
         envelope = Envelope.parse(line).received(Instant.now(), "host-1");
+        received = envelope.toBytes();
         fileSchema = LakeRecords.schema("T", PAYLOAD);
         writer = new GenericDatumWriter<>(fileSchema);
     }
@@ -80,11 +84,21 @@ public class HotPaths {
         return Envelope.parse(line);
     }
 
+    /** The collector's check before: a JSON tree of the event, then the payload checked against the schema. */
     @Benchmark
-    public Envelope parseAndValidate() {
+    public Envelope parseAndValidateTree() {
         Envelope e = Envelope.parse(line);
         PayloadConverter.validate(e.payload(), PAYLOAD);
         return e;
+    }
+
+    /** After: the payload checked as it is parsed. */
+    @Benchmark
+    public EnvelopeParser.Parsed<Void> parseAndValidateStreaming() {
+        return EnvelopeParser.parse(line, (p, type, version) -> {
+            PayloadConverter.check(p, PAYLOAD);
+            return null;
+        });
     }
 
     @Benchmark
@@ -92,11 +106,23 @@ public class HotPaths {
         return envelope.toBytes();
     }
 
+    /** The writer's finalize before: a JSON tree of the event converted to Avro, then encoded. */
     @Benchmark
-    public int encodeAvro() throws IOException {
+    public int toAvroViaTree() throws IOException {
+        return encode(EnvelopeParser.parse(received,
+                (p, type, version) -> PayloadConverter.toRecord(Json.MAPPER.readTree(p), PAYLOAD)));
+    }
+
+    /** After: the payload read straight into Avro. */
+    @Benchmark
+    public int toAvroStreaming() throws IOException {
+        return encode(EnvelopeParser.parse(received, (p, type, version) -> PayloadConverter.read(p, PAYLOAD)));
+    }
+
+    private int encode(EnvelopeParser.Parsed<GenericData.Record> e) throws IOException {
         out.reset();
         encoder = EncoderFactory.get().binaryEncoder(out, encoder);
-        writer.write(LakeRecords.toRecord(envelope, fileSchema), encoder);
+        writer.write(LakeRecords.toRecord(e, false, fileSchema), encoder);
         encoder.flush();
         return out.size();
     }

@@ -3,7 +3,7 @@ package io.hourglass.collector;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.hourglass.core.Envelope;
+import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.InvalidEventException;
@@ -198,7 +198,7 @@ public final class Collector implements Service {
         Receipt receipt = new Receipt(now, host);
         for (byte[] line : lines) {
             try {
-                Envelope e = validator.validate(line);
+                EnvelopeParser.Parsed<Void> e = validator.validate(line);
                 outcomes.add(e);
                 sends.add(send(Topics.events(e.type()), e.id(), receipt.stamp(line, e)));
             } catch (InvalidEventException ex) {
@@ -212,7 +212,7 @@ public final class Collector implements Service {
         // No flush: concurrent batches share the producer's per-partition batches within linger.ms.
         awaitAll(sends);
         FailPoints.reached("collector.after-produce");
-        long accepted = outcomes.stream().filter(o -> o instanceof Envelope).count();
+        long accepted = outcomes.stream().filter(o -> o instanceof EnvelopeParser.Parsed<?>).count();
         Map<String, Integer> perType = new HashMap<>();
         ByteArrayOutputStream answer = new ByteArrayOutputStream(64 + outcomes.size() * 80);
         // Streamed rather than built as a tree: one result per event is most of the answer's cost.
@@ -224,7 +224,7 @@ public final class Collector implements Service {
             for (int i = 0; i < outcomes.size(); i++) {
                 RecordMetadata md = sends.get(i).join();
                 g.writeStartObject();
-                if (outcomes.get(i) instanceof Envelope e) {
+                if (outcomes.get(i) instanceof EnvelopeParser.Parsed<?> e) {
                     g.writeStringField("status", "accepted");
                     g.writeStringField("type", e.type());
                     g.writeNumberField("partition", md.partition());

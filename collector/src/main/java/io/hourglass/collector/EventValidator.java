@@ -1,6 +1,6 @@
 package io.hourglass.collector;
 
-import io.hourglass.core.Envelope;
+import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.EventTypes;
 import io.hourglass.core.InvalidEventException;
 import io.hourglass.core.registry.EventType;
@@ -9,7 +9,10 @@ import io.hourglass.core.registry.Registry;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
 
-/** Checks one raw event line against the registry: size, envelope, known type and version, payload schema. */
+/**
+ * Checks one raw event line against the registry: size, envelope, known type and version, payload schema. The
+ * payload is checked as it is parsed, without building a tree of it.
+ */
 final class EventValidator {
     private final Supplier<Registry> registry;
     private final int maxEventBytes;
@@ -19,21 +22,25 @@ final class EventValidator {
         this.maxEventBytes = maxEventBytes;
     }
 
-    /** Returns the parsed envelope, or throws {@link InvalidEventException} with the reason. */
-    Envelope validate(byte[] line) {
+    /** Returns the envelope's fields, or throws {@link InvalidEventException} with the reason. */
+    EnvelopeParser.Parsed<Void> validate(byte[] line) {
         if (line.length > maxEventBytes) {
             throw new InvalidEventException("oversize",
                     "event is " + line.length + " bytes; the limit is " + maxEventBytes);
         }
-        Envelope e = Envelope.parse(line);
-        if (!EventTypes.isValidName(e.type())) {
-            throw new InvalidEventException("unknown_type", "type '" + e.type() + "' is not a valid type name");
+        return EnvelopeParser.parse(line, (p, type, version) -> {
+            PayloadConverter.check(p, schema(type, version));
+            return null;
+        });
+    }
+
+    private Schema schema(String typeName, int version) {
+        if (!EventTypes.isValidName(typeName)) {
+            throw new InvalidEventException("unknown_type", "type '" + typeName + "' is not a valid type name");
         }
-        EventType type = registry.get().find(e.type()).orElseThrow(() -> new InvalidEventException("unknown_type",
-                "type '" + e.type() + "' is not registered"));
-        Schema schema = type.schema(e.version()).orElseThrow(() -> new InvalidEventException("unknown_version",
-                "type " + e.type() + " has no schema version " + e.version() + "; known: " + type.schemas().keySet()));
-        PayloadConverter.validate(e.payload(), schema);
-        return e;
+        EventType type = registry.get().find(typeName).orElseThrow(() -> new InvalidEventException("unknown_type",
+                "type '" + typeName + "' is not registered"));
+        return type.schema(version).orElseThrow(() -> new InvalidEventException("unknown_version",
+                "type " + typeName + " has no schema version " + version + "; known: " + type.schemas().keySet()));
     }
 }

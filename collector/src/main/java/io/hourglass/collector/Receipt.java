@@ -1,6 +1,7 @@
 package io.hourglass.collector;
 
 import io.hourglass.core.Envelope;
+import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,13 +24,13 @@ final class Receipt {
     }
 
     /** The event as it goes to Kafka. {@code line} must be the raw form of {@code parsed}. */
-    byte[] stamp(byte[] line, Envelope parsed) {
+    byte[] stamp(byte[] line, EnvelopeParser.Parsed<?> parsed) {
         int close = line.length - 1;
         while (close >= 0 && line[close] != '}') {
             close--;  // only whitespace can follow the object: the line parsed as one
         }
         if (parsed.receivedAt() != null || parsed.host() != null || close < 0) {
-            return parsed.received(at, host).toBytes();
+            return Envelope.parse(line).received(at, host).toBytes();
         }
         byte[] out = new byte[close + fields.length];
         System.arraycopy(line, 0, out, 0, close);

@@ -1,6 +1,5 @@
 package io.hourglass.writer;
 
-import io.hourglass.core.Envelope;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -25,11 +24,6 @@ final class SpillFile implements Closeable {
 
     /** One spilled event: its Kafka offset, whether it is late, its schema version, its host, and its raw bytes. */
     record Spilled(long offset, boolean late, int version, String host, byte[] raw) {
-        /** The event parsed, flagged {@code late} if it is. */
-        Envelope event() {
-            Envelope e = Envelope.parse(raw);
-            return late ? e.asLate() : e;
-        }
     }
 
     /** Receives spilled events in the order they were appended. */

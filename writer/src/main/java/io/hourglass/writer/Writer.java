@@ -3,6 +3,7 @@ package io.hourglass.writer;
 import static java.util.Objects.requireNonNull;
 
 import io.hourglass.core.EnvelopeHeader;
+import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
@@ -17,6 +18,7 @@ import io.hourglass.core.kafka.Topics;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.lake.LakeStore;
 import io.hourglass.core.registry.EventType;
+import io.hourglass.core.registry.PayloadConverter;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.service.Service;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -507,6 +509,7 @@ public final class Writer implements Service {
         Schema payload = type.schema(version).orElseThrow(() -> new HourglassException(
                 "type " + typeName + " lost schema version " + version));
         Schema schema = LakeRecords.schema(typeName, payload);
+        EnvelopeParser.PayloadReader<GenericData.Record> toPayload = (p, t, v) -> PayloadConverter.read(p, payload);
         lake.writeAtomically(path, out -> {
             try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
                 w.setCodec(CodecFactory.deflateCodec(1));
@@ -515,7 +518,7 @@ public final class Writer implements Service {
                 long[] written = {0};
                 stage.read(true, e -> {
                     if (e.offset() <= sealOffset) {
-                        w.append(LakeRecords.toRecord(e.event(), schema));
+                        w.append(LakeRecords.toRecord(EnvelopeParser.parse(e.raw(), toPayload), e.late(), schema));
                         if (++written[0] == in.events() / 2 + 1) {
                             w.flush();
                             FailPoints.reached("writer.mid-file");

@@ -130,6 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("ratio_e2e_to_consume", main.eps() / raw.consumeEps());
             out.put("bucket_close_delay_s", main.closeDelaySeconds());
             out.put("cpu_s_per_million_events", main.cpuPerMillion());
+            out.put("cpu_share", main.cpuShares());
             out.put("heap_peak_mb", main.heapPeakMb());
             out.put("heap_pools_peak_mb", main.heapPoolsPeakMb());
             out.put("max_heap_mb", Runtime.getRuntime().maxMemory() / 1048576.0);
@@ -149,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
                 E2e e = endToEnd(n);
                 scaling.put(Integer.toString(n), Map.of("kafka_produce_eps", rawN.produceEps(), "e2e_eps", e.eps(),
                         "ratio_e2e_to_produce", e.eps() / rawN.produceEps(), "cpu_s_per_million_events",
-                        e.cpuPerMillion(), "heap_peak_mb", e.heapPeakMb()));
+                        e.cpuPerMillion(), "cpu_share", e.cpuShares(), "heap_peak_mb", e.heapPeakMb()));
             }
             out.put("by_type_count", scaling);
             out.put("event_size_bytes", eventSize);
@@ -308,8 +309,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code heapPeakMb}: most heap held after a GC; {@code heapPoolsPeakMb}: sum of pool peaks, garbage included. */
-    private record E2e(double logEps, double eps, double closeDelaySeconds, double cpuPerMillion, double heapPeakMb,
-                       double heapPoolsPeakMb) {
+    private record E2e(double logEps, double eps, double closeDelaySeconds, double cpuPerMillion,
+                       Map<String, Double> cpuShares, double heapPeakMb, double heapPoolsPeakMb) {
     }
 
     /**
@@ -340,6 +341,7 @@ public final class BenchCommand implements Callable<Integer> {
             System.gc();
             ProcessGauges.resetPeaks();
             double cpu0 = ProcessGauges.cpuSeconds();
+            ComponentCpu byComponent = ComponentCpu.begin();
             long start = System.nanoTime();
             AgentConfig config = AgentConfig.defaults(List.of(URI.create(s.collectorUrl())),
                     dir.resolve("agent-state")).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
@@ -373,6 +375,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             long closed = System.nanoTime();
             double cpu = ProcessGauges.cpuSeconds() - cpu0;
+            Map<String, Double> shares = byComponent.shares();
             double heap = ProcessGauges.heapPeakMb();
             double liveHeap = live.peakMb();
             long inBuckets = successes.stream().mapToLong(BenchCommand::events).sum();
@@ -383,7 +386,7 @@ public final class BenchCommand implements Callable<Integer> {
             double toKafka = allAcked == 0 ? seconds : (allAcked - start) / 1e9;
             progress(String.format("%d types: %d events in Kafka after %.1f s, every bucket closed after %.1f s",
                     typeCount, total, toKafka, seconds));
-            return new E2e(logEps, total / seconds, seconds - toKafka, cpu / total * 1e6, liveHeap, heap);
+            return new E2e(logEps, total / seconds, seconds - toKafka, cpu / total * 1e6, shares, liveHeap, heap);
         }
     }
 

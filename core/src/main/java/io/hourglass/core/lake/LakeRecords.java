@@ -1,7 +1,6 @@
 package io.hourglass.core.lake;
 
-import io.hourglass.core.Envelope;
-import io.hourglass.core.registry.PayloadConverter;
+import io.hourglass.core.EnvelopeParser;
 import java.util.List;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -32,7 +31,9 @@ public final class LakeRecords {
                 fields);
     }
 
-    public static GenericData.Record toRecord(Envelope e, Schema fileSchema) {
+    /** The file record of an event whose payload was already read into the file's payload schema. */
+    public static GenericData.Record toRecord(EnvelopeParser.Parsed<GenericData.Record> e, boolean late,
+                                              Schema fileSchema) {
         GenericData.Record r = new GenericData.Record(fileSchema);
         r.put("id", e.id());
         r.put("type", e.type());
@@ -41,8 +42,8 @@ public final class LakeRecords {
         r.put("logged_at", e.loggedAt().toEpochMilli());
         r.put("received_at", e.receivedAt() == null ? e.loggedAt().toEpochMilli() : e.receivedAt().toEpochMilli());
         r.put("host", e.host() == null ? "" : e.host());
-        r.put("late", e.late());
-        r.put("payload", PayloadConverter.toRecord(e.payload(), fileSchema.getField("payload").schema()));
+        r.put("late", late || e.late());
+        r.put("payload", e.payload());
         return r;
     }
 }

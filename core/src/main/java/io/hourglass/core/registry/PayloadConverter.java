@@ -1,8 +1,11 @@
 package io.hourglass.core.registry;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hourglass.core.InvalidEventException;
 import io.hourglass.core.Json;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,6 +19,10 @@ import org.apache.avro.generic.GenericData;
 /**
  * Turns a natural JSON payload into an Avro datum of a record schema. Unlike Avro's own JSON encoding, unions are
  * not wrapped, so any language can write the payload. Errors name the path of the offending field.
+ *
+ * <p>It reads either a JSON tree or, on the hot paths, straight from a streaming parser, which builds no tree; both
+ * follow the same rules. A union whose branches could both take the same object or array falls back to a tree
+ * for that value, as the streaming form cannot try one branch and then another.
  */
 public final class PayloadConverter {
     private PayloadConverter() {
@@ -32,6 +39,19 @@ public final class PayloadConverter {
     /** Throws {@link InvalidEventException} when the payload does not match the schema exactly. */
     public static void validate(JsonNode payload, Schema schema) {
         convert(payload, schema, Where.ROOT, true, false);
+    }
+
+    /**
+     * {@link #toRecord(JsonNode, Schema)} for the value at the parser's current token, which must start an object.
+     * Leaves the parser on the value's last token.
+     */
+    public static GenericData.Record read(JsonParser p, Schema schema) throws IOException {
+        return (GenericData.Record) stream(p, schema, Where.ROOT, false, true);
+    }
+
+    /** {@link #validate(JsonNode, Schema)} for the value at the parser's current token. */
+    public static void check(JsonParser p, Schema schema) throws IOException {
+        stream(p, schema, Where.ROOT, true, false);
     }
 
     /** Where in the payload a value sits; turned into text only for an error message. */
@@ -193,6 +213,185 @@ public final class PayloadConverter {
             default -> throw new InvalidEventException("schema_mismatch",
                     path + ": Avro type " + s.getType() + " is not supported in payloads");
         }
+    }
+
+    private static Object stream(JsonParser p, Schema s, Where path, boolean strict, boolean build)
+            throws IOException {
+        JsonToken t = p.currentToken();
+        return switch (s.getType()) {
+            case RECORD -> {
+                if (t != JsonToken.START_OBJECT) {
+                    throw mismatch(path, "an object", p);
+                }
+                GenericData.Record r = build ? new GenericData.Record(s) : null;
+                boolean[] seen = new boolean[s.getFields().size()];
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    Schema.Field f = s.getField(name);
+                    if (f == null) {
+                        if (strict) {
+                            throw new InvalidEventException("schema_mismatch", path.field(name)
+                                    + ": field is not in schema " + s.getFullName());
+                        }
+                        p.skipChildren();
+                        continue;
+                    }
+                    Object value = stream(p, f.schema(), path.field(name), strict, build);
+                    seen[f.pos()] = true;
+                    if (build) {
+                        r.put(f.pos(), value);
+                    }
+                }
+                for (Schema.Field f : s.getFields()) {
+                    if (!seen[f.pos()]) {
+                        if (!f.hasDefaultValue()) {
+                            throw new InvalidEventException("schema_mismatch",
+                                    path.field(f.name()) + ": required field is missing");
+                        }
+                        if (build) {
+                            r.put(f.pos(), GenericData.get().deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
+                        }
+                    }
+                }
+                yield r;
+            }
+            case UNION -> streamUnion(p, s, path, strict, build);
+            case ARRAY -> {
+                if (t != JsonToken.START_ARRAY) {
+                    throw mismatch(path, "an array", p);
+                }
+                List<Object> list = build ? new ArrayList<>() : null;
+                for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+                    Object value = stream(p, s.getElementType(), path.index(i), strict, build);
+                    if (build) {
+                        list.add(value);
+                    }
+                }
+                yield build ? new GenericData.Array<>(s, list) : null;
+            }
+            case MAP -> {
+                if (t != JsonToken.START_OBJECT) {
+                    throw mismatch(path, "an object", p);
+                }
+                Map<String, Object> map = build ? new HashMap<>() : null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    Object value = stream(p, s.getValueType(), path.field(key), strict, build);
+                    if (build) {
+                        map.put(key, value);
+                    }
+                }
+                yield map;
+            }
+            default -> scalar(p, s, path, build);
+        };
+    }
+
+    /** A scalar is one token, so a union can try its branches on it in turn, as the tree form does. */
+    private static Object streamUnion(JsonParser p, Schema s, Where path, boolean strict, boolean build)
+            throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL && s.getTypes().stream().anyMatch(b -> b.getType() == Schema.Type.NULL)) {
+            return null;
+        }
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            List<Schema> takers = s.getTypes().stream().filter(b -> takesContainer(b, t)).toList();
+            if (takers.size() == 1) {
+                return stream(p, takers.get(0), path, strict, build);
+            }
+            return convert(Json.MAPPER.readTree(p), s, path, strict, build);
+        }
+        InvalidEventException last = null;
+        for (Schema branch : s.getTypes()) {
+            if (branch.getType() == Schema.Type.NULL) {
+                continue;
+            }
+            try {
+                return stream(p, branch, path, strict, build);
+            } catch (InvalidEventException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : mismatch(path, "null", p);
+    }
+
+    private static boolean takesContainer(Schema branch, JsonToken t) {
+        return switch (branch.getType()) {
+            case RECORD, MAP -> t == JsonToken.START_OBJECT;
+            case ARRAY -> t == JsonToken.START_ARRAY;
+            case UNION -> true;  // not valid Avro, but let the tree form report it
+            default -> false;
+        };
+    }
+
+    private static Object scalar(JsonParser p, Schema s, Where path, boolean build) throws IOException {
+        JsonToken t = p.currentToken();
+        switch (s.getType()) {
+            case NULL -> {
+                if (t != JsonToken.VALUE_NULL) {
+                    throw mismatch(path, "null", p);
+                }
+                return null;
+            }
+            case BOOLEAN -> {
+                if (!t.isBoolean()) {
+                    throw mismatch(path, "a boolean", p);
+                }
+                return t == JsonToken.VALUE_TRUE;
+            }
+            case INT -> {
+                if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                    throw mismatch(path, "a 32-bit integer", p);
+                }
+                return p.getIntValue();
+            }
+            case LONG -> {
+                if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    throw mismatch(path, "a 64-bit integer", p);
+                }
+                return p.getLongValue();
+            }
+            case FLOAT, DOUBLE -> {
+                if (!t.isNumeric()) {
+                    throw mismatch(path, "a number", p);
+                }
+                return s.getType() == Schema.Type.FLOAT ? (Object) (float) p.getDoubleValue() : p.getDoubleValue();
+            }
+            case STRING -> {
+                if (t != JsonToken.VALUE_STRING) {
+                    throw mismatch(path, "a string", p);
+                }
+                return p.getText();
+            }
+            case BYTES -> {
+                if (t != JsonToken.VALUE_STRING) {
+                    throw mismatch(path, "a string", p);
+                }
+                return build ? ByteBuffer.wrap(p.getText().getBytes(StandardCharsets.UTF_8)) : null;
+            }
+            case ENUM -> {
+                if (t != JsonToken.VALUE_STRING || !s.hasEnumSymbol(p.getText())) {
+                    throw mismatch(path, "one of " + s.getEnumSymbols(), p);
+                }
+                return build ? new GenericData.EnumSymbol(s, p.getText()) : null;
+            }
+            default -> throw new InvalidEventException("schema_mismatch",
+                    path + ": Avro type " + s.getType() + " is not supported in payloads");
+        }
+    }
+
+    /**
+     * Shows the offending value as the tree form would. A scalar is rebuilt from its token, leaving the parser where
+     * it is for the next union branch; an object or array is read whole, as the parse ends here anyway.
+     */
+    private static InvalidEventException mismatch(Where path, String expected, JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        JsonNode got = t.isStructStart() ? Json.MAPPER.readTree(p)
+                : t == JsonToken.VALUE_STRING ? Json.MAPPER.getNodeFactory().textNode(p.getText())
+                : Json.MAPPER.readTree(p.getText());
+        return mismatch(path, expected, got);
     }
 
     private static InvalidEventException mismatch(Where path, String expected, JsonNode got) {
