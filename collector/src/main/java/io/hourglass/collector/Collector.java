@@ -3,6 +3,7 @@ package io.hourglass.collector;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
@@ -45,6 +46,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,13 +202,16 @@ public final class Collector implements Service {
             try {
                 EnvelopeParser.Parsed<Void> e = validator.validate(line);
                 outcomes.add(e);
-                sends.add(send(Topics.events(e.type()), e.id(), receipt.stamp(line, e)));
+                ProducerRecord<String, byte[]> event = new ProducerRecord<>(Topics.events(e.type()), null, e.id(),
+                        receipt.stamp(line, e), new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, receipt.header(e)));
+                sends.add(send(producers.forTopic(event.topic()), event));
             } catch (InvalidEventException ex) {
                 String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);
                 BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host,
                         new String(line, StandardCharsets.UTF_8));
                 outcomes.add(row);
-                sends.add(send(Topics.BADROWS, type, Json.toBytes(row)));
+                sends.add(send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
+                        Json.toBytes(row))));
             }
         }
         // No flush: concurrent batches share the producer's per-partition batches within linger.ms.
@@ -284,7 +289,7 @@ public final class Collector implements Service {
     private void publish(List<? extends HostSignal> batch) {
         List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
         for (HostSignal s : batch) {
-            sends.add(send(signals, Topics.MARKERS, s.host(), HostSignals.toBytes(s)));
+            sends.add(send(signals, new ProducerRecord<>(Topics.MARKERS, s.host(), HostSignals.toBytes(s))));
         }
         awaitAll(sends);
     }
@@ -307,15 +312,11 @@ public final class Collector implements Service {
         }
     }
 
-    private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
-        return send(producers.forTopic(topic), topic, key, value);
-    }
-
-    private static CompletableFuture<RecordMetadata> send(KafkaProducer<String, byte[]> via, String topic, String key,
-                                                          byte[] value) {
+    private static CompletableFuture<RecordMetadata> send(KafkaProducer<String, byte[]> via,
+                                                          ProducerRecord<String, byte[]> record) {
         CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
         try {
-            via.send(new ProducerRecord<>(topic, key, value), (md, ex) -> {
+            via.send(record, (md, ex) -> {
                 if (ex != null) {
                     f.completeExceptionally(ex);
                 } else {

@@ -3,6 +3,7 @@ package io.hourglass.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.core.Envelope;
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.EnvelopeParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -27,7 +28,11 @@ class ReceiptTest {
         String host = "web-1 \"quoted\"";
 
         EnvelopeParser.Parsed<?> fields = EnvelopeParser.parse(line, (p, type, version) -> p.skipChildren());
-        Envelope stamped = Envelope.parse(new Receipt(AT, host).stamp(line, fields));
+        Receipt receipt = new Receipt(AT, host);
+        Envelope stamped = Envelope.parse(receipt.stamp(line, fields));
+        // Writers read the binary header instead of the JSON: both must say the same.
+        assertThat(EnvelopeHeader.fromKafkaHeader(stamped.id(), receipt.header(fields)))
+                .contains(EnvelopeHeader.parse(receipt.stamp(line, fields)));
 
         assertThat(stamped).usingRecursiveComparison().isEqualTo(parsed.received(AT, host));
         assertThat(stamped.receivedAt()).isEqualTo(AT);

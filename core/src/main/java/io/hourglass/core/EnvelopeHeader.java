@@ -5,11 +5,15 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
- * The envelope's fields without the payload, read with a streaming parser that skips the payload. Writers keep
- * only this and the raw bytes while an hour is open, which costs a fraction of a parsed event's memory.
+ * The envelope's fields without the payload. The collector also sends them as a Kafka record header in a small binary
+ * form, so that writers route and deduplicate an event without parsing its JSON; an event without that header is
+ * read with a streaming parser that skips the payload.
  */
 public record EnvelopeHeader(String id, int version, Instant loggedAt, Instant receivedAt, String host) {
     public EnvelopeHeader {
@@ -19,6 +23,46 @@ public record EnvelopeHeader(String id, int version, Instant loggedAt, Instant r
 
     public Instant hour() {
         return Hours.hourOf(loggedAt);
+    }
+
+    /** Name of the Kafka record header that carries these fields; the record key is the id. */
+    public static final String KAFKA_HEADER = "hourglass";
+    private static final byte FORMAT = 1;
+
+    /** The binary form for {@link #KAFKA_HEADER}: everything but the id, which is the record key. */
+    public byte[] toKafkaHeader() {
+        byte[] hostBytes = host == null ? null : host.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 12 + 1 + 12 + 4 + (hostBytes == null ? 0 : hostBytes.length));
+        b.put(FORMAT).putInt(version).putLong(loggedAt.getEpochSecond()).putInt(loggedAt.getNano());
+        b.put((byte) (receivedAt == null ? 0 : 1));
+        b.putLong(receivedAt == null ? 0 : receivedAt.getEpochSecond()).putInt(receivedAt == null ? 0 : receivedAt.getNano());
+        b.putInt(hostBytes == null ? -1 : hostBytes.length);
+        if (hostBytes != null) {
+            b.put(hostBytes);
+        }
+        return b.array();
+    }
+
+    /** Reads {@link #toKafkaHeader()}; empty when the bytes are not that form, so the caller parses the JSON. */
+    public static Optional<EnvelopeHeader> fromKafkaHeader(String id, byte[] header) {
+        if (id == null || header == null || header.length < 34 || header[0] != FORMAT) {
+            return Optional.empty();
+        }
+        try {
+            ByteBuffer b = ByteBuffer.wrap(header, 1, header.length - 1);
+            int version = b.getInt();
+            Instant loggedAt = Instant.ofEpochSecond(b.getLong(), b.getInt());
+            boolean received = b.get() == 1;
+            Instant receivedAt = Instant.ofEpochSecond(b.getLong(), b.getInt());
+            int hostLength = b.getInt();
+            if (hostLength > b.remaining()) {
+                return Optional.empty();
+            }
+            String host = hostLength < 0 ? null : new String(header, b.position(), hostLength, StandardCharsets.UTF_8);
+            return Optional.of(new EnvelopeHeader(id, version, loggedAt, received ? receivedAt : null, host));
+        } catch (RuntimeException e) {
+            return Optional.empty();  // damaged: the JSON is still there
+        }
     }
 
     /** Reads the header of an envelope as the collector wrote it; throws {@link InvalidEventException} otherwise. */

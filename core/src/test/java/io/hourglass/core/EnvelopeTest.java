@@ -39,6 +39,23 @@ class EnvelopeTest {
                 .hasMessageContaining("needs 'id' and 'logged_at'");
     }
 
+    @Test
+    void theBinaryKafkaHeaderRoundTripsAndRefusesDamage() {
+        EnvelopeHeader full = new EnvelopeHeader(ID, 4, Instant.parse("2026-01-01T09:59:59.123456789Z"),
+                Instant.parse("2026-01-01T10:00:01Z"), "web-1 \u00e9");
+        EnvelopeHeader bare = new EnvelopeHeader(ID, 1, Instant.parse("2026-01-01T09:00:00Z"), null, null);
+        assertThat(EnvelopeHeader.fromKafkaHeader(ID, full.toKafkaHeader())).contains(full);
+        assertThat(EnvelopeHeader.fromKafkaHeader(ID, bare.toKafkaHeader())).contains(bare);
+        byte[] damaged = full.toKafkaHeader();
+        damaged[damaged.length - 12] = 0x7f;  // the host's length
+        assertThat(EnvelopeHeader.fromKafkaHeader(ID, damaged)).isEmpty();
+        assertThat(EnvelopeHeader.fromKafkaHeader(ID, new byte[] {9, 9, 9})).isEmpty();
+        assertThat(EnvelopeHeader.fromKafkaHeader(null, full.toKafkaHeader())).isEmpty();
+        byte[] otherFormat = full.toKafkaHeader();
+        otherFormat[0] = 2;
+        assertThat(EnvelopeHeader.fromKafkaHeader(ID, otherFormat)).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "not json at all|malformed_json",

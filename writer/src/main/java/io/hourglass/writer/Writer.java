@@ -55,6 +55,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -284,12 +285,15 @@ public final class Writer implements Service {
     }
 
     private void accept(TopicPartition tp, ConsumerRecord<String, byte[]> r) {
-        EnvelopeHeader h;
-        try {
-            h = EnvelopeHeader.parse(r.value());
-        } catch (RuntimeException ex) {
-            badRow(r, ex.getMessage());
-            return;
+        Header binary = r.headers().lastHeader(EnvelopeHeader.KAFKA_HEADER);
+        EnvelopeHeader h = binary == null ? null : EnvelopeHeader.fromKafkaHeader(r.key(), binary.value()).orElse(null);
+        if (h == null) {
+            try {
+                h = EnvelopeHeader.parse(r.value());
+            } catch (RuntimeException ex) {
+                badRow(r, ex.getMessage());
+                return;
+            }
         }
         String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
         route(tp, type, new BucketStage.Staged(r.offset(), h, r.value(), false), h.hour());
