@@ -21,12 +21,37 @@ final class BucketStage implements Closeable {
     private SpillFile spill;
     private long duplicates;
     private long minOffset = Long.MAX_VALUE;
+    /** Each schema version staged, with the offset where it first appeared: few, and enough to tell the newest. */
+    private final Map<Integer, Long> versions = new TreeMap<>();
 
     /** An event as it sits in Kafka: its header, its raw bytes, and whether it arrived after its hour closed. */
     record Staged(long offset, EnvelopeHeader header, byte[] raw, boolean late) { }
 
     /** What a seal takes in: the events, the newest schema version among them, the late ones, and counts by host. */
     record Sealed(long events, int maxVersion, long late, Map<String, Long> hosts) { }
+
+    /** Adds up a {@link Sealed} from the events a seal takes in, as they are read. */
+    static final class Tally {
+        private long events;
+        private long late;
+        private int maxVersion;
+        private final Map<String, Long> hosts = new TreeMap<>();
+
+        void add(SpillFile.Spilled e) {
+            events++;
+            late += e.late() ? 1 : 0;
+            maxVersion = Math.max(maxVersion, e.version());
+            hosts.merge(e.host(), 1L, Long::sum);
+        }
+
+        long events() {
+            return events;
+        }
+
+        Sealed sealed() {
+            return new Sealed(events, maxVersion, late, hosts);
+        }
+    }
 
     /** A stage whose spill file, created on the first event, is {@code spillPath}. */
     BucketStage(BucketId bucket, int partition, Path spillPath) {
@@ -46,6 +71,7 @@ final class BucketStage implements Closeable {
         if (spill == null) {
             spill = new SpillFile(spillPath);
         }
+        versions.merge(s.header().version(), s.offset(), Math::min);
         String host = s.header().host() == null ? "" : s.header().host();
         spill.append(s.offset(), s.late(), s.header().version(), host, s.raw());
         return true;
@@ -64,18 +90,24 @@ final class BucketStage implements Closeable {
 
     /** What a seal at {@code sealOffset} takes in; reads the spill file without the events' bytes. */
     Sealed sealed(long sealOffset) throws IOException {
-        long[] count = {0, 0};
-        int[] version = {0};
-        Map<String, Long> hosts = new TreeMap<>();
+        Tally tally = new Tally();
         read(false, e -> {
             if (e.offset() <= sealOffset) {
-                count[0]++;
-                count[1] += e.late() ? 1 : 0;
-                version[0] = Math.max(version[0], e.version());
-                hosts.merge(e.host(), 1L, Long::sum);
+                tally.add(e);
             }
         });
-        return new Sealed(count[0], version[0], count[1], hosts);
+        return tally.sealed();
+    }
+
+    /** The newest schema version among the events a seal at {@code sealOffset} takes in, known without reading them. */
+    int maxVersion(long sealOffset) {
+        int max = 0;
+        for (Map.Entry<Integer, Long> v : versions.entrySet()) {
+            if (v.getValue() <= sealOffset) {
+                max = Math.max(max, v.getKey());
+            }
+        }
+        return max;
     }
 
     /** Every staged event, in offset order of first arrival. */

@@ -23,7 +23,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class SealBook {
     private final Map<BucketId, Seal> seals = new ConcurrentHashMap<>();
-    private final Set<String> finalized = ConcurrentHashMap.newKeySet();
+    /** Looked up for every event, so keyed by value rather than by a string built each time. */
+    private final Set<PartitionHour> finalized = ConcurrentHashMap.newKeySet();
     /** Seals that may still have work for the partitions last asked about; all seals again when those change. */
     private final NavigableSet<BucketId> unfinished = new ConcurrentSkipListSet<>();
     private Map<String, List<Integer>> askedFor = Map.of();
@@ -38,7 +39,7 @@ final class SealBook {
                     s.sealedAt()));
             unfinished.add(s.bucket());
         } else if (r.topic().equals(Topics.FINALIZED)) {
-            finalized.add(Json.fromBytes(r.value(), Finalized.class).key());
+            markFinalized(Json.fromBytes(r.value(), Finalized.class));
         }
     }
 
@@ -47,11 +48,14 @@ final class SealBook {
     }
 
     boolean isFinalized(BucketId bucket, int partition) {
-        return finalized.contains(bucket.key() + "|" + partition);
+        return finalized.contains(new PartitionHour(bucket, partition));
     }
 
     void markFinalized(Finalized f) {
-        finalized.add(f.key());
+        finalized.add(new PartitionHour(f.bucket(), f.partition()));
+    }
+
+    private record PartitionHour(BucketId bucket, int partition) {
     }
 
     /**

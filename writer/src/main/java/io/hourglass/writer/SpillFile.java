@@ -1,26 +1,33 @@
 package io.hourglass.writer;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A stage's events on local disk, appended as they arrive and read back when the stage is finalized. It is not
  * durable (no fsync): after a crash the writer rebuilds staging from Kafka.
+ *
+ * <p>Each event is one frame: its length, then offset, late flag, schema version, host and the event's bytes. Frames
+ * are written and read in large blocks, so an event costs no system call of its own.
  */
 final class SpillFile implements Closeable {
-    private static final int BUFFER = 16 * 1024;
+    private static final int BUFFER = 256 * 1024;
+    /** Offset, late flag, version and host length. */
+    private static final int FIXED = 8 + 1 + 4 + 4;
     /** Larger than any event a collector accepts, so a bigger length can only mean a damaged file. */
     private static final int MAX_RECORD = 64 * 1024 * 1024;
     private final Path path;
-    private final DataOutputStream out;
+    private final OutputStream out;
+    private final ByteBuffer head = ByteBuffer.allocate(4 + FIXED);
 
     /** One spilled event: its Kafka offset, whether it is late, its schema version, its host, and its raw bytes. */
     record Spilled(long offset, boolean late, int version, String host, byte[] raw) {
@@ -42,17 +49,19 @@ final class SpillFile implements Closeable {
     SpillFile(Path path) throws IOException {
         this.path = path;
         Files.createDirectories(path.getParent());
-        this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path), BUFFER));
+        this.out = new BufferedOutputStream(Files.newOutputStream(path), BUFFER);
     }
 
     void append(long offset, boolean late, int version, String host, byte[] raw) throws IOException {
-        out.writeLong(offset);
-        out.writeBoolean(late);
-        out.writeInt(version);
-        byte[] hostBytes = host.getBytes(StandardCharsets.UTF_8);  // writeUTF would refuse hosts over 64 KiB
-        out.writeInt(hostBytes.length);
+        byte[] hostBytes = host.getBytes(StandardCharsets.UTF_8);
+        long frame = (long) FIXED + hostBytes.length + raw.length;
+        if (frame > MAX_RECORD) {
+            throw new IOException("an event of " + frame + " bytes is too large to stage");
+        }
+        head.clear();
+        head.putInt((int) frame).putLong(offset).put((byte) (late ? 1 : 0)).putInt(version).putInt(hostBytes.length);
+        out.write(head.array(), 0, head.position());
         out.write(hostBytes);
-        out.writeInt(raw.length);
         out.write(raw);
     }
 
@@ -61,51 +70,89 @@ final class SpillFile implements Closeable {
      * Failures to read the file are {@link Unreadable}; the visitor's own exceptions pass through as they are.
      */
     void read(boolean withBytes, Visitor visitor) throws IOException {
-        DataInputStream in;
+        FileChannel in;
         try {
             out.flush();
-            in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), BUFFER));
+            in = FileChannel.open(path, StandardOpenOption.READ);
         } catch (IOException e) {
             throw new Unreadable(path, e);
         }
-        try (in) {
+        try (Frames frames = new Frames(in)) {
             Spilled next;
-            while ((next = next(in, withBytes)) != null) {
+            while ((next = frames.next(withBytes)) != null) {
                 visitor.visit(next);
             }
         }
     }
 
-    private Spilled next(DataInputStream in, boolean withBytes) throws Unreadable {
-        try {
-            long offset;
-            try {
-                offset = in.readLong();
-            } catch (EOFException end) {
-                return null;
-            }
-            boolean late = in.readBoolean();
-            int version = in.readInt();
-            String host = new String(bytes(in, true), StandardCharsets.UTF_8);
-            return new Spilled(offset, late, version, host, bytes(in, withBytes));
-        } catch (IOException e) {
-            throw new Unreadable(path, e);
-        }
-    }
+    /** Frames from a channel through one reusable buffer, grown only for a frame larger than it. */
+    private final class Frames implements Closeable {
+        private final FileChannel in;
+        private ByteBuffer buffer = ByteBuffer.allocate(BUFFER).flip();
 
-    /** A length-prefixed run of bytes, or null (skipped) without {@code keep}; a damaged length is an error. */
-    private static byte[] bytes(DataInputStream in, boolean keep) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > MAX_RECORD) {
-            throw new IOException("damaged record length " + length);
+        Frames(FileChannel in) {
+            this.in = in;
         }
-        if (!keep) {
-            in.skipNBytes(length);
-            return null;
+
+        Spilled next(boolean withBytes) throws Unreadable {
+            try {
+                if (!fill(4)) {
+                    if (buffer.hasRemaining()) {
+                        throw new EOFException("a frame's length is cut short");
+                    }
+                    return null;
+                }
+                int frame = buffer.getInt();
+                if (frame < FIXED || frame > MAX_RECORD) {
+                    throw new IOException("damaged record length " + frame);
+                }
+                if (!fill(frame)) {
+                    throw new EOFException("a frame of " + frame + " bytes is cut short");
+                }
+                int end = buffer.position() + frame;
+                long offset = buffer.getLong();
+                boolean late = buffer.get() == 1;
+                int version = buffer.getInt();
+                int hostLength = buffer.getInt();
+                if (hostLength < 0 || hostLength > frame - FIXED) {
+                    throw new IOException("damaged record length " + hostLength + " for a host");
+                }
+                String host = new String(buffer.array(), buffer.position(), hostLength, StandardCharsets.UTF_8);
+                buffer.position(buffer.position() + hostLength);
+                byte[] raw = null;
+                if (withBytes) {
+                    raw = new byte[end - buffer.position()];
+                    buffer.get(raw);
+                }
+                buffer.position(end);
+                return new Spilled(offset, late, version, host, raw);
+            } catch (IOException e) {
+                throw new Unreadable(path, e);
+            }
         }
-        byte[] b = new byte[length];
-        in.readFully(b);
-        return b;
+
+        /** Makes {@code n} bytes available; false at the end of the file before that. */
+        private boolean fill(int n) throws IOException {
+            if (buffer.remaining() >= n) {
+                return true;
+            }
+            if (buffer.capacity() < n) {
+                buffer = ByteBuffer.allocate(n).put(buffer).flip();
+            }
+            buffer.compact();
+            while (buffer.position() < n) {
+                if (in.read(buffer) < 0) {
+                    break;
+                }
+            }
+            buffer.flip();
+            return buffer.remaining() >= n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** Closes and deletes the file. */

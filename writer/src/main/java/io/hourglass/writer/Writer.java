@@ -456,16 +456,20 @@ public final class Writer implements Service {
         long sealOffset = seal.offset(p);
         TreeMap<Instant, BucketStage> byHour = stages.computeIfAbsent(tp, x -> new TreeMap<>());
         BucketStage stage = byHour.containsKey(b.hour()) ? byHour.get(b.hour()) : newStage(tp, b);
-        BucketStage.Sealed in = stage.sealed(sealOffset);
+        IdOffsets sealedIds = stage.ids(sealOffset);
         String name = fileName(p);
         String path = "lake/" + b.path() + "/" + name;
-        if (in.events() > 0) {
-            if (lake.exists(path)) {
+        BucketStage.Sealed in;
+        if (sealedIds.size() > 0 && !lake.exists(path)) {
+            in = writeFile(path, b.type(), stage, sealOffset, sealedIds.size());
+        } else {
+            if (sealedIds.size() > 0) {
                 log.info("{} already exists (written before a restart); keeping it", path);
-            } else {
-                writeFile(path, b.type(), stage, sealOffset, in);
             }
-            closedIds.remember(b, p, stage.ids(sealOffset));
+            in = stage.sealed(sealOffset);
+        }
+        if (in.events() > 0) {
+            closedIds.remember(b, p, sealedIds);
         }
         Finalized f = new Finalized(b.type(), b.hour(), p, in.events() == 0 ? null : name, in.events(),
                 stage.duplicates(), in.late(), in.hosts(), clock.instant());
@@ -505,25 +509,27 @@ public final class Writer implements Service {
         }
     }
 
-    private void writeFile(String path, String typeName, BucketStage stage, long sealOffset, BucketStage.Sealed in)
+    /** Writes the final file in one pass over the spill file, adding up what it took in on the way. */
+    private BucketStage.Sealed writeFile(String path, String typeName, BucketStage stage, long sealOffset, int events)
             throws IOException {
         EventType type = registry.get().find(typeName).orElseThrow(() -> new HourglassException(
                 "type " + typeName + " is no longer registered; re-register it to finalize its buckets"));
-        int version = in.maxVersion();
+        int version = stage.maxVersion(sealOffset);
         Schema payload = type.schema(version).orElseThrow(() -> new HourglassException(
                 "type " + typeName + " lost schema version " + version));
         Schema schema = LakeRecords.schema(typeName, payload);
         EnvelopeParser.PayloadReader<GenericData.Record> toPayload = (p, t, v) -> PayloadConverter.read(p, payload);
+        BucketStage.Tally tally = new BucketStage.Tally();
         lake.writeAtomically(path, out -> {
             try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
                 w.setCodec(CodecFactory.deflateCodec(1));
                 w.setMeta("hourglass.schema_version", version);
                 w.create(schema, out);
-                long[] written = {0};
                 stage.read(true, e -> {
                     if (e.offset() <= sealOffset) {
                         w.append(LakeRecords.toRecord(EnvelopeParser.parse(e.raw(), toPayload), e.late(), schema));
-                        if (++written[0] == in.events() / 2 + 1) {
+                        tally.add(e);
+                        if (tally.events() == events / 2 + 1) {
                             w.flush();
                             FailPoints.reached("writer.mid-file");
                         }
@@ -531,6 +537,7 @@ public final class Writer implements Service {
                 });
             }
         });
+        return tally.sealed();
     }
 
     private void commit(boolean sync) {

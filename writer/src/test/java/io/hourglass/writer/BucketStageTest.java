@@ -47,6 +47,9 @@ class BucketStageTest {
 
         assertThat(s.sealed(11)).isEqualTo(new BucketStage.Sealed(2, 2, 1, Map.of("h1", 1L, "h2", 1L)));
         assertThat(s.sealed(20)).isEqualTo(new BucketStage.Sealed(3, 4, 1, Map.of("h1", 1L, "h2", 1L, "", 1L)));
+        // Known without reading the file; the duplicate's version 3 never counts.
+        assertThat(List.of(s.maxVersion(9), s.maxVersion(11), s.maxVersion(19), s.maxVersion(20)))
+                .containsExactly(0, 2, 2, 4);
         List<String> ids = new ArrayList<>();
         List<Long> offsets = new ArrayList<>();
         s.read(true, e -> {
@@ -97,10 +100,19 @@ class BucketStageTest {
         assertThat(s.sealed(1).hosts()).containsOnlyKeys(host);
 
         byte[] bytes = Files.readAllBytes(spill);
-        bytes[13] = (byte) 0xFF;  // the host length, right after offset (8), late (1) and version (4)
-        Files.write(spill, bytes);
+        byte[] damagedHost = bytes.clone();
+        damagedHost[17] = (byte) 0x7F;  // the host length, after frame length (4), offset (8), late (1), version (4)
+        Files.write(spill, damagedHost);
         assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
                 .hasMessageContaining("damaged record length");
+        byte[] damagedFrame = bytes.clone();
+        damagedFrame[0] = (byte) 0xFF;  // the frame length
+        Files.write(spill, damagedFrame);
+        assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
+                .hasMessageContaining("damaged record length");
+        Files.write(spill, java.util.Arrays.copyOf(bytes, bytes.length - 1));
+        assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
+                .hasMessageContaining("cut short");
         s.close();
     }
 
