@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,10 +83,16 @@ class ProcessFaultIT {
             h.agent("host-c", List.of(collector), 100).start();
             assertThat(writer.awaitOutput("FAILPOINT writer.mid-file", FAILPOINT_WAIT)).as(() -> writer.tail(40)).isTrue();
             BucketId bucket = h.bucket(TYPE);
-            assertThat(names(h.bucketDir(bucket))).as("only a hidden temporary file while writing")
-                    .allMatch(n -> n.startsWith(".") && n.endsWith(".tmp")).isNotEmpty();
+            // Partitions are written side by side: another partition's file may be done, but the one frozen
+            // mid-file is only a hidden temporary, and every visible file is whole.
+            assertThat(names(h.bucketDir(bucket))).as("the file being written is a hidden temporary")
+                    .anyMatch(n -> n.startsWith(".") && n.endsWith(".tmp"));
             writer.kill();
-            assertThat(names(h.bucketDir(bucket))).noneMatch(n -> n.endsWith(".avro") || n.equals("_SUCCESS"));
+            List<String> visible = names(h.bucketDir(bucket)).stream().filter(n -> !n.startsWith(".")).toList();
+            assertThat(visible).doesNotContain("_SUCCESS").allMatch(n -> n.endsWith(".avro"));
+            for (String name : visible) {
+                assertThat(wholeAvroRecords(h.bucketDir(bucket).resolve(name))).as(name).isPositive();
+            }
 
             writer.env("HOURGLASS_FAIL_AT", null).start();
             Manifest m = h.awaitClosed(bucket, CLOSE);
@@ -159,6 +168,17 @@ class ProcessFaultIT {
                 .filter(e -> e.getValue().bucket().equals(m.bucket())).map(java.util.Map.Entry::getKey)
                 .collect(Collectors.toSet());
         assertThat(inBucket).isEqualTo(ids);
+    }
+
+    /** Reads every record of an Avro file; a cut-short file fails here. */
+    private static long wholeAvroRecords(Path file) throws Exception {
+        long n = 0;
+        try (DataFileReader<GenericRecord> r = new DataFileReader<>(file.toFile(), new GenericDatumReader<>())) {
+            for (GenericRecord ignored : r) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static List<String> names(Path dir) throws Exception {

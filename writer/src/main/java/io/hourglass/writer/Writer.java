@@ -36,9 +36,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
@@ -85,6 +90,8 @@ public final class Writer implements Service {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong staged = new AtomicLong();
     private final Thread thread;
+    /** Write the final files of a finalize round side by side. */
+    private final ExecutorService finalizers;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
     private TopicTailer tailer;
@@ -106,6 +113,13 @@ public final class Writer implements Service {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.closedIds = new ClosedIds(lake, CLOSED_IDS_CACHED);
         this.thread = new Thread(this::run, "writer-" + config.lane() + "-" + config.instanceId());
+        AtomicInteger finalizerCount = new AtomicInteger();
+        this.finalizers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+            Thread t = new Thread(r, "writer-" + config.lane() + "-" + config.instanceId() + "-finalizer-"
+                    + finalizerCount.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         metrics.gauge("hourglass_writer_staged_events", List.of(io.micrometer.core.instrument.Tag.of("lane",
                 config.lane())), staged);
     }
@@ -146,6 +160,7 @@ public final class Writer implements Service {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            finalizers.shutdownNow();
             tailer.close();
             producer.close(Duration.ofSeconds(5));
             stages.keySet().forEach(this::closeStages);
@@ -397,10 +412,8 @@ public final class Writer implements Service {
             partitions.computeIfAbsent(tp.topic().substring(Topics.EVENTS_PREFIX.length()), t -> new ArrayList<>())
                     .add(tp.partition());
         }
-        List<Finalizing> sending = new ArrayList<>();
+        List<Due> due = new ArrayList<>();
         Set<TopicPartition> busy = new HashSet<>();
-        boolean failed = false;
-        write:
         for (Seal seal : seals.pending(partitions)) {
             for (int p : partitions.get(seal.type())) {
                 TopicPartition tp = new TopicPartition(Topics.events(seal.type()), p);
@@ -408,17 +421,24 @@ public final class Writer implements Service {
                         || consumer.position(tp) <= seal.offset(p)) {
                     continue;
                 }
-                try {
-                    sending.add(writePartition(tp, seal));
-                    busy.add(tp);
-                } catch (SpillFile.Unreadable e) {
-                    spillFailed(tp, consumer.position(tp), e);
-                    failed = true;
-                } catch (IOException | HourglassException e) {
-                    finalizeFailed(seal, p, e);
-                    failed = true;
-                    break write;
-                }
+                due.add(prepare(tp, seal));
+                busy.add(tp);
+            }
+        }
+        List<Future<BucketStage.Sealed>> written = writeAll(due);
+        List<Finalizing> sending = new ArrayList<>();
+        boolean failed = false;
+        for (int i = 0; i < due.size(); i++) {
+            Due d = due.get(i);
+            try {
+                sending.add(publish(d, result(written.get(i))));
+            } catch (SpillFile.Unreadable e) {
+                spillFailed(d.tp(), consumer.position(d.tp()), e);
+                failed = true;
+            } catch (IOException | HourglassException e) {
+                finalizeFailed(d.seal(), d.tp().partition(), e);
+                failed = true;
+                break;  // files written for the rest are kept and found again on the retry
             }
         }
         for (Finalizing f : sending) {
@@ -449,31 +469,76 @@ public final class Writer implements Service {
                 seal.bucket(), partition, e.getMessage(), config.retryInterval());
     }
 
-    /** Writes a partition-hour's final file (unless a run before a restart did) and sends its {@code finalized}. */
-    private Finalizing writePartition(TopicPartition tp, Seal seal) throws IOException {
+    /** A partition-hour due to be finalized: its stage, the ids its seal takes in, and its final file. */
+    private record Due(TopicPartition tp, Seal seal, BucketStage stage, IdOffsets sealedIds, String name,
+                       String path) {
+    }
+
+    private Due prepare(TopicPartition tp, Seal seal) {
         BucketId b = seal.bucket();
-        int p = tp.partition();
-        long sealOffset = seal.offset(p);
+        long sealOffset = seal.offset(tp.partition());
         TreeMap<Instant, BucketStage> byHour = stages.computeIfAbsent(tp, x -> new TreeMap<>());
         BucketStage stage = byHour.containsKey(b.hour()) ? byHour.get(b.hour()) : newStage(tp, b);
-        IdOffsets sealedIds = stage.ids(sealOffset);
-        String name = fileName(p);
-        String path = "lake/" + b.path() + "/" + name;
-        BucketStage.Sealed in;
-        if (sealedIds.size() > 0 && !lake.exists(path)) {
-            in = writeFile(path, b.type(), stage, sealOffset, sealedIds.size());
-        } else {
-            if (sealedIds.size() > 0) {
-                log.info("{} already exists (written before a restart); keeping it", path);
+        String name = fileName(tp.partition());
+        return new Due(tp, seal, stage, stage.ids(sealOffset), name, "lake/" + b.path() + "/" + name);
+    }
+
+    /**
+     * Writes the final files of a round on the finalizer threads, one per core, while the writer thread waits: the
+     * files are independent, and a round's cost is mostly their Avro encoding and compression.
+     */
+    private List<Future<BucketStage.Sealed>> writeAll(List<Due> due) {
+        List<Callable<BucketStage.Sealed>> work = new ArrayList<>();
+        for (Due d : due) {
+            work.add(() -> write(d));
+        }
+        try {
+            return finalizers.invokeAll(work);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw HourglassException.interrupted("writing final files", e);
+        }
+    }
+
+    /** Writes the file unless a run before a restart did; either way, what the seal takes in. */
+    private BucketStage.Sealed write(Due d) throws IOException {
+        long sealOffset = d.seal().offset(d.tp().partition());
+        if (d.sealedIds().size() > 0 && !lake.exists(d.path())) {
+            return writeFile(d.path(), d.seal().type(), d.stage(), sealOffset, d.sealedIds().size());
+        }
+        if (d.sealedIds().size() > 0) {
+            log.info("{} already exists (written before a restart); keeping it", d.path());
+        }
+        return d.stage().sealed(sealOffset);
+    }
+
+    private static BucketStage.Sealed result(Future<BucketStage.Sealed> written) throws IOException {
+        try {
+            return written.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw HourglassException.interrupted("writing final files", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
             }
-            in = stage.sealed(sealOffset);
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new HourglassException("cannot write a final file: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** Sends the partition-hour's {@code finalized}. */
+    private Finalizing publish(Due d, BucketStage.Sealed in) {
+        BucketId b = d.seal().bucket();
+        int p = d.tp().partition();
         if (in.events() > 0) {
-            closedIds.remember(b, p, sealedIds);
+            closedIds.remember(b, p, d.sealedIds());
         }
-        Finalized f = new Finalized(b.type(), b.hour(), p, in.events() == 0 ? null : name, in.events(),
-                stage.duplicates(), in.late(), in.hosts(), clock.instant());
-        return new Finalizing(tp, seal, stage, f,
+        Finalized f = new Finalized(b.type(), b.hour(), p, in.events() == 0 ? null : d.name(), in.events(),
+                d.stage().duplicates(), in.late(), in.hosts(), clock.instant());
+        return new Finalizing(d.tp(), d.seal(), d.stage(), f,
                 producer.send(new ProducerRecord<>(Topics.FINALIZED, f.key(), Json.toBytes(f))));
     }
 

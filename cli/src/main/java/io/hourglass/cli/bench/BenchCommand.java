@@ -88,6 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path json;
 
     private static final Duration WARM_UP = Duration.ofSeconds(3);
+    private static final int WARM_UP_EVENTS = 200_000;
 
     private Path work;
     private String bootstrap;
@@ -121,8 +122,11 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("ingest_eps", ingest);
             out.put("ratio_ingest_to_produce", ingest / raw.produceEps());
 
+            // Like the raw baseline's warm-up: the JIT compiles Hourglass's paths before anything is timed.
+            progress("warm-up: end to end with " + types + " types, " + WARM_UP_EVENTS + " events, not reported");
+            endToEnd(types, Math.min(events, WARM_UP_EVENTS));
             progress("client library writing host logs");
-            E2e main = endToEnd(types);
+            E2e main = endToEnd(types, events);
             out.put("client_log_eps", main.logEps());
             out.put("e2e_eps", main.eps());
             out.put("e2e_mbps", mb(main.eps()));
@@ -147,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
                 progress("raw Kafka produce with " + n + " topics, " + phase.toSeconds() + " s");
                 RawKafka rawN = n == types ? raw : rawKafka(phase, n);
                 progress("end to end with " + n + " types");
-                E2e e = endToEnd(n);
+                E2e e = endToEnd(n, events);
                 scaling.put(Integer.toString(n), Map.of("kafka_produce_eps", rawN.produceEps(), "e2e_eps", e.eps(),
                         "ratio_e2e_to_produce", e.eps() / rawN.produceEps(), "cpu_s_per_million_events",
                         e.cpuPerMillion(), "cpu_share", e.cpuShares(), "heap_peak_mb", e.heapPeakMb()));
@@ -314,20 +318,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * A backlog of {@code events} events of a past hour, written by the client library, then shipped by one agent
+     * A backlog of {@code count} events of a past hour, written by the client library, then shipped by one agent
      * per host through the collector and Kafka to the writers, until every bucket of the hour is closed.
      */
-    private E2e endToEnd(int typeCount) throws Exception {
+    private E2e endToEnd(int typeCount, int count) throws Exception {
         Path dir = prepare(typeCount);
         Registry registry = RegistryLoader.load(dir.resolve("registry"));
         BenchEvents gen = new BenchEvents(registry, eventSize);
         Instant hour = Hours.hourOf(Instant.now()).minus(Duration.ofHours(2));
         Path hostsDir = dir.resolve("hosts");
         long logStart = System.nanoTime();
-        long total = (long) events / hosts * hosts;
+        long total = (long) count / hosts * hosts;
         for (int h = 0; h < hosts; h++) {
             try (EventLogger logger = new EventLogger(hostsDir.resolve(host(h)), Clock.systemUTC(), false)) {
-                for (int i = 0; i < events / hosts; i++) {
+                for (int i = 0; i < count / hosts; i++) {
                     logger.append(gen.event(hour.plusMillis(i % 3_600_000L)));
                 }
             }
