@@ -47,6 +47,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -176,6 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (kafka != null) {
                 kafka.stop();
             }
+            Utils.delete(work.toFile());  // a full run leaves gigabytes of logs, topics and buckets
         }
     }
 
@@ -337,6 +339,14 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private E2e endToEnd(int typeCount, int count) throws Exception {
         Path dir = prepare(typeCount);
+        try {
+            return endToEnd(dir, typeCount, count);
+        } finally {
+            Utils.delete(dir.toFile());
+        }
+    }
+
+    private E2e endToEnd(Path dir, int typeCount, int count) throws Exception {
         Registry registry = RegistryLoader.load(dir.resolve("registry"));
         BenchEvents gen = new BenchEvents(registry, eventSize);
         Instant hour = Hours.hourOf(Instant.now()).minus(Duration.ofHours(2));
