@@ -17,10 +17,12 @@ import java.nio.file.StandardOpenOption;
  * durable (no fsync): after a crash the writer rebuilds staging from Kafka.
  *
  * <p>Each event is one frame: its length, then offset, late flag, schema version, host and the event's bytes. Frames
- * are written and read in large blocks, so an event costs no system call of its own.
+ * are written and read in blocks, so an event costs no system call of its own.
  */
 final class SpillFile implements Closeable {
-    private static final int BUFFER = 256 * 1024;
+    /** Every open stage holds a write buffer (hundreds with many partitions); a read buffer exists while finalizing. */
+    private static final int WRITE_BUFFER = 64 * 1024;
+    private static final int READ_BUFFER = 256 * 1024;
     /** Offset, late flag, version and host length. */
     private static final int FIXED = 8 + 1 + 4 + 4;
     /** Larger than any event a collector accepts, so a bigger length can only mean a damaged file. */
@@ -49,7 +51,7 @@ final class SpillFile implements Closeable {
     SpillFile(Path path) throws IOException {
         this.path = path;
         Files.createDirectories(path.getParent());
-        this.out = new BufferedOutputStream(Files.newOutputStream(path), BUFFER);
+        this.out = new BufferedOutputStream(Files.newOutputStream(path), WRITE_BUFFER);
     }
 
     void append(long offset, boolean late, int version, String host, byte[] raw) throws IOException {
@@ -88,7 +90,7 @@ final class SpillFile implements Closeable {
     /** Frames from a channel through one reusable buffer, grown only for a frame larger than it. */
     private final class Frames implements Closeable {
         private final FileChannel in;
-        private ByteBuffer buffer = ByteBuffer.allocate(BUFFER).flip();
+        private ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER).flip();
 
         Frames(FileChannel in) {
             this.in = in;
