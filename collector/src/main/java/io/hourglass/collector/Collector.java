@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -195,7 +194,7 @@ public final class Collector implements Service {
     private byte[] process(List<byte[]> lines, String agentHost) {
         Instant now = clock.instant();
         String host = agentHost != null ? agentHost : config.directHost();
-        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>(lines.size());
+        Acks acks = new Acks(lines.size());
         List<Object> outcomes = new ArrayList<>(lines.size());
         Receipt receipt = new Receipt(now, host);
         for (byte[] line : lines) {
@@ -204,18 +203,18 @@ public final class Collector implements Service {
                 outcomes.add(e);
                 ProducerRecord<String, byte[]> event = new ProducerRecord<>(Topics.events(e.type()), null, e.id(),
                         receipt.stamp(line, e), new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, receipt.header(e)));
-                sends.add(send(producers.forTopic(event.topic()), event));
+                acks.send(producers.forTopic(event.topic()), event);
             } catch (InvalidEventException ex) {
                 String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);
                 BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host,
                         new String(line, StandardCharsets.UTF_8));
                 outcomes.add(row);
-                sends.add(send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
-                        Json.toBytes(row))));
+                acks.send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
+                        Json.toBytes(row)));
             }
         }
         // No flush: concurrent batches share the producer's per-partition batches within linger.ms.
-        awaitAll(sends);
+        await(acks);
         FailPoints.reached("collector.after-produce");
         long accepted = outcomes.stream().filter(o -> o instanceof EnvelopeParser.Parsed<?>).count();
         Map<String, Integer> perType = new HashMap<>();
@@ -227,7 +226,7 @@ public final class Collector implements Service {
             g.writeNumberField("rejected", outcomes.size() - accepted);
             g.writeArrayFieldStart("results");
             for (int i = 0; i < outcomes.size(); i++) {
-                RecordMetadata md = sends.get(i).join();
+                RecordMetadata md = acks.get(i);
                 g.writeStartObject();
                 if (outcomes.get(i) instanceof EnvelopeParser.Parsed<?> e) {
                     g.writeStringField("status", "accepted");
@@ -287,11 +286,11 @@ public final class Collector implements Service {
     }
 
     private void publish(List<? extends HostSignal> batch) {
-        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+        Acks acks = new Acks(batch.size());
         for (HostSignal s : batch) {
-            sends.add(send(signals, new ProducerRecord<>(Topics.MARKERS, s.host(), HostSignals.toBytes(s))));
+            acks.send(signals, new ProducerRecord<>(Topics.MARKERS, s.host(), HostSignals.toBytes(s)));
         }
-        awaitAll(sends);
+        await(acks);
     }
 
     private void tickDirectClients() {
@@ -312,27 +311,9 @@ public final class Collector implements Service {
         }
     }
 
-    private static CompletableFuture<RecordMetadata> send(KafkaProducer<String, byte[]> via,
-                                                          ProducerRecord<String, byte[]> record) {
-        CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
+    private void await(Acks acks) {
         try {
-            via.send(record, (md, ex) -> {
-                if (ex != null) {
-                    f.completeExceptionally(ex);
-                } else {
-                    f.complete(md);
-                }
-            });
-        } catch (RuntimeException e) {
-            f.completeExceptionally(e);
-        }
-        return f;
-    }
-
-    private void awaitAll(List<CompletableFuture<RecordMetadata>> sends) {
-        try {
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-                    .get(config.produceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            acks.await(config.produceTimeout());
         } catch (ExecutionException e) {
             throw new KafkaUnavailableException("Kafka did not acknowledge: " + e.getCause().getMessage());
         } catch (TimeoutException e) {
