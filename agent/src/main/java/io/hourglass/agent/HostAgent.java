@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
+import io.hourglass.core.Lines;
 import io.hourglass.core.control.Heartbeat;
 import io.hourglass.core.control.Marker;
 import io.hourglass.core.service.Service;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
@@ -169,6 +171,12 @@ public final class HostAgent implements Service {
                 metrics.counter("hourglass_agent_events_sent_total", "host", host).increment(batch.lines().size());
                 return true;
             }
+            if (batch.endOffset() > fs.ackedBytes()) {
+                // Only blank lines, or an over-long blank one: nothing to send, so the checkpoint moves past them.
+                fs = fs.acknowledged(batch.endOffset(), new FileState.Ack(Map.of(), Map.of(), 0));
+                state.put(name, fs);
+                store.save(state);
+            }
             if (sealed && batch.atEnd() && !fs.marked()) {
                 client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), now));
                 state.put(name, fs.asMarked());
@@ -264,9 +272,10 @@ public final class HostAgent implements Service {
         return start;
     }
 
+    /** Adds the line unless the collector would not count it as an event (see {@link Lines}). */
     private static void addLine(List<byte[]> lines, byte[] buf, int from, int to) {
-        int end = to > from && buf[to - 1] == '\r' ? to - 1 : to;
-        if (end > from) {
+        int end = Lines.end(buf, from, to);
+        if (!Lines.isBlank(buf, from, end)) {
             byte[] line = new byte[end - from];
             System.arraycopy(buf, from, line, 0, line.length);
             lines.add(line);

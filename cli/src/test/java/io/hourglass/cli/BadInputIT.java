@@ -106,6 +106,33 @@ class BadInputIT {
         }
     }
 
+    @Test
+    void blankAndGarbageLinesInAHostLogNeitherStopTheAgentNorHideTheEventsAfterThem(@TempDir Path dir)
+            throws Exception {
+        try (TestBed bed = TestBed.start(dir, T0, false)) {
+            String good = "{\"user_id\":\"u1\",\"query\":\"jazz\",\"results\":3,\"latency_ms\":12}";
+            String before = UUID.randomUUID().toString();
+            String after = UUID.randomUUID().toString();
+            Path log = dir.resolve("hosts").resolve("host-g").resolve("2026-03-01T10.jsonl");
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, event(before, "SearchViewResponse", good) + "\n   \t\n\n\r\n \r\nnot json\n"
+                    + event(after, "SearchViewResponse", good) + "\n \n\t\n");
+            bed.agent("host-g", List.of(bed.collector()), 100).start();
+            bed.advanceTo(Instant.parse("2026-03-01T11:02:30Z"));
+
+            BucketId bucket = new BucketId("SearchViewResponse", Instant.parse("2026-03-01T10:00:00Z"));
+            Manifest m = bed.awaitClosed(bucket);
+            assertThat(bed.records(bucket).keySet()).containsExactlyInAnyOrder(before, after);
+            assertThat(m.complete()).isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> badRows(dir.resolve("badrows")).size() == 1);
+            assertThat(badRows(dir.resolve("badrows"))).extracting(BadRow::raw).containsExactly("not json");
+            // The blank tail is behind the checkpoint too, so the agent does not read it again and again.
+            long size = Files.size(log);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(bed.checkpoint("host-g"))
+                    .contains("\"acked_bytes\":" + size));
+        }
+    }
+
     private HttpResponse<String> post(URI uri, String body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -9,6 +9,7 @@ import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.InvalidEventException;
 import io.hourglass.core.Json;
+import io.hourglass.core.Lines;
 import io.hourglass.core.control.BadRow;
 import io.hourglass.core.control.Heartbeat;
 import io.hourglass.core.control.HostSignal;
@@ -340,8 +341,8 @@ public final class Collector implements Service {
         int start = 0;
         for (int i = 0; i <= body.length; i++) {
             if (i == body.length || body[i] == '\n') {
-                int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
-                if (end > start && !isBlank(body, start, end)) {
+                int end = Lines.end(body, start, i);
+                if (!Lines.isBlank(body, start, end)) {
                     byte[] line = new byte[end - start];
                     System.arraycopy(body, start, line, 0, line.length);
                     lines.add(line);
@@ -350,15 +351,6 @@ public final class Collector implements Service {
             }
         }
         return lines;
-    }
-
-    private static boolean isBlank(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] != ' ' && b[i] != '\t') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void unavailable(Context ctx, String message) {
