@@ -25,6 +25,7 @@ public final class IdOffsets {
     /** Slots of three longs (high bits, low bits, offset), side by side so that a probe reads one cache line. */
     private long[] slots;
     private int size;
+    private long maxOffset = -1;
 
     public IdOffsets() {
         this(1024);
@@ -58,8 +59,14 @@ public final class IdOffsets {
         return size;
     }
 
-    /** The ids whose first copy is at or below {@code maxOffset}. */
+    /**
+     * The ids whose first copy is at or below {@code maxOffset}: this very index when that is all of them (the usual
+     * case at a seal), which the caller must then no longer change.
+     */
     IdOffsets upTo(long maxOffset) {
+        if (this.maxOffset <= maxOffset) {
+            return this;
+        }
         IdOffsets kept = new IdOffsets(capacityFor(size));
         for (int i = 0; i < slots.length; i += 3) {
             if (slots[i + 2] != EMPTY && slots[i + 2] <= maxOffset) {
@@ -77,6 +84,7 @@ public final class IdOffsets {
         slots[slot] = high;
         slots[slot + 1] = low;
         slots[slot + 2] = offset;
+        maxOffset = Math.max(maxOffset, offset);
         if (++size > slots.length / 3 * LOAD) {
             grow();
         }

@@ -31,6 +31,8 @@ class IdOffsetsTest {
         assertThat(early.size()).isEqualTo(1000);
         assertThat(early.contains(all.get(999))).isTrue();
         assertThat(early.contains(all.get(1000))).isFalse();
+        assertThat(ids.upTo(Long.MAX_VALUE)).as("everything: no copy").isSameAs(ids);
+        assertThat(early.upTo(999)).isSameAs(early);
     }
 
     @Test
