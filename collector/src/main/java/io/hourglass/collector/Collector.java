@@ -46,6 +46,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,8 +203,9 @@ public final class Collector implements Service {
             try {
                 EnvelopeParser.Parsed<Void> e = validator.validate(line);
                 outcomes.add(e);
+                Headers headers = new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, receipt.header(e));
                 ProducerRecord<String, byte[]> event = new ProducerRecord<>(Topics.events(e.type()), null, e.id(),
-                        receipt.stamp(line, e), new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, receipt.header(e)));
+                        receipt.stamp(line, e), headers);
                 acks.send(producers.forTopic(event.topic()), event);
             } catch (InvalidEventException ex) {
                 String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);

@@ -28,14 +28,16 @@ public record EnvelopeHeader(String id, int version, Instant loggedAt, Instant r
     /** Name of the Kafka record header that carries these fields; the record key is the id. */
     public static final String KAFKA_HEADER = "hourglass";
     private static final byte FORMAT = 1;
+    /** Format, version, logged_at (seconds, nanos), received flag, received_at (seconds, nanos), host length. */
+    private static final int FIXED_BYTES = 1 + 4 + 12 + 1 + 12 + 4;
 
     /** The binary form for {@link #KAFKA_HEADER}: everything but the id, which is the record key. */
     public byte[] toKafkaHeader() {
         byte[] hostBytes = host == null ? null : host.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 12 + 1 + 12 + 4 + (hostBytes == null ? 0 : hostBytes.length));
+        Instant received = receivedAt == null ? Instant.EPOCH : receivedAt;
+        ByteBuffer b = ByteBuffer.allocate(FIXED_BYTES + (hostBytes == null ? 0 : hostBytes.length));
         b.put(FORMAT).putInt(version).putLong(loggedAt.getEpochSecond()).putInt(loggedAt.getNano());
-        b.put((byte) (receivedAt == null ? 0 : 1));
-        b.putLong(receivedAt == null ? 0 : receivedAt.getEpochSecond()).putInt(receivedAt == null ? 0 : receivedAt.getNano());
+        b.put((byte) (receivedAt == null ? 0 : 1)).putLong(received.getEpochSecond()).putInt(received.getNano());
         b.putInt(hostBytes == null ? -1 : hostBytes.length);
         if (hostBytes != null) {
             b.put(hostBytes);
@@ -45,7 +47,7 @@ public record EnvelopeHeader(String id, int version, Instant loggedAt, Instant r
 
     /** Reads {@link #toKafkaHeader()}; empty when the bytes are not that form, so the caller parses the JSON. */
     public static Optional<EnvelopeHeader> fromKafkaHeader(String id, byte[] header) {
-        if (id == null || header == null || header.length < 34 || header[0] != FORMAT) {
+        if (id == null || header == null || header.length < FIXED_BYTES || header[0] != FORMAT) {
             return Optional.empty();
         }
         try {
