@@ -51,6 +51,7 @@ import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -588,6 +589,8 @@ public final class Writer implements Service {
         lake.writeAtomically(path, out -> {
             try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
                 w.setCodec(CodecFactory.deflateCodec(1));
+                // The default encoder writes byte by byte into a synchronized stream: twice the cost per record.
+                w.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
                 w.setMeta("hourglass.schema_version", version);
                 w.create(schema, out);
                 stage.read(true, e -> {

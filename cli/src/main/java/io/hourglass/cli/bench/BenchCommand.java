@@ -193,7 +193,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * A plain producer (the collector's settings: acks=all, idempotent, lz4, its linger for as many partitions) and a
+     * A plain producer (the collector's settings: acks=all, idempotent, snappy, its linger for as many partitions) and a
      * plain consumer, same record size, keyed by random ids over {@code typeCount} topics of {@code --partitions}
      * partitions, as the collector spreads events.
      */

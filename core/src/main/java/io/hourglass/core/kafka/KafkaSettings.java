@@ -36,7 +36,10 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
         Properties p = common(clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Snappy, not lz4: Kafka's lz4 stream allocates two 64 KiB buffers for every batch, which at hundreds of
+        // partitions (small batches) was a seventh of the CPU in GC; snappy reuses its buffers and compresses
+        // event JSON as well (2.9x on 16 KiB batches, like lz4).
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // 16 KiB batches let 64 MiB hold the in-flight batches of thousands of partitions without send() blocking.
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 16 * 1024);
