@@ -16,8 +16,8 @@ class AgentConfigTest {
     void defaults() {
         AgentConfig c = AgentConfig.defaults(URLS, Path.of("state"));
         assertThat(c.grace()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(c.batchMaxEvents()).isEqualTo(2000);
-        assertThat(c.batchMaxBytes()).isEqualTo(1024 * 1024);
+        assertThat(c.batchMaxEvents()).isEqualTo(5000);
+        assertThat(c.batchMaxBytes()).isEqualTo(2 * 1024 * 1024);
         assertThat(c.maxLineBytes()).isEqualTo(256 * 1024);
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.backoffBase()).isEqualTo(Duration.ofMillis(200));
