@@ -50,7 +50,7 @@ public record AgentConfig(
         }
     }
 
-    /** Batches of up to 5000 events or 2 MiB: an agent waits for each ack, so a batch is what one round trip carries. */
+    /** Batches of up to 5000 events or 2 MiB: an agent waits for each ack, so a batch is all a round trip carries. */
     public static AgentConfig defaults(List<URI> collectors, java.nio.file.Path stateDir) {
         return new AgentConfig(collectors, stateDir, Duration.ofMinutes(2), 5000, 2 * 1024 * 1024, 256 * 1024,
                 Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofSeconds(30),
