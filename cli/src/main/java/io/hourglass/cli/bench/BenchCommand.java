@@ -193,9 +193,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * A plain producer (the collector's settings: acks=all, idempotent, snappy, its linger for as many partitions) and a
-     * plain consumer, same record size, keyed by random ids over {@code typeCount} topics of {@code --partitions}
-     * partitions, as the collector spreads events.
+     * A plain producer (the collector's settings: acks=all, idempotent, snappy, its linger for as many partitions)
+     * and a plain consumer, same record size, keyed by random ids over {@code typeCount} topics of
+     * {@code --partitions} partitions, as the collector spreads events.
      */
     private RawKafka rawKafka(Duration phase, int typeCount) throws Exception {
         KafkaSettings kafka = new KafkaSettings(bootstrap, partitions, (short) 1, 1);
