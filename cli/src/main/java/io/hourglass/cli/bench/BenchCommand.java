@@ -93,6 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path json;
 
     private static final Duration WARM_UP = Duration.ofSeconds(3);
+    private static final Duration LATENCY_DRAIN = Duration.ofSeconds(30);
     private static final int WARM_UP_EVENTS = 200_000;
     private static final int INGEST_BATCHES = 300;
     private static final int INGEST_BATCH_EVENTS = 1000;
@@ -462,24 +463,37 @@ public final class BenchCommand implements Callable<Integer> {
                 // Events logged during the warm-up (connections, metadata, JIT) are sent but not sampled.
                 long sampleFrom = System.currentTimeMillis() + WARM_UP.toMillis();
                 long sent = 0;
-                while (System.nanoTime() < end) {
-                    long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+                long expected = 0;
+                // After the last event is logged, wait for the sampled ones still on their way (up to a limit), so
+                // that a stall shows in the percentiles instead of cutting its events out of them.
+                long drainUntil = end + LATENCY_DRAIN.toNanos();
+                long now;
+                while ((now = System.nanoTime()) < end || (n < expected && now < drainUntil)) {
+                    long due = now < end ? (long) ((now - start) / 1e9 * rate) : sent;
                     for (; sent < due; sent++) {
-                        EventLogger l = loggers.get((int) (sent % hosts));
-                        l.append(gen.event(Instant.now()));
+                        Instant loggedAt = Instant.now();
+                        if (loggedAt.toEpochMilli() >= sampleFrom && expected < samples.length) {
+                            expected++;
+                        }
+                        loggers.get((int) (sent % hosts)).append(gen.event(loggedAt));
                     }
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(5))) {
                         long loggedAt = EnvelopeHeader.parse(r.value()).loggedAt().toEpochMilli();
-                        if (n < samples.length && loggedAt >= sampleFrom) {
+                        if (n < expected && loggedAt >= sampleFrom) {
                             samples[n++] = (r.timestamp() - loggedAt) * 1000;
                         }
                     }
                 }
+                if (n < expected) {
+                    System.out.printf("bench: %d of %d sampled events were not in Kafka %d s after the last was"
+                            + " logged; they are left out of the latency figures (see latency_ack_ms.missing)%n",
+                            expected - n, expected, LATENCY_DRAIN.toSeconds());
+                }
+                return Stats.of(samples, n, expected - n);
             } finally {
                 agents.forEach(HostAgent::stop);
                 loggers.forEach(EventLogger::close);
             }
-            return Stats.of(samples, n);
         }
     }
 

@@ -4,15 +4,19 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Percentiles of a set of latency samples, in milliseconds. */
-record Stats(double p50, double p99, double p999, double max, int samples) {
-    static Stats of(long[] micros, int n) {
+/**
+ * Percentiles of a set of latency samples, in milliseconds (nearest rank).
+ *
+ * @param missing events that should have been sampled but never arrived before the bench stopped waiting
+ */
+record Stats(double p50, double p99, double p999, double max, int samples, long missing) {
+    static Stats of(long[] micros, int n, long missing) {
         if (n == 0) {
-            return new Stats(0, 0, 0, 0, 0);
+            return new Stats(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, missing);
         }
         long[] s = Arrays.copyOf(micros, n);
         Arrays.sort(s);
-        return new Stats(at(s, 0.50), at(s, 0.99), at(s, 0.999), s[n - 1] / 1000.0, n);
+        return new Stats(at(s, 0.50), at(s, 0.99), at(s, 0.999), s[n - 1] / 1000.0, n, missing);
     }
 
     private static double at(long[] sorted, double q) {
@@ -20,13 +24,15 @@ record Stats(double p50, double p99, double p999, double max, int samples) {
         return sorted[Math.max(0, i)] / 1000.0;
     }
 
+    /** Without samples the percentiles are null: a zero would read as a measured latency. */
     Map<String, Object> json() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("p50", p50);
-        m.put("p99", p99);
-        m.put("p999", p999);
-        m.put("max", max);
+        m.put("p50", samples == 0 ? null : p50);
+        m.put("p99", samples == 0 ? null : p99);
+        m.put("p999", samples == 0 ? null : p999);
+        m.put("max", samples == 0 ? null : max);
         m.put("samples", samples);
+        m.put("missing", missing);
         return m;
     }
 }
