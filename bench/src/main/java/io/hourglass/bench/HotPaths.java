@@ -9,6 +9,7 @@ import io.hourglass.core.registry.PayloadConverter;
 import io.hourglass.writer.IdOffsets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
@@ -23,13 +26,16 @@ import org.apache.avro.io.EncoderFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -125,6 +131,41 @@ public class HotPaths {
         writer.write(LakeRecords.toRecord(e, false, fileSchema), encoder);
         encoder.flush();
         return out.size();
+    }
+
+    /**
+     * An open Avro data file (deflate 1, as the writer's) that records are appended to, with Avro's default encoder
+     * (a byte at a time into a synchronized stream) or the buffered one the writer uses.
+     */
+    @State(Scope.Thread)
+    public static class AvroFile {
+        @Param({"default", "buffered"})
+        String encoder;
+        GenericData.Record record;
+        DataFileWriter<GenericData.Record> file;
+
+        @Setup(Level.Trial)
+        public void open(HotPaths paths) throws IOException {
+            record = LakeRecords.toRecord(EnvelopeParser.parse(paths.received,
+                    (p, type, version) -> PayloadConverter.read(p, PAYLOAD)), false, paths.fileSchema);
+            file = new DataFileWriter<>(new GenericDatumWriter<>(paths.fileSchema));
+            file.setCodec(CodecFactory.deflateCodec(1));
+            if (encoder.equals("buffered")) {
+                file.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
+            }
+            file.create(paths.fileSchema, OutputStream.nullOutputStream());
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            file.close();
+        }
+    }
+
+    /** The writer's final file: one record appended (blocks are compressed as they fill). */
+    @Benchmark
+    public void appendToAvroFile(AvroFile f) throws IOException {
+        f.file.append(f.record);
     }
 
     /** Ids to deduplicate, one in ten a duplicate, as bytes: each benchmark call decodes fresh strings. */
