@@ -150,9 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("rss_peak_mb", ProcessGauges.rssPeakMb());
 
             double half = main.eps() / 2;
-            progress("latency at half the end-to-end maximum (" + (long) half + " events/s), " + phase.toSeconds()
-                    + " s after a " + WARM_UP.toSeconds() + " s warm-up");
-            out.put("latency_ack_ms", latency(half, phase).json());
+            out.put("latency_ack_ms", latency(half, phase, types).json());
             out.put("latency_rate_eps", half);
 
             Map<String, Object> scaling = new LinkedHashMap<>();
@@ -161,10 +159,12 @@ public final class BenchCommand implements Callable<Integer> {
                 RawKafka rawN = n == types ? raw : rawKafka(phase, n);
                 progress("end to end with " + n + " types");
                 E2e e = endToEnd(n, events);
+                Stats latency = latency(e.eps() / 2, phase, n);
                 scaling.put(Integer.toString(n), Map.of("kafka_produce_eps", rawN.produceEps(), "e2e_eps", e.eps(),
                         "ratio_e2e_to_produce", e.eps() / rawN.produceEps(), "cpu_s_per_million_events",
                         e.cpuPerMillion(), "cpu_s_per_million_events_without_jit", e.cpuPerMillionWithoutJit(),
-                        "cpu_share", e.cpuShares(), "heap_peak_mb", e.heapPeakMb()));
+                        "cpu_share", e.cpuShares(), "heap_peak_mb", e.heapPeakMb(), "latency_ack_ms", latency.json(),
+                        "latency_rate_eps", e.eps() / 2));
             }
             out.put("by_type_count", scaling);
             out.put("event_size_bytes", eventSize);
@@ -438,8 +438,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Hosts log live events at {@code rate}; each event's latency is its Kafka timestamp minus its logged_at. */
-    private Stats latency(double rate, Duration phase) throws Exception {
-        try (Standalone s = standalone(types)) {
+    private Stats latency(double rate, Duration phase, int typeCount) throws Exception {
+        progress("latency with " + typeCount + " types at half the end-to-end maximum (" + (long) rate
+                + " events/s), " + phase.toSeconds() + " s after a " + WARM_UP.toSeconds() + " s warm-up");
+        try (Standalone s = standalone(typeCount)) {
             BenchEvents gen = new BenchEvents(s.registry(), eventSize);
             Path hostsDir = s.dataDir().resolve("hosts");
             List<EventLogger> loggers = new ArrayList<>();
