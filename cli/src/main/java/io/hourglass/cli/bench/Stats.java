@@ -26,11 +26,12 @@ record Stats(double p50, double p99, double p999, double max, int samples, long 
 
     /** Without samples the percentiles are null: a zero would read as a measured latency. */
     Map<String, Object> json() {
+        boolean measured = samples > 0;
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("p50", samples == 0 ? null : p50);
-        m.put("p99", samples == 0 ? null : p99);
-        m.put("p999", samples == 0 ? null : p999);
-        m.put("max", samples == 0 ? null : max);
+        m.put("p50", measured ? p50 : null);
+        m.put("p99", measured ? p99 : null);
+        m.put("p999", measured ? p999 : null);
+        m.put("max", measured ? max : null);
         m.put("samples", samples);
         m.put("missing", missing);
         return m;
