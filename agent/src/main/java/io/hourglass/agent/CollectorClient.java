@@ -2,12 +2,14 @@ package io.hourglass.agent;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.HostSignal;
 import io.hourglass.core.control.HostSignals;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,35 +18,36 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 
 /** Sends batches and signals to collectors over HTTP, failing over to the next URL when one does not answer. */
 final class CollectorClient {
     private final List<URI> collectors;
     private final String host;
     private final Duration timeout;
+    private final ContentEncoding compression;
     private final HttpClient http;
     private int current;
 
-    CollectorClient(List<URI> collectors, String host, Duration timeout) {
+    CollectorClient(List<URI> collectors, String host, Duration timeout, ContentEncoding compression) {
         this.collectors = List.copyOf(collectors);
         this.host = host;
         this.timeout = timeout;
+        this.compression = compression;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** Sends lines; returns what was acknowledged. Throws {@link RetryableException} when it must be resent. */
     FileState.Ack sendEvents(List<byte[]> lines) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new FastGzip(body)) {
+        try (OutputStream out = compression.compress(body)) {
             for (byte[] l : lines) {
-                gz.write(l);
-                gz.write('\n');
+                out.write(l);
+                out.write('\n');
             }
         } catch (IOException e) {
             throw new HourglassException("cannot compress batch", e);
         }
-        byte[] answer = post("/v1/events", body.toByteArray(), "application/x-ndjson", true);
+        byte[] answer = post("/v1/events", body.toByteArray(), "application/x-ndjson", compression);
         Map<String, Long> counts = new HashMap<>();
         Map<String, Map<Integer, Long>> offsets = new HashMap<>();
         long rejected = 0;
@@ -100,17 +103,17 @@ final class CollectorClient {
 
     void sendSignal(HostSignal signal) {
         String path = signal instanceof io.hourglass.core.control.Marker ? "/v1/markers" : "/v1/heartbeats";
-        post(path, HostSignals.toBytes(signal), "application/json", false);
+        post(path, HostSignals.toBytes(signal), "application/json", ContentEncoding.IDENTITY);
     }
 
-    private byte[] post(String path, byte[] body, String contentType, boolean gzip) {
+    private byte[] post(String path, byte[] body, String contentType, ContentEncoding encoding) {
         URI uri = collectors.get(current).resolve(path);
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", contentType)
                 .header("Hourglass-Host", host)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (gzip) {
-            req.header("Content-Encoding", "gzip");
+        if (encoding != ContentEncoding.IDENTITY) {
+            req.header("Content-Encoding", encoding.token());
         }
         HttpResponse<byte[]> resp;
         try {
@@ -133,14 +136,6 @@ final class CollectorClient {
 
     private void failOver() {
         current = (current + 1) % collectors.size();
-    }
-
-    /** Gzip at the fastest level: on loopback and LANs the CPU, not the bytes, is what costs. */
-    private static final class FastGzip extends GZIPOutputStream {
-        FastGzip(java.io.OutputStream out) throws IOException {
-            super(out, 64 * 1024);
-            def.setLevel(java.util.zip.Deflater.BEST_SPEED);
-        }
     }
 
     /** The request did not go through; send it again after a backoff. */

@@ -36,6 +36,6 @@ class AgentConfigTest {
                 .hasMessageContaining("agent.backoff-base");
         assertThatThrownBy(() -> new AgentConfig(URLS, Path.of("s"), d.grace(), 0, d.batchMaxBytes(),
                 d.maxLineBytes(), d.pollInterval(), d.heartbeatInterval(), d.backoffBase(), d.backoffMax(),
-                d.requestTimeout())).hasMessageContaining("agent.batch-max-events");
+                d.requestTimeout(), d.compression())).hasMessageContaining("agent.batch-max-events");
     }
 }

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.BadRow;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,6 +96,24 @@ class BadInputIT {
                     .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString("plain")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(badGzip.statusCode()).isEqualTo(400);
+            URI events = bed.collector().resolve("/v1/events");
+            assertThat(postEncoded(events, "zstd", "plain".getBytes(StandardCharsets.UTF_8)).statusCode())
+                    .isEqualTo(400);
+            HttpResponse<String> brotli = postEncoded(events, "br", new byte[] {1, 2, 3});
+            assertThat(brotli.statusCode()).isEqualTo(415);
+            assertThat(brotli.body()).contains("zstd").contains("gzip");
+            // A small body that inflates past the request limit (16 MiB) is refused, not held in memory.
+            assertThat(postEncoded(events, "zstd", compress(ContentEncoding.ZSTD, new byte[17 << 20])).statusCode())
+                    .isEqualTo(413);
+            // Each encoding an agent may be set to is read: the lines come back one result each.
+            for (ContentEncoding e : ContentEncoding.values()) {
+                String twoLines = event(UUID.randomUUID().toString(), "NoSuchType", good) + "\n"
+                        + event(UUID.randomUUID().toString(), "NoSuchType", good) + "\n";
+                HttpResponse<String> r = postEncoded(events, e.token(),
+                        compress(e, twoLines.getBytes(StandardCharsets.UTF_8)));
+                assertThat(r.statusCode()).as(e.token()).isEqualTo(200);
+                assertThat(Json.MAPPER.readTree(r.body()).get("results")).as(e.token()).hasSize(2);
+            }
             assertThat(get(bed.collector().resolve("/healthz")).statusCode()).isEqualTo(200);
             assertThat(get(bed.collector().resolve("/readyz")).statusCode()).isEqualTo(200);
 
@@ -131,6 +152,21 @@ class BadInputIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(bed.checkpoint("host-g"))
                     .contains("\"acked_bytes\":" + size));
         }
+    }
+
+    private HttpResponse<String> postEncoded(URI uri, String encoding, byte[] body)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri)
+                .header("Content-Encoding", encoding).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] compress(ContentEncoding encoding, byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream o = encoding.compress(out)) {
+            o.write(data);
+        }
+        return out.toByteArray();
     }
 
     private HttpResponse<String> post(URI uri, String body) throws IOException, InterruptedException {

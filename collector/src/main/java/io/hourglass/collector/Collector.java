@@ -3,6 +3,7 @@ package io.hourglass.collector;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.FailPoints;
@@ -42,7 +43,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -52,10 +52,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stateless HTTP ingest. {@code POST /v1/events} takes newline-delimited JSON events (optionally gzip), validates
- * each against the registry, produces the valid ones to {@code events.<type>} and the invalid ones to bad rows, and
- * answers only after Kafka acknowledged all of them. It answers 429 when too busy and 503 when Kafka is not keeping
- * up, so that senders back off instead of the collector buffering without bound.
+ * The stateless HTTP ingest. {@code POST /v1/events} takes newline-delimited JSON events (optionally zstd or gzip),
+ * validates each against the registry, produces the valid ones to {@code events.<type>} and the invalid ones to bad
+ * rows, and answers only after Kafka acknowledged all of them. It answers 429 when too busy and 503 when Kafka is not
+ * keeping up, so that senders back off instead of the collector buffering without bound.
  */
 public final class Collector implements Service {
     /** Header by which an agent names the host whose log it ships. */
@@ -171,6 +171,9 @@ public final class Collector implements Service {
                 lines = readLines(ctx);
             } catch (BodyTooLargeException e) {
                 ctx.status(413).result(e.getMessage());
+                return;
+            } catch (UnsupportedEncodingException e) {
+                ctx.status(415).result(e.getMessage());
                 return;
             } catch (IOException e) {
                 ctx.status(400).result("cannot read request body: " + e.getMessage());
@@ -327,14 +330,14 @@ public final class Collector implements Service {
     }
 
     private List<byte[]> readLines(Context ctx) throws IOException {
-        InputStream in = ctx.bodyInputStream();
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
-            in = new GZIPInputStream(in);
-        } else if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-            throw new IOException("unsupported Content-Encoding " + encoding + "; use gzip or none");
+        String header = ctx.header("Content-Encoding");
+        ContentEncoding encoding = ContentEncoding.of(header).orElseThrow(() -> new UnsupportedEncodingException(
+                "unsupported Content-Encoding '" + header.substring(0, Math.min(header.length(), 40)) + "'; use "
+                        + ContentEncoding.names()));
+        byte[] body;
+        try (InputStream in = encoding.decompress(ctx.bodyInputStream())) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxRequestBytes() + 1));
         }
-        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxRequestBytes() + 1));
         if (body.length > config.maxRequestBytes()) {
             throw new BodyTooLargeException("request body exceeds " + config.maxRequestBytes()
                     + " bytes; send smaller batches");
@@ -367,6 +370,12 @@ public final class Collector implements Service {
 
     private static final class BodyTooLargeException extends IOException {
         BodyTooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    private static final class UnsupportedEncodingException extends IOException {
+        UnsupportedEncodingException(String message) {
             super(message);
         }
     }

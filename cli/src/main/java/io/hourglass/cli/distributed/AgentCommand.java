@@ -3,6 +3,7 @@ package io.hourglass.cli.distributed;
 import io.hourglass.agent.AgentConfig;
 import io.hourglass.agent.HostAgent;
 import io.hourglass.agent.HostsAgent;
+import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.config.Settings;
 import io.hourglass.core.service.Service;
 import java.net.URI;
@@ -65,6 +66,7 @@ public final class AgentCommand implements Callable<Integer> {
                 s.duration("agent.heartbeat-interval", d.heartbeatInterval()),
                 s.duration("agent.backoff-base", d.backoffBase()),
                 s.duration("agent.backoff-max", d.backoffMax()),
-                s.duration("agent.request-timeout", d.requestTimeout()));
+                s.duration("agent.request-timeout", d.requestTimeout()),
+                s.parsed("agent.compression", d.compression(), ContentEncoding::of, ContentEncoding.names()));
     }
 }

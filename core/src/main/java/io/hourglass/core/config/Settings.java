@@ -15,8 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,6 +181,15 @@ public final class Settings {
         } catch (NumberFormatException e) {
             throw bad(key, "a number", v);
         }
+    }
+
+    /** A value that {@code parser} reads, or that it does not know ({@code expected} says what it takes). */
+    public <T> T parsed(String key, T defaultValue, Function<String, Optional<T>> parser, String expected) {
+        String v = raw(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        return parser.apply(v).orElseThrow(() -> bad(key, expected, v));
     }
 
     public boolean bool(String key, boolean defaultValue) {
