@@ -6,6 +6,7 @@ import io.hourglass.core.Instants;
 import io.hourglass.core.Json;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.registry.PayloadConverter;
+import io.hourglass.writer.AvroCodec;
 import io.hourglass.writer.IdOffsets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
-import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -134,22 +134,36 @@ public class HotPaths {
     }
 
     /**
-     * An open Avro data file (deflate 1, as the writer's) that records are appended to, with Avro's default encoder
-     * (a byte at a time into a synchronized stream) or the buffered one the writer uses.
+     * An open Avro data file that records are appended to, with Avro's default encoder (a byte at a time into a
+     * synchronized stream) or the buffered one the writer uses, and one of the writer's codecs. The records differ in
+     * id, user and value, as events do, so the codec compresses something like real blocks.
      */
     @State(Scope.Thread)
     public static class AvroFile {
+        private static final int RECORDS = 4096;
         @Param({"default", "buffered"})
         String encoder;
-        GenericData.Record record;
+        @Param({"DEFLATE", "ZSTANDARD"})
+        String codec;
+        final GenericData.Record[] records = new GenericData.Record[RECORDS];
+        int next;
         DataFileWriter<GenericData.Record> file;
 
         @Setup(Level.Trial)
         public void open(HotPaths paths) throws IOException {
-            record = LakeRecords.toRecord(EnvelopeParser.parse(paths.received,
-                    (p, type, version) -> PayloadConverter.read(p, PAYLOAD)), false, paths.fileSchema);
+            java.util.Random random = new java.util.Random(1);
+            for (int i = 0; i < RECORDS; i++) {
+                byte[] line = ("{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"T\",\"version\":1,"
+                        + "\"logged_at\":\"2026-11-23T13:59:58." + (100 + random.nextInt(900)) + "Z\","
+                        + "\"payload\":{\"user_id\":\"u" + random.nextInt(1_000_000) + "\",\"action\":\"play\","
+                        + "\"value\":" + random.nextInt(1_000_000) + ",\"detail\":\"" + "x".repeat(70) + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8);
+                byte[] received = Envelope.parse(line).received(Instant.now(), "host-" + i % 4).toBytes();
+                records[i] = LakeRecords.toRecord(EnvelopeParser.parse(received,
+                        (p, type, version) -> PayloadConverter.read(p, PAYLOAD)), false, paths.fileSchema);
+            }
             file = new DataFileWriter<>(new GenericDatumWriter<>(paths.fileSchema));
-            file.setCodec(CodecFactory.deflateCodec(1));
+            file.setCodec(AvroCodec.valueOf(codec).factory());
             if (encoder.equals("buffered")) {
                 file.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
             }
@@ -165,7 +179,7 @@ public class HotPaths {
     /** The writer's final file: one record appended (blocks are compressed as they fill). */
     @Benchmark
     public void appendToAvroFile(AvroFile f) throws IOException {
-        f.file.append(f.record);
+        f.file.append(f.records[f.next++ & (AvroFile.RECORDS - 1)]);
     }
 
     /** Ids to deduplicate, one in ten a duplicate, as bytes: each benchmark call decodes fresh strings. */

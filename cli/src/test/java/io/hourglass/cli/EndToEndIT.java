@@ -57,6 +57,7 @@ class EndToEndIT {
                 Manifest m = bed.awaitClosed(e.getKey());
                 Map<String, GenericRecord> records = bed.records(e.getKey());
                 assertThat(records.keySet()).as("ids in %s", e.getKey()).isEqualTo(e.getValue());
+                assertThat(bed.codecs(e.getKey())).containsExactly("zstandard");
                 assertThat(m.complete()).isTrue();
                 assertThat(m.missingHosts()).isEmpty();
                 assertThat(m.events()).isEqualTo(e.getValue().size());

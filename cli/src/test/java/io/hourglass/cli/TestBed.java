@@ -26,9 +26,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -164,6 +166,20 @@ final class TestBed implements AutoCloseable {
                         throw new AssertionError("id " + r.get("id") + " twice in " + b);
                     }
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    /** The Avro codec of each final file of a closed bucket. */
+    Set<String> codecs(BucketId b) {
+        Set<String> out = new HashSet<>();
+        for (Manifest.FileEntry f : manifest(b).files()) {
+            try (InputStream in = Files.newInputStream(bucketDir(b).resolve(f.name()));
+                 DataFileStream<GenericRecord> s = new DataFileStream<>(in, new GenericDatumReader<>())) {
+                out.add(s.getMetaString("avro.codec"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -34,12 +34,11 @@ final class EventValidator {
         });
     }
 
+    /** Registered names are valid names, so the name's pattern is matched only for the error of an unknown one. */
     private Schema schema(String typeName, int version) {
-        if (!EventTypes.isValidName(typeName)) {
-            throw new InvalidEventException("unknown_type", "type '" + typeName + "' is not a valid type name");
-        }
         EventType type = registry.get().find(typeName).orElseThrow(() -> new InvalidEventException("unknown_type",
-                "type '" + typeName + "' is not registered"));
+                EventTypes.isValidName(typeName) ? "type '" + typeName + "' is not registered"
+                        : "type '" + typeName + "' is not a valid type name"));
         return type.schema(version).orElseThrow(() -> new InvalidEventException("unknown_version",
                 "type " + typeName + " has no schema version " + version + "; known: " + type.schemas().keySet()));
     }

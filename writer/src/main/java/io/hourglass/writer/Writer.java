@@ -47,7 +47,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
-import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -588,7 +587,7 @@ public final class Writer implements Service {
         BucketStage.Tally tally = new BucketStage.Tally();
         lake.writeAtomically(path, out -> {
             try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
-                w.setCodec(CodecFactory.deflateCodec(1));
+                w.setCodec(config.codec().factory());
                 // The default encoder writes byte by byte into a synchronized stream: twice the cost per record.
                 w.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
                 w.setMeta("hourglass.schema_version", version);

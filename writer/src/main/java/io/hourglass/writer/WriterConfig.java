@@ -14,9 +14,10 @@ import java.time.Duration;
  * @param commitInterval how often consumed offsets are committed (never past an unfinalized bucket)
  * @param retryInterval  pause before retrying a failed finalize or spill, e.g. while a disk is full
  * @param stagingDir     local folder for the events of open buckets (not durable; rebuilt from Kafka after a crash)
+ * @param codec          how the final Avro files are compressed
  */
 public record WriterConfig(String lane, String instanceId, Duration commitInterval, Duration retryInterval,
-                           Path stagingDir) {
+                           Path stagingDir, AvroCodec codec) {
     public WriterConfig {
         if (!EventTypes.isValidName(lane)) {
             throw new IllegalArgumentException("writer.lane '" + lane + "' is not a valid lane name");
@@ -29,10 +30,11 @@ public record WriterConfig(String lane, String instanceId, Duration commitInterv
             throw new IllegalArgumentException("writer intervals must not be negative");
         }
         requireNonNull(stagingDir, "writer.staging-dir is null");
+        requireNonNull(codec, "writer.codec is null");
     }
 
     public static WriterConfig defaults(String lane, Path stagingDir) {
-        return new WriterConfig(lane, "1", Duration.ofSeconds(1), Duration.ofSeconds(5), stagingDir);
+        return new WriterConfig(lane, "1", Duration.ofSeconds(1), Duration.ofSeconds(5), stagingDir, AvroCodec.ZSTANDARD);
     }
 
     public String groupId() {

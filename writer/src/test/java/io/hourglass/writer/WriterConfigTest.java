@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class WriterConfigTest {
     private static final Path STAGING = Path.of("staging");
+    private static final AvroCodec CODEC = AvroCodec.ZSTANDARD;
 
     @Test
     void defaultsAndGroupPerLane() {
@@ -17,16 +18,28 @@ class WriterConfigTest {
         assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.retryInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.instanceId()).isEqualTo("1");
+        assertThat(c.codec()).isEqualTo(AvroCodec.ZSTANDARD);
+    }
+
+    @Test
+    void codecsAreNamedAsAvroNamesThem() {
+        assertThat(AvroCodec.of("zstandard")).contains(AvroCodec.ZSTANDARD);
+        assertThat(AvroCodec.of("Deflate")).contains(AvroCodec.DEFLATE);
+        assertThat(AvroCodec.of("zstd")).isEmpty();
+        for (AvroCodec c : AvroCodec.values()) {
+            assertThat(c.factory().toString()).startsWith(c.name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     @Test
     void badValuesAreRejectedNamingTheKey() {
         assertThatThrownBy(() -> WriterConfig.defaults("a/b", STAGING)).hasMessageContaining("writer.lane");
-        assertThatThrownBy(() -> new WriterConfig("core", "../x", Duration.ZERO, Duration.ZERO, STAGING))
+        assertThatThrownBy(() -> new WriterConfig("core", "../x", Duration.ZERO, Duration.ZERO, STAGING, CODEC))
                 .hasMessageContaining("writer.instance-id");
-        assertThatThrownBy(() -> new WriterConfig("core", " ", Duration.ZERO, Duration.ZERO, STAGING))
+        assertThatThrownBy(() -> new WriterConfig("core", " ", Duration.ZERO, Duration.ZERO, STAGING, CODEC))
                 .hasMessageContaining("writer.instance-id");
-        assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ofSeconds(-1), Duration.ZERO, STAGING))
+        assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ofSeconds(-1), Duration.ZERO, STAGING,
+                CODEC))
                 .hasMessageContaining("writer intervals");
     }
 }

@@ -2,10 +2,11 @@ package io.hourglass.cli.distributed;
 
 import io.hourglass.core.config.Settings;
 import io.hourglass.core.lake.LocalLakeStore;
+import io.hourglass.core.service.Service;
+import io.hourglass.writer.AvroCodec;
 import io.hourglass.writer.Writer;
 import io.hourglass.writer.WriterConfig;
 import io.hourglass.writer.badrows.BadRowsWriter;
-import io.hourglass.core.service.Service;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,8 @@ public final class WriterCommand implements Callable<Integer> {
             WriterConfig d = WriterConfig.defaults(l, staging);
             WriterConfig config = new WriterConfig(l, instance,
                     s.duration("writer.commit-interval", d.commitInterval()),
-                    s.duration("writer.retry-interval", d.retryInterval()), staging);
+                    s.duration("writer.retry-interval", d.retryInterval()), staging,
+                    s.parsed("writer.codec", d.codec(), AvroCodec::of, "one of " + AvroCodec.names()));
             parts.add(new Writer(config, p.kafka, () -> p.registry, lake, p.clock, p.metrics));
         }
         parts.add(new BadRowsWriter(p.kafka, lake));

@@ -105,6 +105,15 @@ class RegistryLoaderTest {
         assertThatThrownBy(() -> RegistryLoader.load(dir.resolve("missing"))).hasMessageContaining("does not exist");
     }
 
+    @Test
+    void aRegistryHoldsOnlyValidNamesHoweverItIsMade(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("t.yaml"), "name: Minimal\nowner: {team: t, contact: c}\n" + SCHEMA);
+        EventType t = RegistryLoader.load(dir).find("Minimal").orElseThrow();
+        // Collectors look names up before they check them, so a registry must never hold a bad one.
+        assertThatThrownBy(() -> new Registry(java.util.Map.of("../evil", t))).isInstanceOf(HourglassException.class)
+                .hasMessageContaining("../evil");
+    }
+
     private static void assertRejected(Path dir, String yaml, String message) throws Exception {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, yaml);
