@@ -37,6 +37,8 @@ public record AgentConfig(
 
     /** zstd: faster than gzip both ways, and smaller; collectors of every version of Hourglass accept it. */
     public static final ContentEncoding DEFAULT_COMPRESSION = ContentEncoding.ZSTD;
+    /** An agent waits for each batch's acknowledgement, so a batch is all that one round trip carries. */
+    public static final int DEFAULT_BATCH_MAX_EVENTS = 5000;
 
     public AgentConfig {
         collectors = List.copyOf(collectors);
@@ -57,11 +59,11 @@ public record AgentConfig(
         }
     }
 
-    /** Batches of up to 5000 events or 2 MiB: an agent waits for each ack, so a batch is all a round trip carries. */
+    /** Batches of up to 5000 events or 2 MiB. */
     public static AgentConfig defaults(List<URI> collectors, java.nio.file.Path stateDir) {
-        return new AgentConfig(collectors, stateDir, Duration.ofMinutes(2), 5000, 2 * 1024 * 1024, 256 * 1024,
-                Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), DEFAULT_COMPRESSION);
+        return new AgentConfig(collectors, stateDir, Duration.ofMinutes(2), DEFAULT_BATCH_MAX_EVENTS, 2 * 1024 * 1024,
+                256 * 1024, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(200),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_COMPRESSION);
     }
 
     public AgentConfig withGrace(Duration g) {

@@ -95,8 +95,9 @@ public final class BenchCommand implements Callable<Integer> {
     private static final Duration WARM_UP = Duration.ofSeconds(3);
     private static final Duration LATENCY_DRAIN = Duration.ofSeconds(30);
     private static final int WARM_UP_EVENTS = 200_000;
-    private static final int INGEST_BATCHES = 300;
-    private static final int INGEST_BATCH_EVENTS = 1000;
+    private static final int INGEST_BATCHES = 100;
+    /** As many events as an agent sends in one request. */
+    private static final int INGEST_BATCH_EVENTS = AgentConfig.DEFAULT_BATCH_MAX_EVENTS;
 
     private Path work;
     private String bootstrap;
