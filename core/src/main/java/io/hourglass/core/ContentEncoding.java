@@ -27,6 +27,11 @@ public enum ContentEncoding {
     IDENTITY("identity");
 
     private static final int BUFFER = 64 * 1024;
+    /**
+     * The largest zstd window a body may ask for: 8 MiB, what zstd's own level 19 uses (level 1 uses 512 KiB). The
+     * decoder's default limit is 128 MiB, allocated per request before the body is read.
+     */
+    static final int MAX_ZSTD_WINDOW_LOG = 23;
     private final String token;
 
     ContentEncoding(String token) {
@@ -65,7 +70,8 @@ public enum ContentEncoding {
     /** Wraps {@code in}; a damaged stream fails with an {@link IOException} when read. Close it to free native memory. */
     public InputStream decompress(InputStream in) throws IOException {
         return switch (this) {
-            case ZSTD -> new BufferedInputStream(new ZstdInputStreamNoFinalizer(in), BUFFER);
+            case ZSTD -> new BufferedInputStream(new ZstdInputStreamNoFinalizer(in).setLongMax(MAX_ZSTD_WINDOW_LOG),
+                    BUFFER);
             case GZIP -> new GZIPInputStream(in, BUFFER);
             case IDENTITY -> in;
         };

@@ -3,6 +3,7 @@ package io.hourglass.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,6 +48,30 @@ class ContentEncodingTest {
                 in.readAllBytes();
             }
         }).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aZstdFrameThatAsksForAHugeWindowIsRefusedBeforeItIsDecoded() throws IOException {
+        byte[] data = new byte[4 << 20];
+        new Random(3).nextBytes(data);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        try (OutputStream out = new ZstdOutputStreamNoFinalizer(body, 1)
+                .setWindowLog(ContentEncoding.MAX_ZSTD_WINDOW_LOG + 4)) {
+            out.write(data);
+        }
+        assertThatThrownBy(() -> {
+            try (InputStream in = ContentEncoding.ZSTD.decompress(new ByteArrayInputStream(body.toByteArray()))) {
+                in.readAllBytes();
+            }
+        }).isInstanceOf(IOException.class);
+        // The same data in a frame within the limit reads back.
+        ByteArrayOutputStream small = new ByteArrayOutputStream();
+        try (OutputStream out = ContentEncoding.ZSTD.compress(small)) {
+            out.write(data);
+        }
+        try (InputStream in = ContentEncoding.ZSTD.decompress(new ByteArrayInputStream(small.toByteArray()))) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
     }
 
     @Test
