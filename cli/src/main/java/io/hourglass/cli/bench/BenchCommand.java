@@ -13,12 +13,15 @@ import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
+import io.hourglass.core.control.Seal;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.registry.RegistryLoader;
 import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.kafka.RecordCounter;
 import io.hourglass.core.kafka.TopicAdmin;
+import io.hourglass.core.kafka.Topics;
 import io.hourglass.core.registry.EventType;
+import io.hourglass.writer.IdOffsets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,9 +35,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -150,6 +155,13 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("max_heap_mb", Runtime.getRuntime().maxMemory() / 1048576.0);
             out.put("rss_peak_mb", ProcessGauges.rssPeakMb());
 
+            progress("writers alone: " + types + " types, " + events + " events already in Kafka and sealed");
+            WritersAlone writers = writersAlone(types, events);
+            out.put("writer_eps", writers.eps());
+            out.put("ratio_writer_to_consume", writers.eps() / raw.consumeEps());
+            out.put("writer_cpu_s_per_million_events", writers.cpuPerMillion());
+            out.put("writer_cpu_share", writers.cpuShares());
+
             double half = main.eps() / 2;
             out.put("latency_ack_ms", latency(half, phase, types).json());
             out.put("latency_rate_eps", half);
@@ -258,7 +270,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Standalone standalone(int typeCount) throws IOException {
-        return standalone(prepare(typeCount), 0);
+        return standalone(prepare(typeCount), true);
     }
 
     private Path prepare(int typeCount) throws IOException {
@@ -267,18 +279,19 @@ public final class BenchCommand implements Callable<Integer> {
         return dir;
     }
 
-    private Standalone standalone(Path dir, int httpPort) {
+    private Standalone standalone(Path dir, boolean writers) {
         // Agents heartbeat every second here, so the completionist's start-up grace is two seconds.
-        StandaloneConfig config = StandaloneConfig.defaults(dir, dir.resolve("registry")).withPorts(httpPort, 0)
+        StandaloneConfig config = StandaloneConfig.defaults(dir, dir.resolve("registry")).withPorts(0, 0)
                 .withClock(Clock.systemUTC(), Duration.ofSeconds(1), Duration.ofSeconds(30))
                 .withExternalKafka(bootstrap, 1).withEventPartitions(partitions).withoutAgents();
-        return new Standalone(config).start();
+        return new Standalone(writers ? config : config.withoutWriters()).start();
     }
 
     /**
-     * Batches of NDJSON, compressed as agents do by default, from one sender per host, straight to the collector. The batches are made before the
-     * clock starts, so the figure is the collector's and not the cost of making events; if the senders get through
-     * them all, they send them again (the collector is stateless; writers drop the repeats).
+     * Batches of NDJSON, made and compressed as agents make them, from one sender per host, straight to the collector.
+     * The batches are made before the clock starts, so the figure is the collector's and not the cost of making
+     * events; if the senders get through them all, they send them again (the collector is stateless; writers drop
+     * the repeats).
      */
     private double ingest(Duration phase) throws Exception {
         try (Standalone s = standalone(types)) {
@@ -355,52 +368,67 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private E2e endToEnd(Path dir, int typeCount, int count) throws Exception {
+    /** {@code count} events of a past hour in the hosts' logs, written by the client library. */
+    private record Backlog(Registry registry, Instant hour, long total, double logEps) {
+    }
+
+    private Backlog backlog(Path dir, int count) throws IOException {
         Registry registry = RegistryLoader.load(dir.resolve("registry"));
         BenchEvents gen = new BenchEvents(registry, eventSize);
         Instant hour = Hours.hourOf(Instant.now()).minus(Duration.ofHours(2));
-        Path hostsDir = dir.resolve("hosts");
         long logStart = System.nanoTime();
         long total = (long) count / hosts * hosts;
         for (int h = 0; h < hosts; h++) {
-            try (EventLogger logger = new EventLogger(hostsDir.resolve(host(h)), Clock.systemUTC(), false)) {
+            try (EventLogger logger = new EventLogger(dir.resolve("hosts").resolve(host(h)), Clock.systemUTC(),
+                    false)) {
                 for (int i = 0; i < count / hosts; i++) {
                     logger.append(gen.event(hour.plusMillis(i % 3_600_000L)));
                 }
             }
         }
-        double logEps = total / ((System.nanoTime() - logStart) / 1e9);
+        return new Backlog(registry, hour, total, total / ((System.nanoTime() - logStart) / 1e9));
+    }
 
+    /** One agent per host, shipping the backlog to the collector of {@code s}. */
+    private void startAgents(Standalone s, Path dir, List<HostAgent> agents) {
+        AgentConfig config = AgentConfig.defaults(List.of(URI.create(s.collectorUrl())), dir.resolve("agent-state"))
+                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).withHeartbeatInterval(Duration.ofSeconds(1));
+        for (int h = 0; h < hosts; h++) {
+            HostAgent a = new HostAgent(host(h), dir.resolve("hosts").resolve(host(h)), config, Clock.systemUTC(),
+                    new SimpleMeterRegistry());
+            agents.add(a);
+            a.start();
+        }
+    }
+
+    private static List<Path> successes(Path dir, Backlog b) {
+        return b.registry().all().stream().map(t -> dir.resolve("lake").resolve(new BucketId(t.name(), b.hour())
+                .path()).resolve("_SUCCESS")).toList();
+    }
+
+    private E2e endToEnd(Path dir, int typeCount, int count) throws Exception {
+        Backlog b = backlog(dir, count);
         // Components start first (topic creation is not throughput); the clock runs from the agents' start.
         List<HostAgent> agents = new ArrayList<>();
-        try (Standalone s = standalone(dir, 0); AutoCloseable stopAgents = () -> agents.forEach(HostAgent::stop);
+        try (Standalone s = standalone(dir, true); AutoCloseable stopAgents = () -> agents.forEach(HostAgent::stop);
              LiveHeap live = new LiveHeap()) {
             System.gc();
             ProcessGauges.resetPeaks();
             double cpu0 = ProcessGauges.cpuSeconds();
             ComponentCpu byComponent = ComponentCpu.begin();
             long start = System.nanoTime();
-            AgentConfig config = AgentConfig.defaults(List.of(URI.create(s.collectorUrl())),
-                    dir.resolve("agent-state")).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
-                    .withHeartbeatInterval(Duration.ofSeconds(1));
-            for (int h = 0; h < hosts; h++) {
-                HostAgent a = new HostAgent(host(h), hostsDir.resolve(host(h)), config, Clock.systemUTC(),
-                        new SimpleMeterRegistry());
-                agents.add(a);
-                a.start();
-            }
+            startAgents(s, dir, agents);
             long allAcked = 0;
-            List<Path> successes = registry.all().stream().map(t -> dir.resolve("lake")
-                    .resolve(new BucketId(t.name(), hour).path()).resolve("_SUCCESS")).toList();
+            List<Path> successes = successes(dir, b);
             try (RecordCounter inKafka = new RecordCounter(KafkaSettings.singleNode(bootstrap),
-                    registry.all().stream().map(EventType::topic).toList())) {
+                    b.registry().all().stream().map(EventType::topic).toList())) {
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
                 long nextCount = 0;
                 while (!successes.stream().allMatch(Files::exists)) {
                     // Counting asks the broker for every partition's end offset: not too often.
                     if (allAcked == 0 && System.nanoTime() >= nextCount) {
                         nextCount = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-                        if (inKafka.count() >= total) {
+                        if (inKafka.count() >= b.total()) {
                             allAcked = System.nanoTime();
                         }
                     }
@@ -415,15 +443,89 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Double> shares = byComponent.shares();
             double heap = ProcessGauges.heapPeakMb();
             double liveHeap = live.peakMb();
-            long inBuckets = successes.stream().mapToLong(BenchCommand::events).sum();
-            if (inBuckets != total) {
-                throw new IllegalStateException("the closed buckets hold " + inBuckets + " events, not " + total);
-            }
+            checkClosed(successes, b.total());
             double seconds = (closed - start) / 1e9;
             double toKafka = allAcked == 0 ? seconds : (allAcked - start) / 1e9;
             progress(String.format("%d types: %d events in Kafka after %.1f s, every bucket closed after %.1f s",
-                    typeCount, total, toKafka, seconds));
-            return new E2e(logEps, total / seconds, seconds - toKafka, cpu / total * 1e6, shares, liveHeap, heap);
+                    typeCount, b.total(), toKafka, seconds));
+            return new E2e(b.logEps(), b.total() / seconds, seconds - toKafka, cpu / b.total() * 1e6, shares,
+                    liveHeap, heap);
+        }
+    }
+
+    /** The writers' figures: events per second from their start to the last bucket closed, and CPU per event. */
+    private record WritersAlone(double eps, double cpuPerMillion, Map<String, Double> cpuShares) {
+    }
+
+    /**
+     * The writers alone: the backlog is shipped into Kafka and its hour sealed first, untimed, with no writer
+     * running; then the writers start, and the clock runs until every bucket is closed (consume, stage, dedup, and
+     * write the final files).
+     */
+    private WritersAlone writersAlone(int typeCount, int count) throws Exception {
+        Path dir = prepare(typeCount);
+        try {
+            Backlog b = backlog(dir, count);
+            List<HostAgent> agents = new ArrayList<>();
+            try (Standalone s = standalone(dir, false);
+                 AutoCloseable stopAgents = () -> agents.forEach(HostAgent::stop)) {
+                startAgents(s, dir, agents);
+                awaitSealed(b);
+                double cpu0 = ProcessGauges.cpuSeconds();
+                ComponentCpu byComponent = ComponentCpu.begin();
+                long start = System.nanoTime();
+                s.startWriters();
+                List<Path> successes = successes(dir, b);
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                while (!successes.stream().allMatch(Files::exists)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("buckets did not close within 10 minutes");
+                    }
+                    Thread.sleep(20);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double cpu = ProcessGauges.cpuSeconds() - cpu0;
+                Map<String, Double> shares = byComponent.shares();
+                checkClosed(successes, b.total());
+                progress(String.format("writers alone: %d events of %d types in final files after %.1f s", b.total(),
+                        typeCount, seconds));
+                return new WritersAlone(b.total() / seconds, cpu / b.total() * 1e6, shares);
+            }
+        } finally {
+            Utils.delete(dir.toFile());
+        }
+    }
+
+    /** Waits until every bucket of the backlog's hour is sealed: agents mark an hour once Kafka has all its events. */
+    private void awaitSealed(Backlog b) throws InterruptedException {
+        Set<String> types = new HashSet<>();
+        b.registry().all().forEach(t -> types.add(t.name()));
+        Set<String> sealed = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                KafkaSettings.singleNode(bootstrap).consumer("bench-seals", null))) {
+            List<TopicPartition> parts = c.partitionsFor(Topics.SEALS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (!sealed.containsAll(types)) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    Seal seal = Json.fromBytes(r.value(), Seal.class);
+                    if (types.contains(seal.type()) && seal.hour().equals(b.hour())) {
+                        sealed.add(seal.type());
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the backlog's hour was not sealed within 10 minutes");
+                }
+            }
+        }
+    }
+
+    private static void checkClosed(List<Path> successes, long total) {
+        long inBuckets = successes.stream().mapToLong(BenchCommand::events).sum();
+        if (inBuckets != total) {
+            throw new IllegalStateException("the closed buckets hold " + inBuckets + " events, not " + total);
         }
     }
 
@@ -459,6 +561,7 @@ public final class BenchCommand implements Callable<Integer> {
                 a.start();
             }
             long[] samples = new long[(int) Math.min(20_000_000, rate * phase.toSeconds() * 2 + 1000)];
+            IdOffsets sampled = new IdOffsets();
             int n = 0;
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
                     KafkaSettings.singleNode(bootstrap).consumer("bench-latency", null))) {
@@ -488,8 +591,11 @@ public final class BenchCommand implements Callable<Integer> {
                         loggers.get((int) (sent % hosts)).append(gen.event(loggedAt));
                     }
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(5))) {
-                        long loggedAt = EnvelopeHeader.parse(r.value()).loggedAt().toEpochMilli();
-                        if (n < expected && loggedAt >= sampleFrom) {
+                        EnvelopeHeader h = EnvelopeHeader.parse(r.value());
+                        long loggedAt = h.loggedAt().toEpochMilli();
+                        // An event an agent resent is in Kafka twice: its first copy is its sample, so copies
+                        // cannot stand in for events still missing.
+                        if (n < expected && loggedAt >= sampleFrom && sampled.putIfAbsent(h.id(), r.offset())) {
                             samples[n++] = (r.timestamp() - loggedAt) * 1000;
                         }
                     }

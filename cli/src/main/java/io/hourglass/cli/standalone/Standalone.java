@@ -48,6 +48,9 @@ public final class Standalone implements AutoCloseable {
     private HttpEndpoints http;
     private Collector collector;
     private HostsAgent agents;
+    private KafkaSettings kafka;
+    private LakeStore lake;
+    private List<Service> parts;
 
     private final UnaryOperator<LakeStore> lakeDecorator;
 
@@ -72,23 +75,20 @@ public final class Standalone implements AutoCloseable {
                 bootstrap = config.externalKafka();
             }
             int rf = config.replicationFactor();
-            KafkaSettings kafka = new KafkaSettings(bootstrap, config.eventPartitions(), (short) rf, Math.max(1, rf - 1));
+            kafka = new KafkaSettings(bootstrap, config.eventPartitions(), (short) rf, Math.max(1, rf - 1));
             TopicAdmin.ensureTopics(kafka, registry);
-            LakeStore lake = lakeDecorator.apply(new LocalLakeStore(config.dataDir()));
+            lake = lakeDecorator.apply(new LocalLakeStore(config.dataDir()));
             KafkaProbe probe = new KafkaProbe(kafka, Duration.ofSeconds(2));
             run(probe);
             collector = new Collector(CollectorConfig.defaults("standalone"), kafka, () -> registry, config.clock(),
                     metrics);
             run(collector);
-            List<Service> parts = new CopyOnWriteArrayList<>(List.of(probe, collector));
+            parts = new CopyOnWriteArrayList<>(List.of(probe, collector));
             http = new HttpEndpoints("127.0.0.1", config.httpPort(), metrics, parts, 32L * 1024 * 1024,
                     collector::routes);
             run(http);
-            for (String lane : registry.lanes()) {
-                WriterConfig writerConfig = WriterConfig.defaults(lane, config.dataDir().resolve("writer-staging"));
-                Writer w = new Writer(writerConfig, kafka, () -> registry, lake, config.clock(), metrics);
-                run(w);
-                parts.add(w);
+            if (config.runWriters()) {
+                startWriters();
             }
             run(new BadRowsWriter(kafka, lake));
             Completionist completionist = new Completionist(
@@ -111,6 +111,16 @@ public final class Standalone implements AutoCloseable {
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /** Starts a writer per lane: {@link #start} does, unless the config leaves them out to be started later. */
+    public void startWriters() {
+        for (String lane : registry.lanes()) {
+            WriterConfig writerConfig = WriterConfig.defaults(lane, config.dataDir().resolve("writer-staging"));
+            Writer w = new Writer(writerConfig, kafka, () -> registry, lake, config.clock(), metrics);
+            run(w);
+            parts.add(w);
         }
     }
 

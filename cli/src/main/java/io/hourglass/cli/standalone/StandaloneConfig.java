@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param hostTimeout       completionist's liveness timeout for hosts
  * @param clock             the clock every component shares
  * @param runAgents         whether to tail {@code dataDir/hosts/*} in this JVM
+ * @param runWriters        whether to run the lanes' writers in this JVM (the bench runs them on their own)
  * @param replicationFactor replication factor of created topics; {@code min.insync.replicas} is one less
  */
 public record StandaloneConfig(
@@ -34,6 +35,7 @@ public record StandaloneConfig(
         Duration hostTimeout,
         Clock clock,
         boolean runAgents,
+        boolean runWriters,
         int replicationFactor) {
 
     public StandaloneConfig {
@@ -50,32 +52,37 @@ public record StandaloneConfig(
 
     public static StandaloneConfig defaults(Path dataDir, Path registryDir) {
         return new StandaloneConfig(dataDir, registryDir, 7070, 0, null, 3, Duration.ofMinutes(2),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC(), true, 1);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC(), true, true, 1);
     }
 
     public StandaloneConfig withPorts(int http, int kafka) {
         return new StandaloneConfig(dataDir, registryDir, http, kafka, externalKafka, eventPartitions, agentGrace,
-                heartbeatInterval, hostTimeout, clock, runAgents, replicationFactor);
+                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replicationFactor);
     }
 
     public StandaloneConfig withAgentGrace(Duration grace) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions, grace,
-                heartbeatInterval, hostTimeout, clock, runAgents, replicationFactor);
+                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replicationFactor);
     }
 
     public StandaloneConfig withClock(Clock c, Duration heartbeat, Duration timeout) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
-                agentGrace, heartbeat, timeout, c, runAgents, replicationFactor);
+                agentGrace, heartbeat, timeout, c, runAgents, runWriters, replicationFactor);
     }
 
     public StandaloneConfig withEventPartitions(int partitions) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, partitions, agentGrace,
-                heartbeatInterval, hostTimeout, clock, runAgents, replicationFactor);
+                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replicationFactor);
     }
 
     public StandaloneConfig withoutAgents() {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
-                agentGrace, heartbeatInterval, hostTimeout, clock, false, replicationFactor);
+                agentGrace, heartbeatInterval, hostTimeout, clock, false, runWriters, replicationFactor);
+    }
+
+    public StandaloneConfig withoutWriters() {
+        return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
+                agentGrace, heartbeatInterval, hostTimeout, clock, runAgents, false, replicationFactor);
     }
 
     public StandaloneConfig withExternalKafka(String bootstrap) {
@@ -84,6 +91,6 @@ public record StandaloneConfig(
 
     public StandaloneConfig withExternalKafka(String bootstrap, int replication) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, bootstrap, eventPartitions, agentGrace,
-                heartbeatInterval, hostTimeout, clock, runAgents, replication);
+                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replication);
     }
 }
