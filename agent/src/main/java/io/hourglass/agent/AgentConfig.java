@@ -35,7 +35,7 @@ public record AgentConfig(
         Duration requestTimeout,
         ContentEncoding compression) {
 
-    /** zstd: faster than gzip both ways, and smaller; collectors of every version of Hourglass accept it. */
+    /** zstd: faster than gzip both ways, and smaller. Agents fall back to gzip for collectors from before zstd. */
     public static final ContentEncoding DEFAULT_COMPRESSION = ContentEncoding.ZSTD;
     /** An agent waits for each batch's acknowledgement, so a batch is all that one round trip carries. */
     public static final int DEFAULT_BATCH_MAX_EVENTS = 5000;

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,14 +19,20 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Sends batches and signals to collectors over HTTP, failing over to the next URL when one does not answer. */
+/**
+ * Sends batches and signals to collectors over HTTP, failing over to the next URL when one does not answer. A
+ * collector that does not take the configured compression (one from before zstd) gets gzip from then on.
+ */
 final class CollectorClient {
+    private static final Logger log = LoggerFactory.getLogger(CollectorClient.class);
     private final List<URI> collectors;
     private final String host;
     private final Duration timeout;
-    private final ContentEncoding compression;
     private final HttpClient http;
+    private ContentEncoding compression;
     private int current;
 
     CollectorClient(List<URI> collectors, String host, Duration timeout, ContentEncoding compression) {
@@ -128,10 +135,22 @@ final class CollectorClient {
         if (status == 200) {
             return resp.body();
         }
+        String answer = new String(resp.body(), StandardCharsets.UTF_8).strip();
+        if (refused(status, answer, encoding)) {
+            log.warn("{} does not take {} request bodies ({}); host {} sends gzip from now on. Upgrade the collectors"
+                    + " or set agent.compression=gzip.", uri, encoding.token(), status, host);
+            compression = ContentEncoding.GZIP;
+        }
         if (status == 429 || status >= 500) {
             failOver();
         }
-        throw new RetryableException(uri + " answered " + status + ": " + new String(resp.body()).strip());
+        throw new RetryableException(uri + " answered " + status + ": " + answer);
+    }
+
+    /** Whether a collector refused the body's encoding: 415, or the 400 of collectors that knew only gzip. */
+    private static boolean refused(int status, String answer, ContentEncoding encoding) {
+        boolean compressed = encoding != ContentEncoding.IDENTITY && encoding != ContentEncoding.GZIP;
+        return compressed && (status == 415 || status == 400 && answer.contains("unsupported Content-Encoding"));
     }
 
     private void failOver() {

@@ -67,7 +67,7 @@ public enum ContentEncoding {
         return new BufferedOutputStream(encoded, BUFFER);
     }
 
-    /** Wraps {@code in}; a damaged stream fails with an {@link IOException} when read. Close it to free native memory. */
+    /** Wraps {@code in}; a damaged stream fails with an {@link IOException} when read. Close it (native memory). */
     public InputStream decompress(InputStream in) throws IOException {
         return switch (this) {
             case ZSTD -> new BufferedInputStream(new ZstdInputStreamNoFinalizer(in).setLongMax(MAX_ZSTD_WINDOW_LOG),

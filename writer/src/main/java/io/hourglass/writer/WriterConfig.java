@@ -34,7 +34,8 @@ public record WriterConfig(String lane, String instanceId, Duration commitInterv
     }
 
     public static WriterConfig defaults(String lane, Path stagingDir) {
-        return new WriterConfig(lane, "1", Duration.ofSeconds(1), Duration.ofSeconds(5), stagingDir, AvroCodec.ZSTANDARD);
+        return new WriterConfig(lane, "1", Duration.ofSeconds(1), Duration.ofSeconds(5), stagingDir,
+                AvroCodec.ZSTANDARD);
     }
 
     public String groupId() {

@@ -392,7 +392,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** One agent per host, shipping the backlog to the collector of {@code s}. */
     private void startAgents(Standalone s, Path dir, List<HostAgent> agents) {
         AgentConfig config = AgentConfig.defaults(List.of(URI.create(s.collectorUrl())), dir.resolve("agent-state"))
-                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).withHeartbeatInterval(Duration.ofSeconds(1));
+                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .withHeartbeatInterval(Duration.ofSeconds(1));
         for (int h = 0; h < hosts; h++) {
             HostAgent a = new HostAgent(host(h), dir.resolve("hosts").resolve(host(h)), config, Clock.systemUTC(),
                     new SimpleMeterRegistry());

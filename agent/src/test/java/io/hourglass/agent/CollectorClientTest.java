@@ -1,0 +1,89 @@
+package io.hourglass.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.hourglass.core.ContentEncoding;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Against a real HTTP server that answers as a collector from before zstd did: 400 to any encoding but gzip. */
+class CollectorClientTest {
+    private static final List<byte[]> LINES = List.of("{\"type\":\"T\"}".getBytes(StandardCharsets.UTF_8),
+            "{\"type\":\"T\"}".getBytes(StandardCharsets.UTF_8));
+    private final List<String> encodings = new CopyOnWriteArrayList<>();
+    private volatile String refusal = "cannot read request body: unsupported Content-Encoding zstd; use gzip or none";
+    private HttpServer server;
+    private URI uri;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/events", this::answer);
+        server.start();
+        uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void answer(HttpExchange x) throws IOException {
+        String encoding = x.getRequestHeaders().getFirst("Content-Encoding");
+        encodings.add(String.valueOf(encoding));
+        if (!"gzip".equals(encoding)) {
+            reply(x, 400, refusal);
+            return;
+        }
+        long lines;
+        try (InputStream in = ContentEncoding.GZIP.decompress(x.getRequestBody())) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().count();
+        }
+        StringBuilder results = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            results.append(i == 0 ? "" : ",")
+                    .append("{\"status\":\"accepted\",\"type\":\"T\",\"partition\":0,\"offset\":")
+                    .append(i).append('}');
+        }
+        reply(x, 200, "{\"accepted\":" + lines + ",\"rejected\":0,\"results\":[" + results + "]}");
+    }
+
+    private static void reply(HttpExchange x, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        x.sendResponseHeaders(status, bytes.length);
+        x.getResponseBody().write(bytes);
+        x.close();
+    }
+
+    @Test
+    void aCollectorThatRefusesZstdGetsGzipFromThenOn() {
+        CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.ZSTD);
+        assertThatThrownBy(() -> client.sendEvents(LINES)).isInstanceOf(CollectorClient.RetryableException.class)
+                .hasMessageContaining("400");
+        FileState.Ack ack = client.sendEvents(LINES);
+        assertThat(ack.counts()).containsEntry("T", 2L);
+        assertThat(encodings).containsExactly("zstd", "gzip");
+    }
+
+    @Test
+    void anyOtherBadRequestLeavesTheCompressionAlone() {
+        refusal = "cannot read request body: broken pipe";
+        CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.ZSTD);
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> client.sendEvents(LINES)).isInstanceOf(CollectorClient.RetryableException.class);
+        }
+        assertThat(encodings).containsExactly("zstd", "zstd");
+    }
+}
