@@ -135,8 +135,9 @@ public class HotPaths {
 
     /**
      * An open Avro data file that records are appended to, with Avro's default encoder (a byte at a time into a
-     * synchronized stream) or the buffered one the writer uses, and one of the writer's codecs. The records differ in
-     * id, user and value, as events do, so the codec compresses something like real blocks.
+     * synchronized stream) or the buffered one the writer uses, one of the writer's codecs, and Avro's default block
+     * size or the writer's for zstandard. The records differ in id, user and value, as events do, so the codec compresses something
+     * like real blocks.
      */
     @State(Scope.Thread)
     public static class AvroFile {
@@ -145,6 +146,8 @@ public class HotPaths {
         String encoder;
         @Param({"DEFLATE", "ZSTANDARD"})
         String codec;
+        @Param({"64000", "1048576"})
+        int blockBytes;
         final GenericData.Record[] records = new GenericData.Record[RECORDS];
         int next;
         DataFileWriter<GenericData.Record> file;
@@ -164,6 +167,7 @@ public class HotPaths {
             }
             file = new DataFileWriter<>(new GenericDatumWriter<>(paths.fileSchema));
             file.setCodec(AvroCodec.valueOf(codec).factory());
+            file.setSyncInterval(blockBytes);
             if (encoder.equals("buffered")) {
                 file.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
             }

@@ -5,20 +5,34 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileConstants;
 
-/** How the blocks of the lake's Avro files are compressed, by Avro's codec name. Readers learn it from the file. */
+/**
+ * How the blocks of the lake's Avro files are compressed, by Avro's codec name, and how large the blocks are. Readers
+ * learn both from the file.
+ */
 public enum AvroCodec {
-    /** zstd at level 1: on event records twice as fast to write as deflate at level 1, and 15% smaller. */
-    ZSTANDARD(() -> CodecFactory.zstandardCodec(1)),
-    /** deflate at level 1, for readers older than Avro 1.9. */
-    DEFLATE(() -> CodecFactory.deflateCodec(1)),
-    SNAPPY(CodecFactory::snappyCodec),
-    NULL(CodecFactory::nullCodec);
+    /**
+     * zstd at level 1, in 1 MiB blocks: on event records 2.4x as fast to write as deflate at level 1, and 15% smaller.
+     * Each block costs a new zstd stream, so blocks of Avro's default 64,000 bytes append 1.4x slower.
+     */
+    ZSTANDARD(() -> CodecFactory.zstandardCodec(1), 1 << 20),
+    /** deflate at level 1, for readers older than Avro 1.9 (its 32 KiB window gains nothing from larger blocks). */
+    DEFLATE(() -> CodecFactory.deflateCodec(1), DataFileConstants.DEFAULT_SYNC_INTERVAL),
+    SNAPPY(CodecFactory::snappyCodec, DataFileConstants.DEFAULT_SYNC_INTERVAL),
+    NULL(CodecFactory::nullCodec, DataFileConstants.DEFAULT_SYNC_INTERVAL);
 
     private final Supplier<CodecFactory> factory;
+    private final int blockBytes;
 
-    AvroCodec(Supplier<CodecFactory> factory) {
+    AvroCodec(Supplier<CodecFactory> factory, int blockBytes) {
         this.factory = factory;
+        this.blockBytes = blockBytes;
+    }
+
+    /** Uncompressed bytes per block (Avro's sync interval). */
+    public int blockBytes() {
+        return blockBytes;
     }
 
     /** A fresh factory: Avro's codecs keep per-file state. */

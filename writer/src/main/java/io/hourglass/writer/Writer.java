@@ -588,6 +588,7 @@ public final class Writer implements Service {
         lake.writeAtomically(path, out -> {
             try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
                 w.setCodec(config.codec().factory());
+                w.setSyncInterval(config.codec().blockBytes());
                 // The default encoder writes byte by byte into a synchronized stream: twice the cost per record.
                 w.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
                 w.setMeta("hourglass.schema_version", version);

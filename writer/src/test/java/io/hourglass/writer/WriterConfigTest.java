@@ -28,6 +28,7 @@ class WriterConfigTest {
         assertThat(AvroCodec.of("zstd")).isEmpty();
         for (AvroCodec c : AvroCodec.values()) {
             assertThat(c.factory().toString()).startsWith(c.name().toLowerCase(java.util.Locale.ROOT));
+            assertThat(c.blockBytes()).isBetween(32, 1 << 30);  // what Avro's DataFileWriter accepts
         }
     }
 
