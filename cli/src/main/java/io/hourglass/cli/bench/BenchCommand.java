@@ -147,6 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("ratio_e2e_to_produce", main.eps() / raw.produceEps());
             out.put("ratio_e2e_to_consume", main.eps() / raw.consumeEps());
             out.put("bucket_close_delay_s", main.closeDelaySeconds());
+            out.put("bucket_close_ms", main.closeDelays().json());
             out.put("cpu_s_per_million_events", main.cpuPerMillion());
             out.put("cpu_s_per_million_events_without_jit", main.cpuPerMillionWithoutJit());
             out.put("cpu_share", main.cpuShares());
@@ -177,7 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
                         "ratio_e2e_to_produce", e.eps() / rawN.produceEps(), "cpu_s_per_million_events",
                         e.cpuPerMillion(), "cpu_s_per_million_events_without_jit", e.cpuPerMillionWithoutJit(),
                         "cpu_share", e.cpuShares(), "heap_peak_mb", e.heapPeakMb(), "latency_ack_ms", latency.json(),
-                        "latency_rate_eps", e.eps() / 2));
+                        "latency_rate_eps", e.eps() / 2, "bucket_close_ms", e.closeDelays().json()));
             }
             out.put("by_type_count", scaling);
             out.put("event_size_bytes", eventSize);
@@ -347,7 +348,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code heapPeakMb}: most heap held after a GC; {@code heapPoolsPeakMb}: sum of pool peaks, garbage included. */
-    private record E2e(double logEps, double eps, double closeDelaySeconds, double cpuPerMillion,
+    private record E2e(double logEps, double eps, double closeDelaySeconds, Stats closeDelays, double cpuPerMillion,
                        Map<String, Double> cpuShares, double heapPeakMb, double heapPoolsPeakMb) {
         /** The JIT is still compiling minutes into a bench (a cost a long-running JVM pays once), so also without. */
         double cpuPerMillionWithoutJit() {
@@ -420,6 +421,7 @@ public final class BenchCommand implements Callable<Integer> {
             long start = System.nanoTime();
             startAgents(s, dir, agents);
             long allAcked = 0;
+            Instant allAckedAt = null;
             List<Path> successes = successes(dir, b);
             try (RecordCounter inKafka = new RecordCounter(KafkaSettings.singleNode(bootstrap),
                     b.registry().all().stream().map(EventType::topic).toList())) {
@@ -431,6 +433,7 @@ public final class BenchCommand implements Callable<Integer> {
                         nextCount = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
                         if (inKafka.count() >= b.total()) {
                             allAcked = System.nanoTime();
+                            allAckedAt = Instant.now();
                         }
                     }
                     if (System.nanoTime() > deadline) {
@@ -449,8 +452,8 @@ public final class BenchCommand implements Callable<Integer> {
             double toKafka = allAcked == 0 ? seconds : (allAcked - start) / 1e9;
             progress(String.format("%d types: %d events in Kafka after %.1f s, every bucket closed after %.1f s",
                     typeCount, b.total(), toKafka, seconds));
-            return new E2e(b.logEps(), b.total() / seconds, seconds - toKafka, cpu / b.total() * 1e6, shares,
-                    liveHeap, heap);
+            return new E2e(b.logEps(), b.total() / seconds, seconds - toKafka, closeDelays(successes, allAckedAt),
+                    cpu / b.total() * 1e6, shares, liveHeap, heap);
         }
     }
 
@@ -523,6 +526,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** From the last event in Kafka (as seen by polling every 100 ms) to each bucket's {@code _SUCCESS}. */
+    private static Stats closeDelays(List<Path> successes, Instant allInKafka) {
+        if (allInKafka == null) {
+            return Stats.of(new long[0], 0, successes.size());
+        }
+        long[] micros = successes.stream().mapToLong(p -> Duration.between(allInKafka, manifest(p).closedAt())
+                .toNanos() / 1000).toArray();
+        return Stats.of(micros, micros.length, 0);
+    }
+
     private static void checkClosed(List<Path> successes, long total) {
         long inBuckets = successes.stream().mapToLong(BenchCommand::events).sum();
         if (inBuckets != total) {
@@ -535,8 +548,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static long events(Path success) {
+        return manifest(success).events();
+    }
+
+    private static Manifest manifest(Path success) {
         try {
-            return Json.MAPPER.readValue(success.toFile(), Manifest.class).events();
+            return Json.MAPPER.readValue(success.toFile(), Manifest.class);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
