@@ -1,5 +1,6 @@
 package io.hourglass.bench;
 
+import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.Envelope;
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.Instants;
@@ -8,13 +9,16 @@ import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.registry.PayloadConverter;
 import io.hourglass.writer.AvroCodec;
 import io.hourglass.writer.IdOffsets;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
@@ -136,8 +140,8 @@ public class HotPaths {
     /**
      * An open Avro data file that records are appended to, with Avro's default encoder (a byte at a time into a
      * synchronized stream) or the buffered one the writer uses, one of the writer's codecs, and Avro's default block
-     * size or the writer's for zstandard. The records differ in id, user and value, as events do, so the codec compresses something
-     * like real blocks.
+     * size or the writer's for zstandard. The records differ in id, user and value, as events do, so the codec
+     * compresses something like real blocks.
      */
     @State(Scope.Thread)
     public static class AvroFile {
@@ -154,14 +158,9 @@ public class HotPaths {
 
         @Setup(Level.Trial)
         public void open(HotPaths paths) throws IOException {
-            java.util.Random random = new java.util.Random(1);
+            Random random = new Random(1);
             for (int i = 0; i < RECORDS; i++) {
-                byte[] line = ("{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"T\",\"version\":1,"
-                        + "\"logged_at\":\"2026-11-23T13:59:58." + (100 + random.nextInt(900)) + "Z\","
-                        + "\"payload\":{\"user_id\":\"u" + random.nextInt(1_000_000) + "\",\"action\":\"play\","
-                        + "\"value\":" + random.nextInt(1_000_000) + ",\"detail\":\"" + "x".repeat(70) + "\"}}")
-                        .getBytes(StandardCharsets.UTF_8);
-                byte[] received = Envelope.parse(line).received(Instant.now(), "host-" + i % 4).toBytes();
+                byte[] received = Envelope.parse(variedLine(random)).received(Instant.now(), "host-" + i % 4).toBytes();
                 records[i] = LakeRecords.toRecord(EnvelopeParser.parse(received,
                         (p, type, version) -> PayloadConverter.read(p, PAYLOAD)), false, paths.fileSchema);
             }
@@ -180,10 +179,66 @@ public class HotPaths {
         }
     }
 
+    /** An event line as a service logs it, differing from the others in id, time, user and value. */
+    static byte[] variedLine(Random random) {
+        return ("{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"T\",\"version\":1,"
+                + "\"logged_at\":\"2026-11-23T13:59:58." + (100 + random.nextInt(900)) + "Z\","
+                + "\"payload\":{\"user_id\":\"u" + random.nextInt(1_000_000) + "\",\"action\":\"play\","
+                + "\"value\":" + random.nextInt(1_000_000) + ",\"detail\":\"" + "x".repeat(70) + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     /** The writer's final file: one record appended (blocks are compressed as they fill). */
     @Benchmark
     public void appendToAvroFile(AvroFile f) throws IOException {
         f.file.append(f.records[f.next++ & (AvroFile.RECORDS - 1)]);
+    }
+
+    /** An agent's request body: a batch of varied event lines, in an encoding agents may send. */
+    @State(Scope.Thread)
+    public static class Batch {
+        static final int LINES = 5000;
+        @Param({"GZIP", "ZSTD"})
+        String encoding;
+        final byte[][] lines = new byte[LINES][];
+        byte[] body;
+
+        @Setup(Level.Trial)
+        public void make() throws IOException {
+            Random random = new Random(1);
+            for (int i = 0; i < LINES; i++) {
+                lines[i] = variedLine(random);
+            }
+            body = compress();
+        }
+
+        /** As the agent writes a body: line by line into the encoding's stream. */
+        byte[] compress() throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(LINES * 64);
+            try (OutputStream o = ContentEncoding.valueOf(encoding).compress(out)) {
+                for (byte[] line : lines) {
+                    o.write(line);
+                    o.write('\n');
+                }
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /** The agent's compression of a request; per event. */
+    @Benchmark
+    @OperationsPerInvocation(Batch.LINES)
+    public int compressRequest(Batch b) throws IOException {
+        return b.compress().length;
+    }
+
+    /** The collector's decompression of a request; per event. */
+    @Benchmark
+    @OperationsPerInvocation(Batch.LINES)
+    public int decompressRequest(Batch b) throws IOException {
+        try (InputStream in = ContentEncoding.valueOf(b.encoding).decompress(new ByteArrayInputStream(b.body))) {
+            return in.readAllBytes().length;
+        }
     }
 
     /** Ids to deduplicate, one in ten a duplicate, as bytes: each benchmark call decodes fresh strings. */

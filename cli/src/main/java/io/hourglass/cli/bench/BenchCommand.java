@@ -69,10 +69,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + " takes as long as its events need (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--event-size", defaultValue = "300", description = "Bytes per event as JSON (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--event-size", defaultValue = "300",
+            description = "Bytes per event as JSON (default: ${DEFAULT-VALUE}).")
     int eventSize;
 
-    @Option(names = "--types", defaultValue = "10", description = "Event types in the main run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--types", defaultValue = "10",
+            description = "Event types in the main run (default: ${DEFAULT-VALUE}).")
     int types;
 
     @Option(names = "--type-counts", defaultValue = "1,10,100", split = ",",
@@ -83,7 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Partitions per event topic, raw and end to end alike (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--hosts", defaultValue = "4", description = "Hosts, agents and HTTP senders (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hosts", defaultValue = "4",
+            description = "Hosts, agents and HTTP senders (default: ${DEFAULT-VALUE}).")
     int hosts;
 
     @Option(names = "--events", defaultValue = "1000000",
