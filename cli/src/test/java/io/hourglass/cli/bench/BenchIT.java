@@ -1,0 +1,67 @@
+package io.hourglass.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hourglass.core.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A small bench run, start to end, on its own embedded broker: every figure the issue asks for is there, the
+ * ratios are computed from the run's own figures, and the run itself checks that its closed buckets hold every
+ * event. It asserts no speed: figures are measured, not tested.
+ */
+class BenchIT {
+    @Test
+    void aSmallRunReportsEveryFigureConsistently(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        int exit = new CommandLine(new BenchCommand()).execute("--duration", "5s", "--events", "20000", "--types",
+                "2", "--type-counts", "1,2", "--hosts", "2", "--json", json.toString());
+        assertThat(exit).isZero();
+
+        JsonNode r = Json.MAPPER.readTree(json.toFile());
+        for (String key : List.of("kafka_produce_eps", "kafka_consume_eps", "ingest_eps", "e2e_eps", "writer_eps",
+                "cpu_s_per_million_events", "bucket_close_delay_s", "heap_peak_mb", "rss_peak_mb")) {
+            assertThat(r.path(key).asDouble()).as(key).isPositive();
+        }
+        assertThat(r.get("ratio_e2e_to_produce").asDouble())
+                .isCloseTo(r.get("e2e_eps").asDouble() / r.get("kafka_produce_eps").asDouble(), within(1e-9));
+        assertThat(r.get("ratio_writer_to_consume").asDouble())
+                .isCloseTo(r.get("writer_eps").asDouble() / r.get("kafka_consume_eps").asDouble(), within(1e-9));
+        assertOrderedPercentiles(r.get("latency_ack_ms"));
+        assertThat(r.get("latency_ack_ms").get("samples").asInt()).isPositive();
+        assertOrderedPercentiles(r.get("bucket_close_ms"));
+        assertThat(r.get("bucket_close_ms").get("samples").asInt()).isEqualTo(2);  // one bucket per type
+        assertThat(sum(r.get("cpu_share"))).isCloseTo(1.0, within(0.02));
+
+        List<String> counts = new ArrayList<>();
+        r.get("by_type_count").fieldNames().forEachRemaining(counts::add);
+        assertThat(counts).containsExactly("1", "2");
+        for (String n : counts) {
+            JsonNode byCount = r.get("by_type_count").get(n);
+            assertThat(byCount.get("e2e_eps").asDouble()).as(n).isPositive();
+            assertOrderedPercentiles(byCount.get("latency_ack_ms"));
+            assertThat(byCount.get("bucket_close_ms").get("samples").asInt()).isEqualTo(Integer.parseInt(n));
+        }
+    }
+
+    private static void assertOrderedPercentiles(JsonNode stats) {
+        assertThat(stats.get("p50").asDouble()).isLessThanOrEqualTo(stats.get("p99").asDouble());
+        assertThat(stats.get("p99").asDouble()).isLessThanOrEqualTo(stats.get("p999").asDouble());
+        assertThat(stats.get("p999").asDouble()).isLessThanOrEqualTo(stats.get("max").asDouble());
+    }
+
+    private static double sum(JsonNode shares) {
+        double total = 0;
+        for (JsonNode share : shares) {
+            total += share.asDouble();
+        }
+        return total;
+    }
+}
