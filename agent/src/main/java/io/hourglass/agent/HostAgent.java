@@ -263,11 +263,10 @@ public final class HostAgent implements Service {
     /** Adds up to {@code max} complete lines of {@code buf} to {@code lines}; returns the bytes they span. */
     private static int splitLines(byte[] buf, int max, List<byte[]> lines) {
         int start = 0;
-        for (int i = 0; i < buf.length && lines.size() < max; i++) {
-            if (buf[i] == '\n') {
-                addLine(lines, buf, start, i);
-                start = i + 1;
-            }
+        int newline;
+        while (lines.size() < max && (newline = Lines.newline(buf, start, buf.length)) >= 0) {
+            addLine(lines, buf, start, newline);
+            start = newline + 1;
         }
         return start;
     }

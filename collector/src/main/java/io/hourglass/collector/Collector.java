@@ -344,16 +344,16 @@ public final class Collector implements Service {
         }
         List<byte[]> lines = new ArrayList<>();
         int start = 0;
-        for (int i = 0; i <= body.length; i++) {
-            if (i == body.length || body[i] == '\n') {
-                int end = Lines.end(body, start, i);
-                if (!Lines.isBlank(body, start, end)) {
-                    byte[] line = new byte[end - start];
-                    System.arraycopy(body, start, line, 0, line.length);
-                    lines.add(line);
-                }
-                start = i + 1;
+        while (start <= body.length) {
+            int newline = Lines.newline(body, start, body.length);
+            int next = newline < 0 ? body.length : newline;
+            int end = Lines.end(body, start, next);
+            if (!Lines.isBlank(body, start, end)) {
+                byte[] line = new byte[end - start];
+                System.arraycopy(body, start, line, 0, line.length);
+                lines.add(line);
             }
+            start = next + 1;
         }
         return lines;
     }
