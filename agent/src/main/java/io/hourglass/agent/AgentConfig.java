@@ -4,6 +4,7 @@ import io.hourglass.core.ContentEncoding;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Settings of the agent.
@@ -42,7 +43,7 @@ public record AgentConfig(
 
     public AgentConfig {
         collectors = List.copyOf(collectors);
-        java.util.Objects.requireNonNull(compression, "agent.compression is null");
+        Objects.requireNonNull(compression, "agent.compression is null");
         if (collectors.isEmpty()) {
             throw new IllegalArgumentException("agent.collectors must name at least one collector URL");
         }

@@ -242,11 +242,11 @@ public final class HostAgent implements Service {
                 if (buf.length >= config.maxLineBytes()) {
                     // A line longer than the limit: send its head (it will land in bad rows) and skip the rest.
                     long skipTo = findNewline(raf, pos + buf.length);
-                    addLine(lines, buf, 0, config.maxLineBytes());
+                    Lines.addEvent(lines, buf, 0, config.maxLineBytes());
                     return new Batch(lines, skipTo, skipTo == size);
                 }
                 if (sealed && pos + buf.length == size) {
-                    addLine(lines, buf, 0, buf.length);
+                    Lines.addEvent(lines, buf, 0, buf.length);
                     return new Batch(lines, size, true);
                 }
             }
@@ -265,20 +265,10 @@ public final class HostAgent implements Service {
         int start = 0;
         int newline;
         while (lines.size() < max && (newline = Lines.newline(buf, start, buf.length)) >= 0) {
-            addLine(lines, buf, start, newline);
+            Lines.addEvent(lines, buf, start, newline);
             start = newline + 1;
         }
         return start;
-    }
-
-    /** Adds the line unless the collector would not count it as an event (see {@link Lines}). */
-    private static void addLine(List<byte[]> lines, byte[] buf, int from, int to) {
-        int end = Lines.end(buf, from, to);
-        if (!Lines.isBlank(buf, from, end)) {
-            byte[] line = new byte[end - from];
-            System.arraycopy(buf, from, line, 0, line.length);
-            lines.add(line);
-        }
     }
 
     private static long findNewline(RandomAccessFile raf, long from) throws IOException {

@@ -172,7 +172,7 @@ public final class Collector implements Service {
             } catch (BodyTooLargeException e) {
                 ctx.status(413).result(e.getMessage());
                 return;
-            } catch (UnsupportedEncodingException e) {
+            } catch (UnknownContentEncodingException e) {
                 ctx.status(415).result(e.getMessage());
                 return;
             } catch (IOException e) {
@@ -331,7 +331,7 @@ public final class Collector implements Service {
 
     private List<byte[]> readLines(Context ctx) throws IOException {
         String header = ctx.header("Content-Encoding");
-        ContentEncoding encoding = ContentEncoding.of(header).orElseThrow(() -> new UnsupportedEncodingException(
+        ContentEncoding encoding = ContentEncoding.of(header).orElseThrow(() -> new UnknownContentEncodingException(
                 "unsupported Content-Encoding '" + header.substring(0, Math.min(header.length(), 40)) + "'; use "
                         + ContentEncoding.names()));
         byte[] body;
@@ -347,12 +347,7 @@ public final class Collector implements Service {
         while (start <= body.length) {
             int newline = Lines.newline(body, start, body.length);
             int next = newline < 0 ? body.length : newline;
-            int end = Lines.end(body, start, next);
-            if (!Lines.isBlank(body, start, end)) {
-                byte[] line = new byte[end - start];
-                System.arraycopy(body, start, line, 0, line.length);
-                lines.add(line);
-            }
+            Lines.addEvent(lines, body, start, next);
             start = next + 1;
         }
         return lines;
@@ -374,8 +369,8 @@ public final class Collector implements Service {
         }
     }
 
-    private static final class UnsupportedEncodingException extends IOException {
-        UnsupportedEncodingException(String message) {
+    private static final class UnknownContentEncodingException extends IOException {
+        UnknownContentEncodingException(String message) {
             super(message);
         }
     }

@@ -52,9 +52,9 @@ public enum ContentEncoding {
         return Arrays.stream(values()).filter(e -> e.token.equals(wanted)).findFirst();
     }
 
-    /** The tokens accepted by {@link #of}, for error messages. */
+    /** The tokens {@link #of} takes, for error messages. */
     public static String names() {
-        return "zstd, gzip or identity (none)";
+        return "one of " + Arrays.stream(values()).map(ContentEncoding::token).toList() + " (or none)";
     }
 
     /** Wraps {@code out}; closing the result finishes the compressed stream and closes {@code out}. */

@@ -3,6 +3,8 @@ package io.hourglass.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * What counts as an event line in a host log or a request body, for the agent and the collector alike: a line's
@@ -43,12 +45,20 @@ public final class Lines {
     }
 
     /** The end of the line {@code [from, to)} without a trailing carriage return. */
-    public static int end(byte[] b, int from, int to) {
+    private static int end(byte[] b, int from, int to) {
         return to > from && b[to - 1] == '\r' ? to - 1 : to;
     }
 
+    /** Adds the line {@code [from, to)} of {@code b}, without a trailing carriage return, unless it holds no event. */
+    public static void addEvent(List<byte[]> lines, byte[] b, int from, int to) {
+        int end = end(b, from, to);
+        if (!isBlank(b, from, end)) {
+            lines.add(Arrays.copyOfRange(b, from, end));
+        }
+    }
+
     /** True when {@code [from, to)} holds no event: empty, or only spaces and tabs. */
-    public static boolean isBlank(byte[] b, int from, int to) {
+    private static boolean isBlank(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
             if (b[i] != ' ' && b[i] != '\t') {
                 return false;

@@ -2,6 +2,9 @@ package io.hourglass.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +35,18 @@ class LinesTest {
             int to = from + random.nextInt(b.length - from + 1);
             assertThat(Lines.newline(b, from, to)).as("round %d", round).isEqualTo(naive(b, from, to));
         }
+    }
+
+    @Test
+    void anEventLineLosesItsCarriageReturnAndBlankLinesAreNoEvents() {
+        byte[] b = "{\"a\":1}\r\n \t\r\n\n{\"b\":2}".getBytes(StandardCharsets.UTF_8);
+        List<byte[]> lines = new ArrayList<>();
+        Lines.addEvent(lines, b, 0, 8);      // {"a":1}\r
+        Lines.addEvent(lines, b, 9, 12);     // space, tab, \r
+        Lines.addEvent(lines, b, 13, 13);    // empty
+        Lines.addEvent(lines, b, 14, b.length);
+        assertThat(lines).extracting(l -> new String(l, StandardCharsets.UTF_8))
+                .containsExactly("{\"a\":1}", "{\"b\":2}");
     }
 
     @Test

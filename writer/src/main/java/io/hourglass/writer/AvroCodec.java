@@ -47,6 +47,6 @@ public enum AvroCodec {
 
     /** The names {@link #of} takes, for error messages. */
     public static String names() {
-        return Arrays.stream(values()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList().toString();
+        return "one of " + Arrays.stream(values()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
     }
 }

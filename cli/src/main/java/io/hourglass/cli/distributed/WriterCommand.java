@@ -50,7 +50,7 @@ public final class WriterCommand implements Callable<Integer> {
             WriterConfig config = new WriterConfig(l, instance,
                     s.duration("writer.commit-interval", d.commitInterval()),
                     s.duration("writer.retry-interval", d.retryInterval()), staging,
-                    s.parsed("writer.codec", d.codec(), AvroCodec::of, "one of " + AvroCodec.names()));
+                    s.parsed("writer.codec", d.codec(), AvroCodec::of, AvroCodec.names()));
             parts.add(new Writer(config, p.kafka, () -> p.registry, lake, p.clock, p.metrics));
         }
         parts.add(new BadRowsWriter(p.kafka, lake));
