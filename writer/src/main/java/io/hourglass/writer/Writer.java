@@ -15,6 +15,7 @@ import io.hourglass.core.control.Seal;
 import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.kafka.TopicTailer;
 import io.hourglass.core.kafka.Topics;
+import io.hourglass.core.lake.LakeRecordEncoder;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.lake.LakeStore;
 import io.hourglass.core.registry.EventType;
@@ -24,6 +25,7 @@ import io.hourglass.core.service.Service;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +36,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -593,9 +596,15 @@ public final class Writer implements Service {
                 w.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
                 w.setMeta("hourglass.schema_version", version);
                 w.create(schema, out);
+                LakeRecordEncoder encoder = new LakeRecordEncoder(payload);
                 stage.read(true, e -> {
                     if (e.offset() <= sealOffset) {
-                        w.append(LakeRecords.toRecord(EnvelopeParser.parse(e.raw(), toPayload), e.late(), schema));
+                        Optional<ByteBuffer> encoded = encoder.encode(e.raw(), e.late());
+                        if (encoded.isPresent()) {
+                            w.appendEncoded(encoded.get());
+                        } else {
+                            w.append(LakeRecords.toRecord(EnvelopeParser.parse(e.raw(), toPayload), e.late(), schema));
+                        }
                         tally.add(e);
                         if (tally.events() == events / 2 + 1) {
                             w.flush();
