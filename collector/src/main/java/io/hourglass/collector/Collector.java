@@ -11,6 +11,7 @@ import io.hourglass.core.HourglassException;
 import io.hourglass.core.InvalidEventException;
 import io.hourglass.core.Json;
 import io.hourglass.core.Lines;
+import io.hourglass.core.avro.AvroBuffer;
 import io.hourglass.core.control.BadRow;
 import io.hourglass.core.control.Heartbeat;
 import io.hourglass.core.control.HostSignal;
@@ -202,13 +203,14 @@ public final class Collector implements Service {
         Acks acks = new Acks(lines.size());
         List<Object> outcomes = new ArrayList<>(lines.size());
         Receipt receipt = new Receipt(now, host);
+        AvroBuffer scratch = new AvroBuffer(1024);
         for (byte[] line : lines) {
             try {
-                EnvelopeParser.Parsed<Void> e = validator.validate(line);
+                EnvelopeParser.Parsed<byte[]> e = validator.validate(line, scratch);
                 outcomes.add(e);
                 Headers headers = new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, receipt.header(e));
                 ProducerRecord<String, byte[]> event = new ProducerRecord<>(Topics.events(e.type()), null, e.id(),
-                        receipt.stamp(line, e), headers);
+                        e.payload(), headers);
                 acks.send(producers.forTopic(event.topic()), event);
             } catch (InvalidEventException ex) {
                 String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);

@@ -1,37 +1,86 @@
 package io.hourglass.collector;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.EventTypes;
 import io.hourglass.core.InvalidEventException;
+import io.hourglass.core.Json;
+import io.hourglass.core.avro.AvroBuffer;
+import io.hourglass.core.avro.PayloadEncoder;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.PayloadConverter;
 import io.hourglass.core.registry.Registry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 
 /**
- * Checks one raw event line against the registry: size, envelope, known type and version, payload schema. The
- * payload is checked as it is parsed, without building a tree of it.
+ * Checks one raw event line against the registry (size, envelope, known type and version, payload schema) and
+ * encodes its payload in Avro for Kafka, in one streaming pass that builds neither a JSON tree nor a record. What
+ * that pass cannot stream (maps, ambiguous unions) or finds wrong is parsed again as a tree, for the bytes or the
+ * error.
  */
 final class EventValidator {
     private final Supplier<Registry> registry;
     private final int maxEventBytes;
+    /** Encoders of the registry they were made from; a new registry starts a new set. */
+    private volatile Encoders encoders;
+
+    private record Encoders(Registry registry, Map<Schema, PayloadEncoder> bySchema) {
+    }
 
     EventValidator(Supplier<Registry> registry, int maxEventBytes) {
         this.registry = registry;
         this.maxEventBytes = maxEventBytes;
     }
 
-    /** Returns the envelope's fields, or throws {@link InvalidEventException} with the reason. */
-    EnvelopeParser.Parsed<Void> validate(byte[] line) {
+    /**
+     * Returns the envelope's fields with the payload in Avro's binary encoding of its version's schema, or throws
+     * {@link InvalidEventException} with the reason. {@code scratch} is the caller's, reused from event to event.
+     */
+    EnvelopeParser.Parsed<byte[]> validate(byte[] line, AvroBuffer scratch) {
         if (line.length > maxEventBytes) {
             throw new InvalidEventException("oversize",
                     "event is " + line.length + " bytes; the limit is " + maxEventBytes);
         }
-        return EnvelopeParser.parse(line, (p, type, version) -> {
-            PayloadConverter.check(p, schema(type, version));
-            return null;
+        EnvelopeParser.Parsed<byte[]> streamed = EnvelopeParser.parse(line, (p, type, version) -> {
+            scratch.reset();
+            return encoder(schema(type, version)).encode(p, scratch) ? scratch.toByteArray() : null;
         });
+        if (streamed.payload() != null) {
+            return streamed;
+        }
+        return EnvelopeParser.parse(line, (p, type, version) -> {
+            Schema schema = schema(type, version);
+            JsonNode payload = Json.MAPPER.readTree(p);
+            PayloadConverter.validate(payload, schema);
+            return encode(PayloadConverter.toRecord(payload, schema), schema);
+        });
+    }
+
+    private PayloadEncoder encoder(Schema schema) {
+        Registry current = registry.get();
+        Encoders e = encoders;
+        if (e == null || e.registry() != current) {
+            e = new Encoders(current, new ConcurrentHashMap<>());
+            encoders = e;
+        }
+        return e.bySchema().computeIfAbsent(schema, s -> new PayloadEncoder(s, true));
+    }
+
+    private static byte[] encode(GenericData.Record payload, Schema schema) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericData.Record>(schema).write(payload, encoder);
+        encoder.flush();
+        return out.toByteArray();
     }
 
     /** Registered names are valid names, so the name's pattern is matched only for the error of an unknown one. */

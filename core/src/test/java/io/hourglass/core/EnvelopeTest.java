@@ -31,7 +31,7 @@ class EnvelopeTest {
                 (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.createObjectNode()
                         .set("nested", Json.MAPPER.createObjectNode().put("id", "not-the-event-id")));
         EnvelopeHeader h = EnvelopeHeader.parse(e.toBytes());
-        assertThat(h).isEqualTo(new EnvelopeHeader(ID, 3, e.loggedAt(), e.receivedAt(), "web-1"));
+        assertThat(h).isEqualTo(new EnvelopeHeader(ID, 3, null, e.loggedAt(), e.receivedAt(), "web-1", false));
         assertThat(h.hour()).isEqualTo(e.hour());
         assertThatThrownBy(() -> EnvelopeHeader.parse("{\"id\":".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(InvalidEventException.class);
@@ -41,19 +41,35 @@ class EnvelopeTest {
 
     @Test
     void theBinaryKafkaHeaderRoundTripsAndRefusesDamage() {
-        EnvelopeHeader full = new EnvelopeHeader(ID, 4, Instant.parse("2026-01-01T09:59:59.123456789Z"),
-                Instant.parse("2026-01-01T10:00:01Z"), "web-1 \u00e9");
-        EnvelopeHeader bare = new EnvelopeHeader(ID, 1, Instant.parse("2026-01-01T09:00:00Z"), null, null);
+        EnvelopeHeader full = new EnvelopeHeader(ID, 4, Instant.parse("2026-01-01T09:59:58.5Z"),
+                Instant.parse("2026-01-01T09:59:59.123456789Z"), Instant.parse("2026-01-01T10:00:01Z"), "web-1 \u00e9",
+                true);
+        EnvelopeHeader bare = new EnvelopeHeader(ID, 1, null, Instant.parse("2026-01-01T09:00:00Z"), null, null, false);
         assertThat(EnvelopeHeader.fromKafkaHeader(ID, full.toKafkaHeader())).contains(full);
         assertThat(EnvelopeHeader.fromKafkaHeader(ID, bare.toKafkaHeader())).contains(bare);
+        assertThat(EnvelopeHeader.valueIsAvro(full.toKafkaHeader())).isTrue();
         byte[] damaged = full.toKafkaHeader();
         damaged[damaged.length - 12] = 0x7f;  // the host's length
         assertThat(EnvelopeHeader.fromKafkaHeader(ID, damaged)).isEmpty();
         assertThat(EnvelopeHeader.fromKafkaHeader(ID, new byte[] {9, 9, 9})).isEmpty();
+        assertThat(EnvelopeHeader.valueIsAvro(new byte[] {2, 9, 9})).isFalse();
         assertThat(EnvelopeHeader.fromKafkaHeader(null, full.toKafkaHeader())).isEmpty();
         byte[] otherFormat = full.toKafkaHeader();
-        otherFormat[0] = 2;
+        otherFormat[0] = 3;
         assertThat(EnvelopeHeader.fromKafkaHeader(ID, otherFormat)).isEmpty();
+    }
+
+    /** Collectors before format 2 sent the event as JSON with this shorter header; writers still read both. */
+    @Test
+    void theFormerHeaderOfJsonValuesIsStillRead() {
+        byte[] host = "web-2".getBytes(StandardCharsets.UTF_8);
+        Instant loggedAt = Instant.parse("2026-01-01T09:59:59.25Z");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(34 + host.length);
+        b.put((byte) 1).putInt(2).putLong(loggedAt.getEpochSecond()).putInt(loggedAt.getNano());
+        b.put((byte) 0).putLong(0).putInt(0).putInt(host.length).put(host);
+        assertThat(EnvelopeHeader.valueIsAvro(b.array())).isFalse();
+        assertThat(EnvelopeHeader.fromKafkaHeader(ID, b.array()))
+                .contains(new EnvelopeHeader(ID, 2, null, loggedAt, null, "web-2", false));
     }
 
     @ParameterizedTest

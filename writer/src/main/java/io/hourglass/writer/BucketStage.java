@@ -24,8 +24,15 @@ final class BucketStage implements Closeable {
     /** Each schema version staged, with the offset where it first appeared: few, and enough to tell the newest. */
     private final Map<Integer, Long> versions = new TreeMap<>();
 
-    /** An event as it sits in Kafka: its header, its raw bytes, and whether it arrived after its hour closed. */
-    record Staged(long offset, EnvelopeHeader header, byte[] raw, boolean late) { }
+    /**
+     * An event to stage: its envelope, its bytes (its lake record in Avro when {@code encoded}, else its JSON), and
+     * whether it arrived after its hour closed.
+     */
+    record Staged(long offset, EnvelopeHeader header, byte[] raw, boolean encoded, boolean late) {
+        Staged asLate() {
+            return new Staged(offset, header, raw, encoded, true);
+        }
+    }
 
     /** What a seal takes in: the events, the newest schema version among them, the late ones, and counts by host. */
     record Sealed(long events, int maxVersion, long late, Map<String, Long> hosts) { }
@@ -73,7 +80,7 @@ final class BucketStage implements Closeable {
         }
         versions.merge(s.header().version(), s.offset(), Math::min);
         String host = s.header().host() == null ? "" : s.header().host();
-        spill.append(s.offset(), s.late(), s.header().version(), host, s.raw());
+        spill.append(s.offset(), s.late(), s.encoded(), s.header().version(), host, s.raw());
         return true;
     }
 

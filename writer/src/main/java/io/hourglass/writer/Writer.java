@@ -3,7 +3,6 @@ package io.hourglass.writer;
 import static java.util.Objects.requireNonNull;
 
 import io.hourglass.core.EnvelopeHeader;
-import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
@@ -19,13 +18,11 @@ import io.hourglass.core.lake.LakeRecordEncoder;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.lake.LakeStore;
 import io.hourglass.core.registry.EventType;
-import io.hourglass.core.registry.PayloadConverter;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.service.Service;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +33,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -302,9 +298,23 @@ public final class Writer implements Service {
         }
     }
 
+    /**
+     * Stages an event: one from a collector since format 2 as its lake record (the envelope from the header, then
+     * the Avro payload as it is), one from an older collector, or without a readable header, as its JSON.
+     */
     private void accept(TopicPartition tp, ConsumerRecord<String, byte[]> r) {
         Header binary = r.headers().lastHeader(EnvelopeHeader.KAFKA_HEADER);
         EnvelopeHeader h = binary == null ? null : EnvelopeHeader.fromKafkaHeader(r.key(), binary.value()).orElse(null);
+        String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
+        if (h != null && EnvelopeHeader.valueIsAvro(binary.value())) {
+            if (r.value() == null) {
+                badRow(r, "an event header without a payload");
+                return;
+            }
+            byte[] record = LakeRecordEncoder.fromKafka(type, h, r.value());
+            route(tp, type, new BucketStage.Staged(r.offset(), h, record, true, false), h.hour());
+            return;
+        }
         if (h == null) {
             try {
                 h = EnvelopeHeader.parse(r.value());
@@ -313,8 +323,7 @@ public final class Writer implements Service {
                 return;
             }
         }
-        String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
-        route(tp, type, new BucketStage.Staged(r.offset(), h, r.value(), false), h.hour());
+        route(tp, type, new BucketStage.Staged(r.offset(), h, r.value(), false, false), h.hour());
     }
 
     /**
@@ -353,7 +362,7 @@ public final class Writer implements Service {
                 metrics.counter("hourglass_writer_late_duplicates_total", "type", b.type()).increment();
                 return;
             }
-            e = new BucketStage.Staged(e.offset(), e.header(), e.raw(), true);
+            e = e.asLate();
         }
         try {
             if (stage.add(e)) {
@@ -564,8 +573,10 @@ public final class Writer implements Service {
         try {
             stage.read(true, e -> {
                 if (e.offset() > sealOffset) {
-                    route(tp, b.type(), new BucketStage.Staged(e.offset(), EnvelopeHeader.parse(e.raw()), e.raw(),
-                            e.late()), b.hour());
+                    EnvelopeHeader h = e.encoded() ? LakeRecords.envelope(e.raw()).header()
+                            : EnvelopeHeader.parse(e.raw());
+                    route(tp, b.type(), new BucketStage.Staged(e.offset(), h, e.raw(), e.encoded(), e.late()),
+                            b.hour());
                 }
             });
         } catch (IOException e) {
@@ -586,7 +597,6 @@ public final class Writer implements Service {
         Schema payload = type.schema(version).orElseThrow(() -> new HourglassException(
                 "type " + typeName + " lost schema version " + version));
         Schema schema = LakeRecords.schema(typeName, payload);
-        EnvelopeParser.PayloadReader<GenericData.Record> toPayload = (p, t, v) -> PayloadConverter.read(p, payload);
         BucketStage.Tally tally = new BucketStage.Tally();
         lake.writeAtomically(path, out -> {
             try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
@@ -596,15 +606,10 @@ public final class Writer implements Service {
                 w.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
                 w.setMeta("hourglass.schema_version", version);
                 w.create(schema, out);
-                LakeRecordEncoder encoder = new LakeRecordEncoder(payload);
+                LakeFileAppender appender = new LakeFileAppender(w, type, version, payload);
                 stage.read(true, e -> {
                     if (e.offset() <= sealOffset) {
-                        Optional<ByteBuffer> encoded = encoder.encode(e.raw(), e.late());
-                        if (encoded.isPresent()) {
-                            w.appendEncoded(encoded.get());
-                        } else {
-                            w.append(LakeRecords.toRecord(EnvelopeParser.parse(e.raw(), toPayload), e.late(), schema));
-                        }
+                        appender.append(e);
                         tally.add(e);
                         if (tally.events() == events / 2 + 1) {
                             w.flush();

@@ -7,6 +7,7 @@ import io.hourglass.core.Envelope;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
+import io.hourglass.core.lake.LakeRecordEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class BucketStageTest {
     private static BucketStage.Staged event(long offset, String id, String host, int version, boolean late) {
         Envelope e = new Envelope(id, "T", version, null, H.plusSeconds(5), H.plusSeconds(6), host, false,
                 Json.MAPPER.createObjectNode().put("n", offset));
-        return new BucketStage.Staged(offset, EnvelopeHeader.parse(e.toBytes()), e.toBytes(), late);
+        return new BucketStage.Staged(offset, EnvelopeHeader.parse(e.toBytes()), e.toBytes(), false, late);
     }
 
     @Test
@@ -76,17 +77,26 @@ class BucketStageTest {
         List<byte[]> sent = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             BucketStage.Staged e = event(i, UUID.randomUUID().toString(), "h" + i % 7, 1, i % 3 == 0);
+            if (i % 2 == 0) {  // as from a collector of format 2: the lake record, with an Avro payload
+                e = new BucketStage.Staged(e.offset(), e.header(),
+                        LakeRecordEncoder.fromKafka("T", e.header(), new byte[] {(byte) (i % 100)}), true, e.late());
+            }
             sent.add(e.raw());
             s.add(e);
         }
         List<byte[]> back = new ArrayList<>();
         List<Boolean> late = new ArrayList<>();
+        List<Boolean> encoded = new ArrayList<>();
         s.read(true, e -> {
             back.add(e.raw());
             late.add(e.late());
+            encoded.add(e.encoded());
         });
         assertThat(back).containsExactlyElementsOf(sent);
         assertThat(late.stream().filter(l -> l).count()).isEqualTo(1667);
+        assertThat(encoded.stream().filter(l -> l).count()).isEqualTo(2500);
+        assertThat(encoded.get(0)).isTrue();
+        assertThat(encoded.get(1)).isFalse();
         assertThat(Files.size(dir.resolve("s.spill"))).isGreaterThan(sent.stream().mapToLong(r -> r.length).sum());
         s.close();
     }
@@ -101,7 +111,7 @@ class BucketStageTest {
 
         byte[] bytes = Files.readAllBytes(spill);
         byte[] damagedHost = bytes.clone();
-        damagedHost[17] = (byte) 0x7F;  // the host length, after frame length (4), offset (8), late (1), version (4)
+        damagedHost[18] = (byte) 0x7F;  // the host length, after frame length, offset, late, form and version
         Files.write(spill, damagedHost);
         assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
                 .hasMessageContaining("damaged record length");

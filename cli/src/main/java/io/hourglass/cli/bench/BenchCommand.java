@@ -39,6 +39,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -52,6 +53,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Utils;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
@@ -550,6 +552,13 @@ public final class BenchCommand implements Callable<Integer> {
         return "host-" + run + "-" + h;
     }
 
+    /** The envelope of an event in Kafka: from its header, or from its JSON (collectors before format 2). */
+    private static EnvelopeHeader header(ConsumerRecord<String, byte[]> r) {
+        Header h = r.headers().lastHeader(EnvelopeHeader.KAFKA_HEADER);
+        return (h == null ? Optional.<EnvelopeHeader>empty() : EnvelopeHeader.fromKafkaHeader(r.key(), h.value()))
+                .orElseGet(() -> EnvelopeHeader.parse(r.value()));
+    }
+
     private static long events(Path success) {
         return manifest(success).events();
     }
@@ -612,7 +621,7 @@ public final class BenchCommand implements Callable<Integer> {
                         loggers.get((int) (sent % hosts)).append(gen.event(loggedAt));
                     }
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(5))) {
-                        EnvelopeHeader h = EnvelopeHeader.parse(r.value());
+                        EnvelopeHeader h = header(r);
                         long loggedAt = h.loggedAt().toEpochMilli();
                         // An event an agent resent is in Kafka twice: its first copy is its sample, so copies
                         // cannot stand in for events still missing.

@@ -1,8 +1,12 @@
 package io.hourglass.core.lake;
 
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.InvalidEventException;
+import io.hourglass.core.avro.AvroBuffer;
+import io.hourglass.core.avro.PayloadEncoder;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.Optional;
 import org.apache.avro.Schema;
 
@@ -12,16 +16,16 @@ import org.apache.avro.Schema;
  * {@link LakeRecords#toRecord} written by Avro, at about half the cost, as no record is built. Not thread-safe.
  */
 public final class LakeRecordEncoder {
-    private final AvroBuffer payload = new AvroBuffer();
-    private final AvroBuffer record = new AvroBuffer();
+    private final AvroBuffer payload = new AvroBuffer(1024);
+    private final AvroBuffer record = new AvroBuffer(1024);
     private final EnvelopeParser.PayloadReader<Boolean> reader;
 
     /** For files whose payload schema is {@code payloadSchema}; older versions' payloads are read into it. */
     public LakeRecordEncoder(Schema payloadSchema) {
-        PayloadEncoder encoder = new PayloadEncoder(payloadSchema);
+        PayloadEncoder encoder = new PayloadEncoder(payloadSchema, false);
         this.reader = (p, type, version) -> {
             payload.reset();
-            return encoder.encode(p, payloadSchema, payload);
+            return encoder.encode(p, payload);
         };
     }
 
@@ -39,22 +43,39 @@ public final class LakeRecordEncoder {
         if (!Boolean.TRUE.equals(e.payload())) {
             return Optional.empty();
         }
-        long loggedAt = e.loggedAt().toEpochMilli();
         record.reset();
-        record.writeString(e.id());
-        record.writeString(e.type());
-        record.writeInt(e.version());
-        if (e.eventTime() == null) {
-            record.writeInt(0);  // the null branch of event_time
-        } else {
-            record.writeInt(1);
-            record.writeLong(e.eventTime().toEpochMilli());
-        }
-        record.writeLong(loggedAt);
-        record.writeLong(e.receivedAt() == null ? loggedAt : e.receivedAt().toEpochMilli());
-        record.writeString(e.host() == null ? "" : e.host());
-        record.writeBoolean(late || e.late());
+        writeEnvelope(record, e.id(), e.type(), e.version(), e.eventTime(), e.loggedAt(), e.receivedAt(), e.host(),
+                late || e.late());
         record.write(payload);
         return Optional.of(record.asByteBuffer());
+    }
+
+    /**
+     * The lake record of an event that came through Kafka as a header and an Avro payload in its own version's
+     * schema: the envelope's fields encoded, then the payload's bytes as they are.
+     */
+    public static byte[] fromKafka(String type, EnvelopeHeader h, byte[] payload) {
+        AvroBuffer out = new AvroBuffer(64 + payload.length);
+        writeEnvelope(out, h.id(), type, h.version(), h.eventTime(), h.loggedAt(), h.receivedAt(), h.host(), h.late());
+        out.write(payload);
+        return out.toByteArray();
+    }
+
+    /** The envelope's fields in the order of {@link LakeRecords#schema}; the payload follows them. */
+    private static void writeEnvelope(AvroBuffer out, String id, String type, int version, Instant eventTime,
+                                      Instant loggedAt, Instant receivedAt, String host, boolean late) {
+        out.writeString(id);
+        out.writeString(type);
+        out.writeInt(version);
+        if (eventTime == null) {
+            out.writeInt(0);  // the null branch of event_time
+        } else {
+            out.writeInt(1);
+            out.writeLong(eventTime.toEpochMilli());
+        }
+        out.writeLong(loggedAt.toEpochMilli());
+        out.writeLong((receivedAt == null ? loggedAt : receivedAt).toEpochMilli());
+        out.writeString(host == null ? "" : host);
+        out.writeBoolean(late);
     }
 }

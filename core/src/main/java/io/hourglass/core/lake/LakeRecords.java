@@ -1,6 +1,9 @@
 package io.hourglass.core.lake;
 
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.EnvelopeParser;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -45,5 +48,58 @@ public final class LakeRecords {
         r.put("late", late || e.late());
         r.put("payload", e.payload());
         return r;
+    }
+
+    /** The envelope of an encoded lake record, where its {@code late} flag is, and where its payload starts. */
+    public record Encoded(EnvelopeHeader header, int lateAt, int payloadAt) {
+    }
+
+    /** Reads the envelope of a record encoded in a {@link #schema}; throws when the bytes are not one. */
+    public static Encoded envelope(byte[] record) {
+        Cursor c = new Cursor(record);
+        String id = c.string();
+        c.string();  // type
+        int version = (int) c.varint();
+        Instant eventTime = c.varint() == 1 ? Instant.ofEpochMilli(c.varint()) : null;
+        Instant loggedAt = Instant.ofEpochMilli(c.varint());
+        Instant receivedAt = Instant.ofEpochMilli(c.varint());
+        String host = c.string();
+        int lateAt = c.at;
+        boolean late = record[c.at++] == 1;
+        return new Encoded(new EnvelopeHeader(id, version, eventTime, loggedAt, receivedAt, host, late), lateAt, c.at);
+    }
+
+    /** Avro's zig-zag varints and strings, read from the start of a byte array. */
+    private static final class Cursor {
+        private final byte[] bytes;
+        private int at;
+
+        Cursor(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        long varint() {
+            long raw = 0;
+            for (int shift = 0; ; shift += 7) {
+                if (shift > 63) {
+                    throw new IllegalArgumentException("a varint runs past 10 bytes");
+                }
+                byte b = bytes[at++];
+                raw |= (long) (b & 0x7f) << shift;
+                if (b >= 0) {
+                    return (raw >>> 1) ^ -(raw & 1);
+                }
+            }
+        }
+
+        String string() {
+            long length = varint();
+            if (length < 0 || length > bytes.length - at) {
+                throw new IllegalArgumentException("a string of " + length + " bytes at " + at + " does not fit");
+            }
+            String s = new String(bytes, at, (int) length, StandardCharsets.UTF_8);
+            at += (int) length;
+            return s;
+        }
     }
 }

@@ -363,7 +363,7 @@ public final class PayloadConverter {
                 if (t != JsonToken.VALUE_STRING) {
                     throw mismatch(path, "a string", p);
                 }
-                return p.getText();
+                return build ? p.getText() : null;  // a check needs only the token
             }
             case BYTES -> {
                 if (t != JsonToken.VALUE_STRING) {

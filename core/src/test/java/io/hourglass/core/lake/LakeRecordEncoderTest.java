@@ -2,12 +2,16 @@ package io.hourglass.core.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.InvalidEventException;
+import io.hourglass.core.avro.AvroBuffer;
+import io.hourglass.core.avro.PayloadEncoder;
 import io.hourglass.core.registry.PayloadConverter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -129,6 +133,47 @@ class LakeRecordEncoderTest {
         return records;
     }
 
+    /** The collector's way: a strict encoding of the payload into Kafka, the envelope in the record's header. */
+    @Test
+    void aRecordMadeOfAKafkaHeaderAndAvroPayloadIsTheGeneralWaysRecord() {
+        Random random = new Random(13);
+        PayloadEncoder strict = new PayloadEncoder(PAYLOAD, true);
+        AvroBuffer payload = new AvroBuffer(16);
+        int made = 0;
+        for (int n = 0; n < 5_000; n++) {
+            byte[] event = randomEvent(random);
+            EnvelopeParser.Parsed<Boolean> e;
+            try {
+                e = EnvelopeParser.parse(event, (p, t, v) -> {
+                    payload.reset();
+                    return strict.encode(p, payload);
+                });
+                generalWay(event, false);
+            } catch (InvalidEventException invalid) {
+                continue;
+            }
+            if (!e.payload()) {
+                continue;
+            }
+            assertThat(checks(event)).as("what the strict encoder takes, the collector's check accepts").isTrue();
+            made++;
+            EnvelopeHeader header = new EnvelopeHeader(e.id(), e.version(), e.eventTime(), e.loggedAt(),
+                    e.receivedAt(), e.host(), e.late());
+            byte[] record = LakeRecordEncoder.fromKafka("T", header, payload.toByteArray());
+            assertThat(record).as(new String(event)).isEqualTo(generalWay(event, false));
+
+            LakeRecords.Encoded read = LakeRecords.envelope(record);
+            assertThat(read.header().id()).isEqualTo(e.id());
+            assertThat(read.header().version()).isEqualTo(e.version());
+            assertThat(read.header().loggedAt()).isEqualTo(Instant.ofEpochMilli(e.loggedAt().toEpochMilli()));
+            assertThat(read.header().hour()).isEqualTo(e.hour());
+            assertThat(read.header().host()).isEqualTo(e.host() == null ? "" : e.host());
+            assertThat(record[read.lateAt()]).isEqualTo((byte) (e.late() ? 1 : 0));
+            assertThat(Arrays.copyOfRange(record, read.payloadAt(), record.length)).isEqualTo(payload.toByteArray());
+        }
+        assertThat(made).as("payloads the strict encoder took").isGreaterThan(1_000);
+    }
+
     @Test
     void anOlderVersionsPayloadTakesTheNewSchemasDefaultsAndLosesRemovedFields() {
         byte[] event = ("{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"T\",\"version\":1,"
@@ -137,6 +182,18 @@ class LakeRecordEncoderTest {
         Optional<ByteBuffer> encoded = new LakeRecordEncoder(PAYLOAD).encode(event, false);
         assertThat(encoded).isPresent();
         assertThat(bytes(encoded.get())).isEqualTo(generalWay(event, false));
+    }
+
+    private static boolean checks(byte[] event) {
+        try {
+            EnvelopeParser.parse(event, (p, t, v) -> {
+                PayloadConverter.check(p, PAYLOAD);
+                return null;
+            });
+            return true;
+        } catch (InvalidEventException e) {
+            return false;
+        }
     }
 
     private static byte[] generalWay(byte[] event, boolean late) {

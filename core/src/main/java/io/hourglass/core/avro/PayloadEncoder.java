@@ -1,4 +1,4 @@
-package io.hourglass.core.lake;
+package io.hourglass.core.avro;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -20,12 +20,12 @@ import org.apache.avro.io.EncoderFactory;
 
 /**
  * Writes a natural JSON payload straight into Avro's binary encoding of a record schema, with the bytes that
- * {@code PayloadConverter.read} and then Avro's {@code GenericDatumWriter} would give, but without building the
- * record. It gives up on what it cannot stream exactly (a map, an object or array that two union branches could
- * take, a value that does not fit the schema), and the caller then takes that general way, which also has the
- * errors. Not thread-safe: it reuses its buffers.
+ * {@code PayloadConverter} and then Avro's {@code GenericDatumWriter} would give, but without building the record.
+ * It gives up on what it cannot stream exactly (a map, an object or array that two union branches could take, a
+ * value that does not fit the schema, and when strict a field the schema does not have), and the caller then takes
+ * that general way, which also has the errors. Immutable, so threads may share one.
  */
-final class PayloadEncoder {
+public final class PayloadEncoder {
     /** Control flow, not an error: no stack trace, so giving up costs no more than a return. */
     private static final class CannotStream extends Exception {
         CannotStream() {
@@ -35,24 +35,29 @@ final class PayloadEncoder {
 
     private static final CannotStream CANNOT = new CannotStream();
 
+    private final Schema schema;
+    private final boolean strict;
     private final Map<Schema.Field, byte[]> defaults = new IdentityHashMap<>();
-    /** Where each field of the record being written at nesting depth d starts (slot 2d) and ends (2d + 1). */
-    private int[][] ranges = new int[8][];
-    private int depth;
 
-    PayloadEncoder(Schema record) {
-        collectDefaults(record, Collections.newSetFromMap(new IdentityHashMap<>()));
+    /**
+     * For payloads of the record schema {@code schema}. A strict encoder gives up on fields the schema lacks (the
+     * collector's check); a lenient one drops them (a writer reading an older version into a newer one).
+     */
+    public PayloadEncoder(Schema schema, boolean strict) {
+        this.schema = schema;
+        this.strict = strict;
+        collectDefaults(schema, Collections.newSetFromMap(new IdentityHashMap<>()));
     }
 
     /**
-     * Encodes the object at the parser's current token into {@code out} and leaves the parser on the object's last
-     * token. Returns false when it gave up; the parser is then on that last token too, and {@code out} holds junk.
+     * Appends the encoding of the object at the parser's current token to {@code out} and leaves the parser on the
+     * object's last token. Returns false when it gave up; the parser is then on that last token too, and what was
+     * appended is junk.
      */
-    boolean encode(JsonParser p, Schema record, AvroBuffer out) throws IOException {
+    public boolean encode(JsonParser p, AvroBuffer out) throws IOException {
         JsonStreamContext outside = p.getParsingContext().getParent();
-        depth = 0;
         try {
-            value(p, record, out);
+            value(p, schema, out);
             return true;
         } catch (CannotStream e) {
             while (p.getParsingContext() != outside) {
@@ -88,15 +93,17 @@ final class PayloadEncoder {
             throw CANNOT;
         }
         List<Schema.Field> fields = s.getFields();
-        int level = depth++;
-        int[] from = range(2 * level, fields.size());
-        int[] to = range(2 * level + 1, fields.size());
-        Arrays.fill(from, 0, fields.size(), -1);
+        int[] from = new int[fields.size()];
+        int[] to = new int[fields.size()];
+        Arrays.fill(from, -1);
         int start = out.size();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             Schema.Field f = s.getField(p.currentName());
             p.nextToken();
             if (f == null) {
+                if (strict) {
+                    throw CANNOT;
+                }
                 p.skipChildren();
                 continue;
             }
@@ -123,7 +130,6 @@ final class PayloadEncoder {
         if (!inOrder || expected != out.size()) {
             out.reorder(start, from, to, fields.size());
         }
-        depth--;
     }
 
     /** Picks the branch the general way would: null, the one container branch, or the first scalar that fits. */
@@ -198,16 +204,6 @@ final class PayloadEncoder {
             case ENUM -> out.writeInt(s.getEnumOrdinal(p.getText()));
             default -> throw CANNOT;
         }
-    }
-
-    private int[] range(int slot, int fields) {
-        if (slot >= ranges.length) {
-            ranges = Arrays.copyOf(ranges, slot * 2);
-        }
-        if (ranges[slot] == null || ranges[slot].length < fields) {
-            ranges[slot] = new int[Math.max(fields, 8)];
-        }
-        return ranges[slot];
     }
 
     /** The binary form of every field default in the schema, as the general way would write it. */

@@ -1,4 +1,4 @@
-package io.hourglass.core.lake;
+package io.hourglass.core.avro;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -6,50 +6,59 @@ import java.util.Arrays;
 import org.apache.avro.io.BinaryData;
 
 /** A growable byte array that Avro's binary encoding is written into, reused from one record to the next. */
-final class AvroBuffer {
+public final class AvroBuffer {
     private static final int MAX_VARINT_BYTES = 10;
-    private byte[] bytes = new byte[1024];
-    private byte[] scratch = new byte[1024];
+    private byte[] bytes;
+    private byte[] scratch = new byte[0];
     private int size;
 
-    int size() {
+    public AvroBuffer(int initialCapacity) {
+        bytes = new byte[initialCapacity];
+    }
+
+    public int size() {
         return size;
     }
 
-    void reset() {
+    public void reset() {
         size = 0;
     }
 
-    ByteBuffer asByteBuffer() {
+    /** What was written, valid until the next write. */
+    public ByteBuffer asByteBuffer() {
         return ByteBuffer.wrap(bytes, 0, size);
     }
 
-    void writeBoolean(boolean b) {
+    public byte[] toByteArray() {
+        return Arrays.copyOf(bytes, size);
+    }
+
+    public void writeBoolean(boolean b) {
         ensure(1);
         bytes[size++] = (byte) (b ? 1 : 0);
     }
 
-    void writeInt(int n) {
+    public void writeInt(int n) {
         ensure(MAX_VARINT_BYTES);
         size += BinaryData.encodeInt(n, bytes, size);
     }
 
-    void writeLong(long n) {
+    public void writeLong(long n) {
         ensure(MAX_VARINT_BYTES);
         size += BinaryData.encodeLong(n, bytes, size);
     }
 
-    void writeFloat(float f) {
+    public void writeFloat(float f) {
         ensure(4);
         size += BinaryData.encodeFloat(f, bytes, size);
     }
 
-    void writeDouble(double d) {
+    public void writeDouble(double d) {
         ensure(8);
         size += BinaryData.encodeDouble(d, bytes, size);
     }
 
-    void writeString(String s) {
+    public void writeString(String s) {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         writeLong(utf8.length);
         write(utf8);
@@ -71,13 +80,13 @@ final class AvroBuffer {
         size += length;
     }
 
-    void write(byte[] b) {
+    public void write(byte[] b) {
         ensure(b.length);
         System.arraycopy(b, 0, bytes, size, b.length);
         size += b.length;
     }
 
-    void write(AvroBuffer other) {
+    public void write(AvroBuffer other) {
         ensure(other.size);
         System.arraycopy(other.bytes, 0, bytes, size, other.size);
         size += other.size;
