@@ -2,10 +2,13 @@ package io.hourglass.bench;
 
 import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.Envelope;
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.Instants;
 import io.hourglass.core.Lines;
 import io.hourglass.core.Json;
+import io.hourglass.core.avro.AvroBuffer;
+import io.hourglass.core.avro.PayloadEncoder;
 import io.hourglass.core.lake.LakeRecordEncoder;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.registry.PayloadConverter;
@@ -26,8 +29,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -67,6 +73,11 @@ public class HotPaths {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private BinaryEncoder encoder;
     private LakeRecordEncoder lakeEncoder;
+    private PayloadEncoder strictEncoder;
+    private final AvroBuffer scratch = new AvroBuffer(1024);
+    private byte[] avroPayload;
+    private EnvelopeHeader header;
+    private BinaryDecoder decoder;
 
     @Setup
     public void setup() {
@@ -79,6 +90,10 @@ public class HotPaths {
         fileSchema = LakeRecords.schema("T", PAYLOAD);
         writer = new GenericDatumWriter<>(fileSchema);
         lakeEncoder = new LakeRecordEncoder(PAYLOAD);
+        strictEncoder = new PayloadEncoder(PAYLOAD, true);
+        avroPayload = parseValidateAndEncode().payload();
+        header = new EnvelopeHeader(envelope.id(), 1, envelope.eventTime(), envelope.loggedAt(), envelope.receivedAt(),
+                envelope.host(), false);
     }
 
     /** Before: every event carries two or three of these. */
@@ -133,10 +148,28 @@ public class HotPaths {
         return encode(EnvelopeParser.parse(received, (p, type, version) -> PayloadConverter.read(p, PAYLOAD)));
     }
 
-    /** Now: the event straight into the record's Avro bytes, with no record built. */
+    /** Then: the event straight into the record's Avro bytes, with no record built (writers, for JSON in Kafka). */
     @Benchmark
     public int toAvroDirect() {
         return lakeEncoder.encode(received, false).orElseThrow().remaining();
+    }
+
+    /** Now, the collector: the check of the payload and its Avro encoding for Kafka, in one pass. */
+    @Benchmark
+    public EnvelopeParser.Parsed<byte[]> parseValidateAndEncode() {
+        return EnvelopeParser.parse(line, (p, type, version) -> {
+            scratch.reset();
+            return strictEncoder.encode(p, scratch) ? scratch.toByteArray() : null;
+        });
+    }
+
+    /** Now, the writer: the lake record from the Kafka header and the Avro payload, checked as a damaged one would be. */
+    @Benchmark
+    public boolean lakeRecordFromKafka() throws IOException {
+        byte[] record = LakeRecordEncoder.fromKafka("T", header, avroPayload);
+        decoder = DecoderFactory.get().binaryDecoder(record, decoder);
+        GenericDatumReader.skip(fileSchema, decoder);
+        return decoder.isEnd();
     }
 
     private int encode(EnvelopeParser.Parsed<GenericData.Record> e) throws IOException {
