@@ -239,8 +239,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         AtomicLong acked = new AtomicLong();
         double produceEps;
+        ProducerSizing sizing = ProducerSizing.forPartitions(typeCount * partitions);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.bulkProducer("bench-raw", 1,
-                ProducerSizing.forPartitions(typeCount * partitions).lingerMs()))) {
+                sizing.lingerMs(), sizing.batchBytes()))) {
             produce(p, topics, values, WARM_UP, new AtomicLong());  // metadata, connections, JIT: not timed
             long start = System.nanoTime();
             produce(p, topics, values, phase, acked);
