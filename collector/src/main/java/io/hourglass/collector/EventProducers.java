@@ -18,8 +18,7 @@ final class EventProducers {
     EventProducers(KafkaSettings kafka, String clientId, ProducerSizing sizing) {
         List<KafkaProducer<String, byte[]>> s = new ArrayList<>(sizing.producers());
         for (int i = 0; i < sizing.producers(); i++) {
-            s.add(new KafkaProducer<>(kafka.bulkProducer(clientId + "-" + i, sizing.producers(), sizing.lingerMs(),
-                    sizing.batchBytes())));
+            s.add(new KafkaProducer<>(kafka.bulkProducer(clientId + "-" + i, sizing.producers(), sizing.lingerMs())));
         }
         this.shards = List.copyOf(s);
     }

@@ -11,26 +11,19 @@ package io.hourglass.collector;
  * A producer's sender also looks at every partition it holds each time a batch starts (O(partitions²) per linger),
  * so each producer holds about 40 partitions.
  *
- * <p>With few partitions each one's batch fills up before the linger ends, so batches may be larger (64 KiB: a
- * quarter of the broker's and the producer's work per event of 16 KiB ones at 10 types); with many, the linger ends
- * them half empty, and 16 KiB keeps the buffer that every open batch takes small.
- *
- * @param producers  event producers, each owning a shard of the event topics
- * @param lingerMs   {@code linger.ms} of each
- * @param batchBytes {@code batch.size} of each
+ * @param producers event producers, each owning a shard of the event topics
+ * @param lingerMs  {@code linger.ms} of each
  */
-public record ProducerSizing(int producers, int lingerMs, int batchBytes) {
+public record ProducerSizing(int producers, int lingerMs) {
     static final int PARTITIONS_PER_PRODUCER = 40;
     static final int MAX_PRODUCERS = 16;
     static final int MIN_LINGER_MS = 30;
     static final int MAX_LINGER_MS = 200;
-    static final int LARGE_BATCH_BYTES = 64 * 1024;
-    static final int SMALL_BATCH_BYTES = 16 * 1024;
 
     public static ProducerSizing forPartitions(int partitions) {
         int producers = Math.min(MAX_PRODUCERS, Math.max(1,
                 (partitions + PARTITIONS_PER_PRODUCER - 1) / PARTITIONS_PER_PRODUCER));
         int linger = Math.min(MAX_LINGER_MS, Math.max(MIN_LINGER_MS, partitions / 3));
-        return new ProducerSizing(producers, linger, linger == MIN_LINGER_MS ? LARGE_BATCH_BYTES : SMALL_BATCH_BYTES);
+        return new ProducerSizing(producers, linger);
     }
 }

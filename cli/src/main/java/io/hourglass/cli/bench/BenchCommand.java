@@ -239,9 +239,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         AtomicLong acked = new AtomicLong();
         double produceEps;
-        ProducerSizing sizing = ProducerSizing.forPartitions(typeCount * partitions);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.bulkProducer("bench-raw", 1,
-                sizing.lingerMs(), sizing.batchBytes()))) {
+                ProducerSizing.forPartitions(typeCount * partitions).lingerMs()))) {
             produce(p, topics, values, WARM_UP, new AtomicLong());  // metadata, connections, JIT: not timed
             long start = System.nanoTime();
             produce(p, topics, values, phase, acked);

@@ -54,13 +54,11 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
 
     /**
      * A producer of events, one of {@code shards} that share the usual 64 MiB of buffer, lingering {@code lingerMs}
-     * to fill per-partition batches of up to {@code batchBytes} (events are keyed by id, so a batch spreads over
-     * every partition of its types).
+     * to fill per-partition batches (events are keyed by id, so a batch spreads over every partition of its types).
      */
-    public Properties bulkProducer(String clientId, int shards, int lingerMs, int batchBytes) {
+    public Properties bulkProducer(String clientId, int shards, int lingerMs) {
         Properties p = producer(clientId);
         p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(8L * 1024 * 1024, 64L * 1024 * 1024 / shards));
         return p;
     }
