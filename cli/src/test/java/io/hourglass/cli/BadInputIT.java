@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hourglass.core.ContentEncoding;
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.BadRow;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
+import io.hourglass.core.kafka.KafkaSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,11 +24,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +64,16 @@ class BadInputIT {
                     "[1,2,3]",
                     event(otherValidId, "SearchViewResponse", good));
 
+            // Something other than a collector writes garbage under a valid header: refused before any file.
+            String rogueId = UUID.randomUUID().toString();
+            byte[] garbage = {(byte) 0xff, 1, 2, 3};
+            try (KafkaProducer<String, byte[]> rogue = new KafkaProducer<>(
+                    KafkaSettings.singleNode(bed.hourglass.bootstrap()).producer("rogue"))) {
+                byte[] header = new EnvelopeHeader(rogueId, 1, null, T0, T0, "rogue", false).toKafkaHeader();
+                rogue.send(new ProducerRecord<>("events.SearchViewResponse", null, rogueId, garbage,
+                        new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, header))).get();
+            }
+
             HttpResponse<String> resp = post(bed.collector().resolve("/v1/events"), String.join("\n", lines));
             assertThat(resp.statusCode()).isEqualTo(200);
             JsonNode results = Json.MAPPER.readTree(resp.body()).get("results");
@@ -71,12 +87,17 @@ class BadInputIT {
 
             // Every rejected event is in bad rows with its reason, filed under its type only when that is registered.
             Path badrows = dir.resolve("badrows");
-            await().atMost(Duration.ofSeconds(30)).until(() -> badRows(badrows).size() == 6);
+            await().atMost(Duration.ofSeconds(30)).until(() -> badRows(badrows).size() == 7);
             Map<String, List<BadRow>> byType = badRows(badrows).stream()
                     .collect(Collectors.groupingBy(BadRow::type));
             assertThat(byType.keySet()).containsExactlyInAnyOrder("_unknown", "SearchViewResponse");
             assertThat(byType.get("SearchViewResponse")).extracting(BadRow::reasonCode)
-                    .containsExactlyInAnyOrder("schema_mismatch", "oversize");
+                    .containsExactlyInAnyOrder("schema_mismatch", "oversize", "unreadable_in_kafka");
+            assertThat(byType.get("SearchViewResponse")).filteredOn(r -> r.reasonCode().equals("unreadable_in_kafka"))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.raw()).isEqualTo("base64:" + Base64.getEncoder().encodeToString(garbage));
+                        assertThat(r.reason()).contains("SearchViewResponse");
+                    });
             assertThat(byType.get("_unknown")).extracting(BadRow::reasonCode)
                     .containsExactlyInAnyOrder("unknown_type", "unknown_type", "malformed_json", "malformed_json");
             assertThat(badRows(badrows)).extracting(BadRow::raw).contains("{\"id\": \"truncated", "[1,2,3]");

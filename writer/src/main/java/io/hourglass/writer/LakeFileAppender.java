@@ -2,6 +2,7 @@ package io.hourglass.writer;
 
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.HourglassException;
+import io.hourglass.core.avro.AvroCheck;
 import io.hourglass.core.lake.LakeRecordEncoder;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.registry.EventType;
@@ -33,6 +34,7 @@ final class LakeFileAppender {
     private final LakeRecordEncoder fromJson;
     private final EnvelopeParser.PayloadReader<GenericData.Record> jsonPayload;
     private final Map<Integer, GenericDatumReader<GenericData.Record>> olderVersions = new HashMap<>();
+    private final AvroCheck check = new AvroCheck();
     private BinaryDecoder decoder;
 
     /** For a file of {@code type} in its schema {@code version}, whose records have the schema {@code schema}. */
@@ -60,20 +62,20 @@ final class LakeFileAppender {
             if (e.late()) {
                 record[LakeRecords.envelope(record).lateAt()] = 1;
             }
-            decoder = DecoderFactory.get().binaryDecoder(record, decoder);
             if (e.version() == version) {
-                GenericDatumReader.skip(schema, decoder);
-                if (!decoder.isEnd()) {
-                    throw new IOException("bytes left over after the record");
+                Optional<String> problem = check.problem(schema, record);
+                if (problem.isPresent()) {
+                    throw new IOException(problem.get());
                 }
                 file.appendEncoded(ByteBuffer.wrap(record));
             } else {
+                decoder = DecoderFactory.get().binaryDecoder(record, decoder);
                 file.append(olderVersions.computeIfAbsent(e.version(), this::resolving).read(null, decoder));
             }
         } catch (IOException | AvroRuntimeException | IllegalArgumentException | IndexOutOfBoundsException bad) {
             throw new HourglassException("the event at offset " + e.offset() + " is not a valid " + type.name()
-                    + " record of schema version " + e.version() + " (" + bad + "); was it written to Kafka by"
-                    + " something other than a collector?", bad);
+                    + " record of schema version " + e.version() + " (" + bad.getMessage() + "); was it written to"
+                    + " Kafka by something other than a collector?", bad);
         }
     }
 

@@ -7,6 +7,7 @@ import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
+import io.hourglass.core.avro.AvroCheck;
 import io.hourglass.core.control.BadRow;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Finalized;
@@ -28,11 +29,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -84,6 +87,8 @@ public final class Writer implements Service {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final SealBook seals = new SealBook();
+    /** Used by the consuming thread only. */
+    private final AvroCheck payloadCheck = new AvroCheck();
     private final ClosedIds closedIds;
     private final Map<TopicPartition, TreeMap<Instant, BucketStage>> stages = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -307,8 +312,11 @@ public final class Writer implements Service {
         EnvelopeHeader h = binary == null ? null : EnvelopeHeader.fromKafkaHeader(r.key(), binary.value()).orElse(null);
         String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
         if (h != null && EnvelopeHeader.valueIsAvro(binary.value())) {
-            if (r.value() == null) {
-                badRow(r, "an event header without a payload");
+            Optional<String> problem = r.value() == null ? Optional.of("an event header without a payload")
+                    : payloadProblem(type, h.version(), r.value());
+            if (problem.isPresent()) {
+                badRow(r, problem.get(), r.value() == null ? "" : "base64:"
+                        + Base64.getEncoder().encodeToString(r.value()));
                 return;
             }
             byte[] record = LakeRecordEncoder.fromKafka(type, h, r.value());
@@ -319,7 +327,7 @@ public final class Writer implements Service {
             try {
                 h = EnvelopeHeader.parse(r.value());
             } catch (RuntimeException ex) {
-                badRow(r, ex.getMessage());
+                badRow(r, ex.getMessage(), r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8));
                 return;
             }
         }
@@ -646,8 +654,16 @@ public final class Writer implements Service {
         }
     }
 
-    private void badRow(ConsumerRecord<String, byte[]> r, String reason) {
-        String raw = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8);
+    /**
+     * What is wrong with an Avro payload, when this writer's registry knows its schema; one it does not know yet is
+     * checked when its file is written. Kafka takes events from collectors only, so this catches a foreign producer.
+     */
+    private Optional<String> payloadProblem(String type, int version, byte[] payload) {
+        return registry.get().find(type).flatMap(t -> t.schema(version))
+                .flatMap(schema -> payloadCheck.problem(schema, payload));
+    }
+
+    private void badRow(ConsumerRecord<String, byte[]> r, String reason, String raw) {
         String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
         BadRow row = new BadRow(type, "unreadable_in_kafka", reason, clock.instant(), null, raw);
         try {
