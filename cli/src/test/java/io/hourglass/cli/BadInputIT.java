@@ -33,6 +33,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,11 +68,25 @@ class BadInputIT {
             // Something other than a collector writes garbage under a valid header: refused before any file.
             String rogueId = UUID.randomUUID().toString();
             byte[] garbage = {(byte) 0xff, 1, 2, 3};
+            // A collector from before format 2 wrote the whole event as JSON: writers still take it. It goes to the
+            // partition of a valid event sent below, so that the collector's marker for the hour covers it.
+            String olderId;
             try (KafkaProducer<String, byte[]> rogue = new KafkaProducer<>(
                     KafkaSettings.singleNode(bed.hourglass.bootstrap()).producer("rogue"))) {
                 byte[] header = new EnvelopeHeader(rogueId, 1, null, T0, T0, "rogue", false).toKafkaHeader();
                 rogue.send(new ProducerRecord<>("events.SearchViewResponse", null, rogueId, garbage,
                         new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, header))).get();
+                int partitions = rogue.partitionsFor("events.SearchViewResponse").size();
+                String candidate;
+                do {
+                    candidate = UUID.randomUUID().toString();
+                } while (partition(candidate, partitions) != partition(validId, partitions));
+                olderId = candidate;
+                String older = "{\"id\":\"" + olderId + "\",\"type\":\"SearchViewResponse\",\"version\":1,"
+                        + "\"logged_at\":\"" + T0 + "\",\"received_at\":\"" + T0.plusSeconds(1) + "\","
+                        + "\"host\":\"collector-standalone\",\"payload\":" + good + "}";
+                rogue.send(new ProducerRecord<>("events.SearchViewResponse", olderId,
+                        older.getBytes(StandardCharsets.UTF_8))).get();
             }
 
             HttpResponse<String> resp = post(bed.collector().resolve("/v1/events"), String.join("\n", lines));
@@ -142,7 +157,11 @@ class BadInputIT {
             bed.advanceTo(Instant.parse("2026-03-01T11:02:00Z"));
             BucketId bucket = new BucketId("SearchViewResponse", Instant.parse("2026-03-01T10:00:00Z"));
             Manifest m = bed.awaitClosed(bucket);
-            assertThat(bed.records(bucket).keySet()).containsExactlyInAnyOrder(validId, otherValidId);
+            Map<String, org.apache.avro.generic.GenericRecord> records = bed.records(bucket);
+            assertThat(records.keySet()).containsExactlyInAnyOrder(validId, otherValidId, olderId);
+            assertThat(records.get(olderId).get("received_at")).isEqualTo(T0.plusSeconds(1).toEpochMilli());
+            assertThat(records.get(olderId).get("payload").toString()).isEqualTo(records.get(validId).get("payload")
+                    .toString());
             assertThat(m.complete()).isTrue();
             assertThat(m.hosts()).containsOnlyKeys("collector-standalone");
         }
@@ -193,6 +212,10 @@ class BadInputIT {
     private HttpResponse<String> post(URI uri, String body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int partition(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
