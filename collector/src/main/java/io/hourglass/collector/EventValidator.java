@@ -6,20 +6,15 @@ import io.hourglass.core.EventTypes;
 import io.hourglass.core.InvalidEventException;
 import io.hourglass.core.Json;
 import io.hourglass.core.avro.AvroBuffer;
+import io.hourglass.core.avro.AvroBytes;
 import io.hourglass.core.avro.PayloadEncoder;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.PayloadConverter;
 import io.hourglass.core.registry.Registry;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 
 /**
  * Checks one raw event line against the registry (size, envelope, known type and version, payload schema) and
@@ -61,7 +56,7 @@ final class EventValidator {
             Schema schema = schema(type, version);
             JsonNode payload = Json.MAPPER.readTree(p);
             PayloadConverter.validate(payload, schema);
-            return encode(PayloadConverter.toRecord(payload, schema), schema);
+            return AvroBytes.of(schema, PayloadConverter.toRecord(payload, schema));
         });
     }
 
@@ -73,14 +68,6 @@ final class EventValidator {
             encoders = e;
         }
         return e.bySchema().computeIfAbsent(schema, s -> new PayloadEncoder(s, true));
-    }
-
-    private static byte[] encode(GenericData.Record payload, Schema schema) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericData.Record>(schema).write(payload, encoder);
-        encoder.flush();
-        return out.toByteArray();
     }
 
     /** Registered names are valid names, so the name's pattern is matched only for the error of an unknown one. */

@@ -24,13 +24,10 @@ final class BucketStage implements Closeable {
     /** Each schema version staged, with the offset where it first appeared: few, and enough to tell the newest. */
     private final Map<Integer, Long> versions = new TreeMap<>();
 
-    /**
-     * An event to stage: its envelope, its bytes (its lake record in Avro when {@code encoded}, else its JSON), and
-     * whether it arrived after its hour closed.
-     */
-    record Staged(long offset, EnvelopeHeader header, byte[] raw, boolean encoded, boolean late) {
+    /** An event to stage: its envelope, its bytes in their form, and whether it arrived after its hour closed. */
+    record Staged(long offset, EnvelopeHeader header, byte[] raw, SpillFile.Form form, boolean late) {
         Staged asLate() {
-            return new Staged(offset, header, raw, encoded, true);
+            return new Staged(offset, header, raw, form, true);
         }
     }
 
@@ -80,7 +77,7 @@ final class BucketStage implements Closeable {
         }
         versions.merge(s.header().version(), s.offset(), Math::min);
         String host = s.header().host() == null ? "" : s.header().host();
-        spill.append(s.offset(), s.late(), s.encoded(), s.header().version(), host, s.raw());
+        spill.append(s.offset(), s.late(), s.form(), s.header().version(), host, s.raw());
         return true;
     }
 

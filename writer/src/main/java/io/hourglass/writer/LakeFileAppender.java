@@ -22,9 +22,9 @@ import org.apache.avro.io.DecoderFactory;
 
 /**
  * Appends staged events to a lake file of one schema version, each the cheapest way its form allows: a lake record
- * of the file's version as its bytes (checked first, as a damaged one would spoil the file), one of an older
- * version through Avro's schema resolution, and an event staged as JSON (from a collector before format 2)
- * encoded straight from it, or else through a record.
+ * of the file's version as its bytes (checked first unless it was when staged, as a damaged one would spoil the
+ * file), one of an older version through Avro's schema resolution, and an event staged as JSON (from a collector
+ * before format 2) encoded straight from it, or else through a record.
  */
 final class LakeFileAppender {
     private final DataFileWriter<GenericData.Record> file;
@@ -37,7 +37,7 @@ final class LakeFileAppender {
     private final AvroCheck check = new AvroCheck();
     private BinaryDecoder decoder;
 
-    /** For a file of {@code type} in its schema {@code version}, whose records have the schema {@code schema}. */
+    /** For a file of {@code type} in its schema {@code version}, whose payload schema is {@code payload}. */
     LakeFileAppender(DataFileWriter<GenericData.Record> file, EventType type, int version, Schema payload) {
         this.file = file;
         this.type = type;
@@ -48,7 +48,7 @@ final class LakeFileAppender {
     }
 
     void append(SpillFile.Spilled e) throws IOException {
-        if (!e.encoded()) {
+        if (e.form() == SpillFile.Form.JSON) {
             Optional<ByteBuffer> encoded = fromJson.encode(e.raw(), e.late());
             if (encoded.isPresent()) {
                 file.appendEncoded(encoded.get());
@@ -63,7 +63,8 @@ final class LakeFileAppender {
                 record[LakeRecords.envelope(record).lateAt()] = 1;
             }
             if (e.version() == version) {
-                Optional<String> problem = check.problem(schema, record);
+                Optional<String> problem = e.form() == SpillFile.Form.AVRO_CHECKED ? Optional.empty()
+                        : check.problem(schema, record);
                 if (problem.isPresent()) {
                     throw new IOException(problem.get());
                 }

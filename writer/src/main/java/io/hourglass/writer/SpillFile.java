@@ -16,9 +16,8 @@ import java.nio.file.StandardOpenOption;
  * A stage's events on local disk, appended as they arrive and read back when the stage is finalized. It is not
  * durable (no fsync): after a crash the writer rebuilds staging from Kafka.
  *
- * <p>Each event is one frame: its length, then offset, late flag, form (Avro or JSON), schema version, host and the
- * event's bytes. Frames
- * are written and read in blocks, so an event costs no system call of its own.
+ * <p>Each event is one frame: its length, then offset, late flag, {@link Form}, schema version, host and the event's
+ * bytes. Frames are written and read in blocks, so an event costs no system call of its own.
  */
 final class SpillFile implements Closeable {
     /** Every open stage holds a write buffer (hundreds with many partitions); a read buffer exists while finalizing. */
@@ -28,15 +27,23 @@ final class SpillFile implements Closeable {
     private static final int FIXED = 8 + 1 + 1 + 4 + 4;
     /** Larger than any event a collector accepts, so a bigger length can only mean a damaged file. */
     private static final int MAX_RECORD = 64 * 1024 * 1024;
+    private static final Form[] FORMS = Form.values();
     private final Path path;
     private final OutputStream out;
     private final ByteBuffer head = ByteBuffer.allocate(4 + FIXED);
 
-    /**
-     * One spilled event: its Kafka offset, whether it is late, whether its bytes are its encoded lake record (else
-     * its JSON), its schema version, its host, and its bytes.
-     */
-    record Spilled(long offset, boolean late, boolean encoded, int version, String host, byte[] raw) {
+    /** What an event's bytes are. */
+    enum Form {
+        /** The event's JSON, as collectors before format 2 wrote it into Kafka. */
+        JSON,
+        /** Its lake record in Avro, the payload not yet checked against its schema (unknown when it was staged). */
+        AVRO,
+        /** Its lake record in Avro, the payload checked against its schema when it was staged. */
+        AVRO_CHECKED
+    }
+
+    /** One spilled event: its Kafka offset, whether it is late, its form, its schema version, its host, its bytes. */
+    record Spilled(long offset, boolean late, Form form, int version, String host, byte[] raw) {
     }
 
     /** Receives spilled events in the order they were appended. */
@@ -58,15 +65,14 @@ final class SpillFile implements Closeable {
         this.out = new BufferedOutputStream(Files.newOutputStream(path), WRITE_BUFFER);
     }
 
-    void append(long offset, boolean late, boolean encoded, int version, String host, byte[] raw)
-            throws IOException {
+    void append(long offset, boolean late, Form form, int version, String host, byte[] raw) throws IOException {
         byte[] hostBytes = host.getBytes(StandardCharsets.UTF_8);
         long frame = (long) FIXED + hostBytes.length + raw.length;
         if (frame > MAX_RECORD) {
             throw new IOException("an event of " + frame + " bytes is too large to stage");
         }
         head.clear();
-        head.putInt((int) frame).putLong(offset).put((byte) (late ? 1 : 0)).put((byte) (encoded ? 1 : 0))
+        head.putInt((int) frame).putLong(offset).put((byte) (late ? 1 : 0)).put((byte) form.ordinal())
                 .putInt(version).putInt(hostBytes.length);
         out.write(head.array(), 0, head.position());
         out.write(hostBytes);
@@ -120,7 +126,10 @@ final class SpillFile implements Closeable {
                 int end = buffer.position() + frame;
                 long offset = buffer.getLong();
                 boolean late = buffer.get() == 1;
-                boolean encoded = buffer.get() == 1;
+                int form = buffer.get();
+                if (form < 0 || form >= FORMS.length) {
+                    throw new IOException("damaged form " + form);
+                }
                 int version = buffer.getInt();
                 int hostLength = buffer.getInt();
                 if (hostLength < 0 || hostLength > frame - FIXED) {
@@ -134,7 +143,7 @@ final class SpillFile implements Closeable {
                     buffer.get(raw);
                 }
                 buffer.position(end);
-                return new Spilled(offset, late, encoded, version, host, raw);
+                return new Spilled(offset, late, FORMS[form], version, host, raw);
             } catch (IOException e) {
                 throw new Unreadable(path, e);
             }

@@ -312,15 +312,7 @@ public final class Writer implements Service {
         EnvelopeHeader h = binary == null ? null : EnvelopeHeader.fromKafkaHeader(r.key(), binary.value()).orElse(null);
         String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
         if (h != null && EnvelopeHeader.valueIsAvro(binary.value())) {
-            Optional<String> problem = r.value() == null ? Optional.of("an event header without a payload")
-                    : payloadProblem(type, h.version(), r.value());
-            if (problem.isPresent()) {
-                badRow(r, problem.get(), r.value() == null ? "" : "base64:"
-                        + Base64.getEncoder().encodeToString(r.value()));
-                return;
-            }
-            byte[] record = LakeRecordEncoder.fromKafka(type, h, r.value());
-            route(tp, type, new BucketStage.Staged(r.offset(), h, record, true, false), h.hour());
+            acceptAvro(tp, r, type, h);
             return;
         }
         if (h == null) {
@@ -331,7 +323,25 @@ public final class Writer implements Service {
                 return;
             }
         }
-        route(tp, type, new BucketStage.Staged(r.offset(), h, r.value(), false, false), h.hour());
+        route(tp, type, new BucketStage.Staged(r.offset(), h, r.value(), SpillFile.Form.JSON, false), h.hour());
+    }
+
+    /**
+     * Kafka takes events from collectors only, so a payload that is not of its schema is a foreign producer's: it goes
+     * to bad rows. One whose schema this writer does not know yet is checked when its file is written.
+     */
+    private void acceptAvro(TopicPartition tp, ConsumerRecord<String, byte[]> r, String type, EnvelopeHeader h) {
+        Optional<Schema> schema = registry.get().find(type).flatMap(t -> t.schema(h.version()));
+        Optional<String> problem = r.value() == null ? Optional.of("an event header without a payload")
+                : schema.flatMap(s -> payloadCheck.problem(s, r.value()));
+        if (problem.isPresent()) {
+            String raw = r.value() == null ? "" : "base64:" + Base64.getEncoder().encodeToString(r.value());
+            badRow(r, problem.get(), raw);
+            return;
+        }
+        byte[] record = LakeRecordEncoder.fromKafka(type, h, r.value());
+        SpillFile.Form form = schema.isPresent() ? SpillFile.Form.AVRO_CHECKED : SpillFile.Form.AVRO;
+        route(tp, type, new BucketStage.Staged(r.offset(), h, record, form, false), h.hour());
     }
 
     /**
@@ -581,10 +591,9 @@ public final class Writer implements Service {
         try {
             stage.read(true, e -> {
                 if (e.offset() > sealOffset) {
-                    EnvelopeHeader h = e.encoded() ? LakeRecords.envelope(e.raw()).header()
-                            : EnvelopeHeader.parse(e.raw());
-                    route(tp, b.type(), new BucketStage.Staged(e.offset(), h, e.raw(), e.encoded(), e.late()),
-                            b.hour());
+                    EnvelopeHeader h = e.form() == SpillFile.Form.JSON ? EnvelopeHeader.parse(e.raw())
+                            : LakeRecords.envelope(e.raw()).header();
+                    route(tp, b.type(), new BucketStage.Staged(e.offset(), h, e.raw(), e.form(), e.late()), b.hour());
                 }
             });
         } catch (IOException e) {
@@ -652,15 +661,6 @@ public final class Writer implements Service {
                 }
             });
         }
-    }
-
-    /**
-     * What is wrong with an Avro payload, when this writer's registry knows its schema; one it does not know yet is
-     * checked when its file is written. Kafka takes events from collectors only, so this catches a foreign producer.
-     */
-    private Optional<String> payloadProblem(String type, int version, byte[] payload) {
-        return registry.get().find(type).flatMap(t -> t.schema(version))
-                .flatMap(schema -> payloadCheck.problem(schema, payload));
     }
 
     private void badRow(ConsumerRecord<String, byte[]> r, String reason, String raw) {

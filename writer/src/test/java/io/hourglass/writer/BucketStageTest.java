@@ -28,7 +28,8 @@ class BucketStageTest {
     private static BucketStage.Staged event(long offset, String id, String host, int version, boolean late) {
         Envelope e = new Envelope(id, "T", version, null, H.plusSeconds(5), H.plusSeconds(6), host, false,
                 Json.MAPPER.createObjectNode().put("n", offset));
-        return new BucketStage.Staged(offset, EnvelopeHeader.parse(e.toBytes()), e.toBytes(), false, late);
+        return new BucketStage.Staged(offset, EnvelopeHeader.parse(e.toBytes()), e.toBytes(), SpillFile.Form.JSON,
+                late);
     }
 
     @Test
@@ -79,24 +80,25 @@ class BucketStageTest {
             BucketStage.Staged e = event(i, UUID.randomUUID().toString(), "h" + i % 7, 1, i % 3 == 0);
             if (i % 2 == 0) {  // as from a collector of format 2: the lake record, with an Avro payload
                 e = new BucketStage.Staged(e.offset(), e.header(),
-                        LakeRecordEncoder.fromKafka("T", e.header(), new byte[] {(byte) (i % 100)}), true, e.late());
+                        LakeRecordEncoder.fromKafka("T", e.header(), new byte[] {(byte) (i % 100)}),
+                        i % 4 == 0 ? SpillFile.Form.AVRO_CHECKED : SpillFile.Form.AVRO, e.late());
             }
             sent.add(e.raw());
             s.add(e);
         }
         List<byte[]> back = new ArrayList<>();
         List<Boolean> late = new ArrayList<>();
-        List<Boolean> encoded = new ArrayList<>();
+        List<SpillFile.Form> forms = new ArrayList<>();
         s.read(true, e -> {
             back.add(e.raw());
             late.add(e.late());
-            encoded.add(e.encoded());
+            forms.add(e.form());
         });
         assertThat(back).containsExactlyElementsOf(sent);
         assertThat(late.stream().filter(l -> l).count()).isEqualTo(1667);
-        assertThat(encoded.stream().filter(l -> l).count()).isEqualTo(2500);
-        assertThat(encoded.get(0)).isTrue();
-        assertThat(encoded.get(1)).isFalse();
+        assertThat(forms.stream().filter(f -> f != SpillFile.Form.JSON).count()).isEqualTo(2500);
+        assertThat(forms.subList(0, 4)).containsExactly(SpillFile.Form.AVRO_CHECKED, SpillFile.Form.JSON,
+                SpillFile.Form.AVRO, SpillFile.Form.JSON);
         assertThat(Files.size(dir.resolve("s.spill"))).isGreaterThan(sent.stream().mapToLong(r -> r.length).sum());
         s.close();
     }
@@ -115,6 +117,11 @@ class BucketStageTest {
         Files.write(spill, damagedHost);
         assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
                 .hasMessageContaining("damaged record length");
+        byte[] damagedForm = bytes.clone();
+        damagedForm[13] = 9;  // the form, after frame length, offset and late
+        Files.write(spill, damagedForm);
+        assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
+                .hasMessageContaining("damaged form 9");
         byte[] damagedFrame = bytes.clone();
         damagedFrame[0] = (byte) 0xFF;  // the frame length
         Files.write(spill, damagedFrame);

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.HourglassException;
+import io.hourglass.core.Json;
+import io.hourglass.core.avro.AvroBytes;
 import io.hourglass.core.lake.LakeRecordEncoder;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.Owner;
+import io.hourglass.core.registry.PayloadConverter;
 import io.hourglass.core.registry.Sink;
 import io.hourglass.core.registry.Tier;
 import java.io.ByteArrayOutputStream;
@@ -29,8 +32,6 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 /** Every form a staged event can take ends up as the same kind of record in a file of the newest version. */
@@ -68,12 +69,12 @@ class LakeFileAppenderTest {
     }
 
     @Test
-    void aDamagedRecordStopsTheFileInsteadOfSpoilingIt() {
+    void aDamagedRecordStopsTheFileInsteadOfSpoilingIt() throws IOException {
         SpillFile.Spilled good = avro(1, 2, false, "{\"track\":\"a\",\"ms\":5}");
         byte[] cut = java.util.Arrays.copyOf(good.raw(), good.raw().length - 2);
         byte[] longer = java.util.Arrays.copyOf(good.raw(), good.raw().length + 1);
         for (byte[] bad : List.of(cut, longer)) {
-            SpillFile.Spilled damaged = new SpillFile.Spilled(7, false, true, 2, "web-1", bad);
+            SpillFile.Spilled damaged = new SpillFile.Spilled(7, false, SpillFile.Form.AVRO, 2, "web-1", bad);
             assertThatThrownBy(() -> write(List.of(damaged))).isInstanceOf(HourglassException.class)
                     .hasMessageContaining("offset 7").hasMessageContaining("not a valid Play record");
         }
@@ -102,23 +103,14 @@ class LakeFileAppenderTest {
     }
 
     /** As a collector of format 2 sends it, and the writer stages it. */
-    private static SpillFile.Spilled avro(long offset, int version, boolean late, String payloadJson) {
+    private static SpillFile.Spilled avro(long offset, int version, boolean late, String payloadJson)
+            throws IOException {
         Schema schema = PLAY.schema(version).orElseThrow();
-        GenericData.Record payload = io.hourglass.core.registry.PayloadConverter.toRecord(
-                io.hourglass.core.Json.fromBytes(payloadJson.getBytes(StandardCharsets.UTF_8),
-                        com.fasterxml.jackson.databind.JsonNode.class), schema);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        try {
-            new GenericDatumWriter<GenericData.Record>(schema).write(payload, encoder);
-            encoder.flush();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] payload = AvroBytes.of(schema, PayloadConverter.toRecord(Json.MAPPER.readTree(payloadJson), schema));
         EnvelopeHeader h = new EnvelopeHeader(UUID.randomUUID().toString(), version, null, LOGGED, LOGGED, "web-1",
                 false);
-        return new SpillFile.Spilled(offset, late, true, version, "web-1",
-                LakeRecordEncoder.fromKafka("Play", h, bytes.toByteArray()));
+        return new SpillFile.Spilled(offset, late, SpillFile.Form.AVRO, version, "web-1",
+                LakeRecordEncoder.fromKafka("Play", h, payload));
     }
 
     /** As a collector before format 2 sent it: the event's JSON. */
@@ -126,6 +118,7 @@ class LakeFileAppenderTest {
         String event = "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"Play\",\"version\":" + version
                 + ",\"logged_at\":\"" + LOGGED + "\",\"received_at\":\"" + LOGGED + "\",\"host\":\"web-1\","
                 + "\"payload\":" + payloadJson + "}";
-        return new SpillFile.Spilled(offset, late, false, version, "web-1", event.getBytes(StandardCharsets.UTF_8));
+        return new SpillFile.Spilled(offset, late, SpillFile.Form.JSON, version, "web-1",
+                event.getBytes(StandardCharsets.UTF_8));
     }
 }

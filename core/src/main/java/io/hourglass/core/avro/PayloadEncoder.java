@@ -3,7 +3,6 @@ package io.hourglass.core.avro;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,9 +13,6 @@ import java.util.Set;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 
 /**
  * Writes a natural JSON payload straight into Avro's binary encoding of a record schema, with the bytes that
@@ -157,7 +153,7 @@ public final class PayloadEncoder {
             Schema b = branches.get(i);
             if (fits(p, b)) {
                 out.writeInt(i);
-                scalar(p, b, out);
+                writeScalar(p, b, out);
                 return;
             }
         }
@@ -192,6 +188,11 @@ public final class PayloadEncoder {
         if (!fits(p, s)) {
             throw CANNOT;
         }
+        writeScalar(p, s, out);
+    }
+
+    /** Writes a scalar that {@link #fits}. */
+    private static void writeScalar(JsonParser p, Schema s, AvroBuffer out) throws IOException, CannotStream {
         switch (s.getType()) {
             case NULL -> {
             }
@@ -229,12 +230,8 @@ public final class PayloadEncoder {
     }
 
     private void encodeDefault(Schema.Field f) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
         try {
-            new GenericDatumWriter<>(f.schema()).write(GenericData.get().getDefaultValue(f), encoder);
-            encoder.flush();
-            defaults.put(f, bytes.toByteArray());
+            defaults.put(f, AvroBytes.of(f.schema(), GenericData.get().getDefaultValue(f)));
         } catch (IOException | AvroRuntimeException | ClassCastException e) {
             // left out: an event that needs this default takes the general way
         }
