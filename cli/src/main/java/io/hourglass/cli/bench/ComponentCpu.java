@@ -47,7 +47,7 @@ final class ComponentCpu {
         return m;
     }
 
-    /** Each component's share of the process's CPU time since {@link #begin()}. */
+    /** Each component's share of the process's CPU time since {@link #begin()}; the shares add up to one. */
     Map<String, Double> shares() {
         double total = ProcessGauges.cpuSeconds() - processStart;
         Map<String, Double> seconds = new LinkedHashMap<>();
@@ -68,8 +68,11 @@ final class ComponentCpu {
         jvmThreads().forEach((c, s) -> seconds.put(c, s - jvmStart.getOrDefault(c, 0.0)));
         double accounted = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
         seconds.put("other", Math.max(0, total - accounted));
+        // The JVM's threads are read from /proc in 10 ms ticks each, so in a short window their sum can pass the
+        // process's own figure by a few percent: then the shares are of that sum, and still add up to one.
+        double whole = Math.max(total, accounted);
         Map<String, Double> shares = new LinkedHashMap<>();
-        seconds.forEach((c, s) -> shares.put(c, total > 0 ? Math.round(s / total * 1000) / 1000.0 : 0.0));
+        seconds.forEach((c, s) -> shares.put(c, whole > 0 ? Math.round(s / whole * 1000) / 1000.0 : 0.0));
         return shares;
     }
 
