@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Json;
+import io.hourglass.core.avro.AvroBuffer;
 import io.hourglass.core.control.BadRow;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
+import io.hourglass.core.kafka.EventPack;
 import io.hourglass.core.kafka.KafkaSettings;
+import io.hourglass.core.lake.LakeRecordEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -71,12 +75,13 @@ class BadInputIT {
             // A collector from before format 2 wrote the whole event as JSON: writers still take it. It goes to the
             // partition of a valid event sent below, so that the collector's marker for the hour covers it.
             String olderId;
+            int partitions;
             try (KafkaProducer<String, byte[]> rogue = new KafkaProducer<>(
                     KafkaSettings.singleNode(bed.hourglass.bootstrap()).producer("rogue"))) {
                 byte[] header = new EnvelopeHeader(rogueId, 1, null, T0, T0, "rogue", false).toKafkaHeader();
                 rogue.send(new ProducerRecord<>("events.SearchViewResponse", null, rogueId, garbage,
                         new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, header))).get();
-                int partitions = rogue.partitionsFor("events.SearchViewResponse").size();
+                partitions = rogue.partitionsFor("events.SearchViewResponse").size();
                 String candidate;
                 do {
                     candidate = UUID.randomUUID().toString();
@@ -87,6 +92,21 @@ class BadInputIT {
                         + "\"host\":\"collector-standalone\",\"payload\":" + good + "}";
                 rogue.send(new ProducerRecord<>("events.SearchViewResponse", olderId,
                         older.getBytes(StandardCharsets.UTF_8))).get();
+                // A pack (format 3) of an event of another type, one with a garbage payload, and a damaged tail:
+                // each goes to bad rows on its own.
+                EventPack pack = new EventPack(64);
+                AvroBuffer record = new AvroBuffer(64);
+                EnvelopeHeader packed = new EnvelopeHeader(UUID.randomUUID().toString(), 1, null, T0, T0, "rogue",
+                        false);
+                LakeRecordEncoder.write(record, "OtherType", packed, garbage);
+                pack.add(record);
+                record.reset();
+                LakeRecordEncoder.write(record, "SearchViewResponse", packed, garbage);
+                pack.add(record);
+                byte[] value = Arrays.copyOf(pack.toValue(), pack.sizeBytes() + 1);
+                value[value.length - 1] = (byte) 0x80;
+                rogue.send(new ProducerRecord<>("events.SearchViewResponse", null, (String) null, value,
+                        new RecordHeaders().add(EventPack.HEADER, EventPack.headerValue()))).get();
             }
 
             HttpResponse<String> resp = post(bed.collector().resolve("/v1/events"), String.join("\n", lines));
@@ -99,20 +119,28 @@ class BadInputIT {
                     "accepted:");
             assertThat(results.get(2).get("reason").asText()).contains("payload.results").contains("expected");
             assertThat(Json.MAPPER.readTree(resp.body()).get("accepted").asInt()).isEqualTo(2);
+            // Events are packed by partition, still the partition that Kafka gives their id.
+            assertThat(results.get(0).get("partition").asInt()).isEqualTo(partition(validId, partitions));
+            assertThat(results.get(7).get("partition").asInt()).isEqualTo(partition(otherValidId, partitions));
 
             // Every rejected event is in bad rows with its reason, filed under its type only when that is registered.
             Path badrows = dir.resolve("badrows");
-            await().atMost(Duration.ofSeconds(30)).until(() -> badRows(badrows).size() == 7);
+            await().atMost(Duration.ofSeconds(30)).until(() -> badRows(badrows).size() == 10);
             Map<String, List<BadRow>> byType = badRows(badrows).stream()
                     .collect(Collectors.groupingBy(BadRow::type));
             assertThat(byType.keySet()).containsExactlyInAnyOrder("_unknown", "SearchViewResponse");
             assertThat(byType.get("SearchViewResponse")).extracting(BadRow::reasonCode)
-                    .containsExactlyInAnyOrder("schema_mismatch", "oversize", "unreadable_in_kafka");
-            assertThat(byType.get("SearchViewResponse")).filteredOn(r -> r.reasonCode().equals("unreadable_in_kafka"))
-                    .singleElement().satisfies(r -> {
-                        assertThat(r.raw()).isEqualTo("base64:" + Base64.getEncoder().encodeToString(garbage));
-                        assertThat(r.reason()).contains("SearchViewResponse");
-                    });
+                    .containsExactlyInAnyOrder("schema_mismatch", "oversize", "unreadable_in_kafka",
+                            "unreadable_in_kafka", "unreadable_in_kafka", "unreadable_in_kafka");
+            List<BadRow> unreadable = byType.get("SearchViewResponse").stream()
+                    .filter(r -> r.reasonCode().equals("unreadable_in_kafka")).toList();
+            assertThat(unreadable).filteredOn(r -> r.raw().equals("base64:"
+                    + Base64.getEncoder().encodeToString(garbage))).singleElement()
+                    .satisfies(r -> assertThat(r.reason()).contains("SearchViewResponse"));
+            assertThat(unreadable).extracting(BadRow::reason).anySatisfy(r -> assertThat(r).contains("'OtherType'"))
+                    .anySatisfy(r -> assertThat(r).contains("not a SearchViewResponse record"))
+                    .anySatisfy(r -> assertThat(r).contains("damaged"));
+            assertThat(unreadable).extracting(BadRow::raw).contains("base64:gA==");
             assertThat(byType.get("_unknown")).extracting(BadRow::reasonCode)
                     .containsExactlyInAnyOrder("unknown_type", "unknown_type", "malformed_json", "malformed_json");
             assertThat(badRows(badrows)).extracting(BadRow::raw).contains("{\"id\": \"truncated", "[1,2,3]");

@@ -42,7 +42,7 @@ class CollectorOutageIT {
             agent.start();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     agentMetrics.counter("hourglass_agent_retries_total", "host", "host-o").count() >= 3);
-            assertThat(bed.kafkaRecords("events." + TYPE)).isZero();
+            assertThat(bed.kafkaEvents("events." + TYPE)).isZero();
             assertThat(agent.ready()).isFalse();
 
             // The collector comes back, as a second instance on the address the agent knows.
@@ -54,7 +54,7 @@ class CollectorOutageIT {
                     16L << 20, collector::routes);
             endpoints.start();
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) >= 50);
+                await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) >= 50);
                 bed.advanceTo(Instant.parse("2026-03-01T11:03:00Z"));
                 bed.awaitClosed(BUCKET);
                 assertThat(bed.records(BUCKET).keySet()).isEqualTo(ids);
@@ -79,7 +79,7 @@ class CollectorOutageIT {
             HostAgent agent = bed.agent("host-f", List.of(dead, bed.collector()), 10);
             agent.start();
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) >= 30);
+                await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) >= 30);
                 bed.advanceTo(Instant.parse("2026-03-01T11:03:00Z"));
                 bed.awaitClosed(BUCKET);
                 assertThat(bed.records(BUCKET).keySet()).isEqualTo(ids);

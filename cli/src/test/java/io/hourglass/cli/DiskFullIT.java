@@ -89,7 +89,7 @@ class DiskFullIT {
             }
             HostAgent agent = bed.agent("host-f", List.of(bed.collector()), 100);
             agent.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) == 300);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) == 300);
             bed.advanceTo(Instant.parse("2026-03-01T11:03:00Z"));
 
             BucketId bucket = new BucketId(TYPE, Instant.parse("2026-03-01T10:00:00Z"));

@@ -39,7 +39,7 @@ class ProcessFaultIT {
             agent.start();
             assertThat(agent.awaitOutput("FAILPOINT agent.after-ack", FAILPOINT_WAIT)).as(() -> agent.tail(40)).isTrue();
             agent.kill();
-            assertThat(h.kafkaRecords(TYPE)).isEqualTo(150);
+            assertThat(h.kafkaEvents(TYPE)).isEqualTo(150);
 
             agent.env("HOURGLASS_FAIL_AT", null).start();
             Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);

@@ -12,7 +12,6 @@ import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.KafkaSettings;
-import io.hourglass.core.kafka.RecordCounter;
 import io.hourglass.core.kafka.TopicAdmin;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.Registry;
@@ -129,8 +128,8 @@ final class ProcessHarness implements AutoCloseable {
         }
     }
 
-    long kafkaRecords(String type) {
-        return RecordCounter.count(KafkaSettings.singleNode(bootstrap), List.of("events." + type));
+    long kafkaEvents(String type) {
+        return EventCounter.count(KafkaSettings.singleNode(bootstrap), List.of("events." + type));
     }
 
     /** Stops the broker, as when Kafka becomes unreachable. */

@@ -39,7 +39,7 @@ class SilentHostIT {
             HostAgent agentB = bed.agent("host-b", List.of(bed.collector()), 100);
             agentA.start();
             agentB.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) == 40);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) == 40);
             agentB.stop();  // host-b goes silent: no more heartbeats, no marker for 10:00
 
             bed.advanceTo(H10.plus(Duration.ofMinutes(40)));
@@ -67,7 +67,7 @@ class SilentHostIT {
             Files.delete(bed.checkpoint("host-b"));
             HostAgent revived = bed.agent("host-b", List.of(bed.collector()), 100);
             revived.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) == 70);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) == 70);
             bed.advanceTo(Instant.parse("2026-03-01T14:03:00Z"));
             BucketId arrival = new BucketId(TYPE, Instant.parse("2026-03-01T13:00:00Z"));
             Manifest late = bed.awaitClosed(arrival);

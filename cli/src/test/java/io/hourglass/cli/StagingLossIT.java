@@ -36,7 +36,7 @@ class StagingLossIT {
             }
             HostAgent agent = bed.agent("host-s", List.of(bed.collector()), 50);
             agent.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) == 200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) == 200);
             Path staging = dir.resolve("writer-staging");
             await().atMost(Duration.ofSeconds(30)).until(() -> spillFiles(staging) > 0);
 
@@ -44,7 +44,7 @@ class StagingLossIT {
             for (int i = 0; i < 100; i++) {
                 ids.add(bed.log(logger, TYPE));  // staged after the loss: new spill files, and appends to lost ones
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) == 300);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) == 300);
 
             bed.advanceTo(Instant.parse("2026-03-01T11:03:00Z"));
             URI collector = bed.collector();

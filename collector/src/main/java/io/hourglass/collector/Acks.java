@@ -12,50 +12,71 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Kafka's acknowledgements of one batch, in the batch's order: one counter and one future for the whole batch
- * rather than a future per event and a tree of them to wait on.
+ * Kafka's acknowledgements of the records sent for one batch, in the order they were sent: one counter and one
+ * future for the whole batch rather than a future per record and a tree of them to wait on.
  */
 final class Acks {
     private final RecordMetadata[] results;
-    private final AtomicInteger pending;
+    /** Records not yet acknowledged, plus one until {@link #await} says that no more will be sent. */
+    private final AtomicInteger pending = new AtomicInteger(1);
     private final CompletableFuture<Void> all = new CompletableFuture<>();
     private int sent;
+    private boolean closed;
 
-    Acks(int records) {
-        results = new RecordMetadata[records];
-        pending = new AtomicInteger(records);
-        if (records == 0) {
-            all.complete(null);
-        }
+    /** Acknowledgements of at most {@code maxRecords} records. */
+    Acks(int maxRecords) {
+        results = new RecordMetadata[maxRecords];
     }
 
-    /** Sends the next record of the batch; a send that fails at once fails the batch. */
-    void send(KafkaProducer<String, byte[]> via, ProducerRecord<String, byte[]> record) {
+    /** Sends the next record and returns its index; a send that fails at once fails the batch. */
+    int send(KafkaProducer<String, byte[]> via, ProducerRecord<String, byte[]> record) {
         int index = sent++;
+        pending.incrementAndGet();
         Callback done = (md, ex) -> {
             if (ex != null) {
                 all.completeExceptionally(ex);
                 return;
             }
             results[index] = md;
-            if (pending.decrementAndGet() == 0) {
-                all.complete(null);
-            }
+            arrived();
         };
         try {
             via.send(record, done);
         } catch (RuntimeException e) {
             all.completeExceptionally(e);
         }
+        return index;
     }
 
-    /** Waits until Kafka acknowledged every record; throws what went wrong with the first one that failed. */
+    /** Fails the batch with a problem met before a record could be sent. */
+    void fail(Throwable cause) {
+        all.completeExceptionally(cause);
+    }
+
+    boolean failed() {
+        return all.isCompletedExceptionally();
+    }
+
+    /**
+     * Waits until Kafka acknowledged every record sent; throws what went wrong with the first one that failed.
+     * Nothing may be sent after it is called.
+     */
     void await(Duration timeout) throws ExecutionException, TimeoutException, InterruptedException {
+        if (!closed) {
+            closed = true;
+            arrived();
+        }
         all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The acknowledgement of the {@code index}-th record, once {@link #await} returned. */
+    /** The acknowledgement of the record sent with {@code index}, once {@link #await} returned. */
     RecordMetadata get(int index) {
         return results[index];
+    }
+
+    private void arrived() {
+        if (pending.decrementAndGet() == 0) {
+            all.complete(null);
+        }
     }
 }

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.hourglass.core.ContentEncoding;
-import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
@@ -47,8 +46,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,26 +198,27 @@ public final class Collector implements Service {
         Instant now = clock.instant();
         String host = agentHost != null ? agentHost : config.directHost();
         Acks acks = new Acks(lines.size());
+        int[] ackOf = new int[lines.size()];
+        Packer packer = new Packer(producers, acks, ackOf);
         List<Object> outcomes = new ArrayList<>(lines.size());
         Receipt receipt = new Receipt(now, host);
         AvroBuffer scratch = new AvroBuffer(1024);
         for (byte[] line : lines) {
+            int slot = outcomes.size();
             try {
                 EnvelopeParser.Parsed<byte[]> e = validator.validate(line, scratch);
                 outcomes.add(e);
-                Headers headers = new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, receipt.header(e));
-                ProducerRecord<String, byte[]> event = new ProducerRecord<>(Topics.events(e.type()), null, e.id(),
-                        e.payload(), headers);
-                acks.send(producers.forTopic(event.topic()), event);
+                packer.add(slot, e.type(), receipt.envelope(e), e.payload());
             } catch (InvalidEventException ex) {
                 String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);
                 BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host,
                         new String(line, StandardCharsets.UTF_8));
                 outcomes.add(row);
-                acks.send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
+                ackOf[slot] = acks.send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
                         Json.toBytes(row)));
             }
         }
+        packer.finish();
         // No flush: concurrent batches share the producer's per-partition batches within linger.ms.
         await(acks);
         FailPoints.reached("collector.after-produce");
@@ -234,7 +232,7 @@ public final class Collector implements Service {
             g.writeNumberField("rejected", outcomes.size() - accepted);
             g.writeArrayFieldStart("results");
             for (int i = 0; i < outcomes.size(); i++) {
-                RecordMetadata md = acks.get(i);
+                RecordMetadata md = acks.get(ackOf[i]);
                 g.writeStartObject();
                 if (outcomes.get(i) instanceof EnvelopeParser.Parsed<?> e) {
                     g.writeStringField("status", "accepted");

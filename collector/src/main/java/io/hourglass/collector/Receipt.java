@@ -17,9 +17,9 @@ final class Receipt {
         this.host = host;
     }
 
-    /** The event's envelope as stamped, in the Kafka record header that goes with its Avro payload. */
-    byte[] header(EnvelopeParser.Parsed<?> parsed) {
+    /** The event's envelope as stamped. */
+    EnvelopeHeader envelope(EnvelopeParser.Parsed<?> parsed) {
         return new EnvelopeHeader(parsed.id(), parsed.version(), parsed.eventTime(), parsed.loggedAt(), at, host,
-                parsed.late()).toKafkaHeader();
+                parsed.late());
     }
 }

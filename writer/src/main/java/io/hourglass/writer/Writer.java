@@ -12,6 +12,7 @@ import io.hourglass.core.control.BadRow;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Seal;
+import io.hourglass.core.kafka.EventPack;
 import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.kafka.TopicTailer;
 import io.hourglass.core.kafka.Topics;
@@ -304,15 +305,25 @@ public final class Writer implements Service {
     }
 
     /**
-     * Stages an event: one from a collector since format 2 as its lake record (the envelope from the header, then
-     * the Avro payload as it is), one from an older collector, or without a readable header, as its JSON.
+     * Stages the events of a record: each event of a pack (format 3) as it is, a lake record; one from a format-2
+     * collector as its lake record (the envelope from the header, then the Avro payload as it is); one from an older
+     * collector, or without a readable header, as its JSON.
      */
     private void accept(TopicPartition tp, ConsumerRecord<String, byte[]> r) {
         Header binary = r.headers().lastHeader(EnvelopeHeader.KAFKA_HEADER);
-        EnvelopeHeader h = binary == null ? null : EnvelopeHeader.fromKafkaHeader(r.key(), binary.value()).orElse(null);
         String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
+        if (binary != null && EventPack.isPack(binary.value())) {
+            acceptPack(tp, r, type);
+            return;
+        }
+        EnvelopeHeader h = binary == null ? null : EnvelopeHeader.fromKafkaHeader(r.key(), binary.value()).orElse(null);
         if (h != null && EnvelopeHeader.valueIsAvro(binary.value())) {
-            acceptAvro(tp, r, type, h);
+            if (r.value() == null) {
+                badRow(r, "an event header without a payload", "");
+                return;
+            }
+            byte[] record = LakeRecordEncoder.fromKafka(type, h, r.value());
+            stageAvro(tp, r, type, h, record, record.length - r.value().length, r.value());
             return;
         }
         if (h == null) {
@@ -326,22 +337,48 @@ public final class Writer implements Service {
         route(tp, type, new BucketStage.Staged(r.offset(), h, r.value(), SpillFile.Form.JSON, false), h.hour());
     }
 
+    /** Stages each lake record of a pack; what cannot be read as one goes to bad rows, the rest of the pack is kept. */
+    private void acceptPack(TopicPartition tp, ConsumerRecord<String, byte[]> r, String type) {
+        EventPack.Contents pack = EventPack.read(r.value() == null ? new byte[0] : r.value());
+        for (byte[] record : pack.records()) {
+            LakeRecords.Encoded e;
+            try {
+                e = LakeRecords.envelope(record);
+            } catch (RuntimeException ex) {
+                badRow(r, "not a lake record: " + ex.getMessage(), base64(record));
+                continue;
+            }
+            if (!e.type().equals(type)) {
+                badRow(r, "an event of type '" + e.type() + "' in the topic of " + type, base64(record));
+                continue;
+            }
+            stageAvro(tp, r, type, e.header(), record, e.payloadAt(), record);
+        }
+        if (pack.damage() != null) {
+            badRow(r, pack.damage(), base64(pack.rest()));
+        }
+    }
+
     /**
-     * Kafka takes events from collectors only, so a payload that is not of its schema is a foreign producer's: it goes
-     * to bad rows. One whose schema this writer does not know yet is checked when its file is written.
+     * Stages a lake record whose payload starts at {@code payloadAt}. Kafka takes events from collectors only, so a
+     * payload that is not of its schema is a foreign producer's: it goes to bad rows as {@code asReceived}. One whose
+     * schema this writer does not know yet is checked when its file is written.
      */
-    private void acceptAvro(TopicPartition tp, ConsumerRecord<String, byte[]> r, String type, EnvelopeHeader h) {
+    private void stageAvro(TopicPartition tp, ConsumerRecord<String, byte[]> r, String type, EnvelopeHeader h,
+                           byte[] record, int payloadAt, byte[] asReceived) {
         Optional<Schema> schema = registry.get().find(type).flatMap(t -> t.schema(h.version()));
-        Optional<String> problem = r.value() == null ? Optional.of("an event header without a payload")
-                : schema.flatMap(s -> payloadCheck.problem(s, r.value()));
+        Optional<String> problem = schema.flatMap(s -> payloadCheck.problem(s, record, payloadAt,
+                record.length - payloadAt));
         if (problem.isPresent()) {
-            String raw = r.value() == null ? "" : "base64:" + Base64.getEncoder().encodeToString(r.value());
-            badRow(r, problem.get(), raw);
+            badRow(r, problem.get(), base64(asReceived));
             return;
         }
-        byte[] record = LakeRecordEncoder.fromKafka(type, h, r.value());
         SpillFile.Form form = schema.isPresent() ? SpillFile.Form.AVRO_CHECKED : SpillFile.Form.AVRO;
         route(tp, type, new BucketStage.Staged(r.offset(), h, record, form, false), h.hour());
+    }
+
+    private static String base64(byte[] bytes) {
+        return "base64:" + Base64.getEncoder().encodeToString(bytes);
     }
 
     /**

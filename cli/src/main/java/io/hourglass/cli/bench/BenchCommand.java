@@ -14,13 +14,14 @@ import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.control.Seal;
-import io.hourglass.core.registry.Registry;
-import io.hourglass.core.registry.RegistryLoader;
+import io.hourglass.core.kafka.EventPack;
 import io.hourglass.core.kafka.KafkaSettings;
-import io.hourglass.core.kafka.RecordCounter;
 import io.hourglass.core.kafka.TopicAdmin;
 import io.hourglass.core.kafka.Topics;
+import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.registry.EventType;
+import io.hourglass.core.registry.Registry;
+import io.hourglass.core.registry.RegistryLoader;
 import io.hourglass.writer.IdOffsets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,6 +56,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Utils;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -408,6 +410,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Events the collector answered for after Kafka acknowledged them, copies an agent resent included. */
+    private static double acknowledged(Standalone s) {
+        return s.metrics().find("hourglass_collector_events_total").counters().stream().mapToDouble(Counter::count)
+                .sum();
+    }
+
     private static List<Path> successes(Path dir, Backlog b) {
         return b.registry().all().stream().map(t -> dir.resolve("lake").resolve(new BucketId(t.name(), b.hour())
                 .path()).resolve("_SUCCESS")).toList();
@@ -428,24 +436,16 @@ public final class BenchCommand implements Callable<Integer> {
             long allAcked = 0;
             Instant allAckedAt = null;
             List<Path> successes = successes(dir, b);
-            try (RecordCounter inKafka = new RecordCounter(KafkaSettings.singleNode(bootstrap),
-                    b.registry().all().stream().map(EventType::topic).toList())) {
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-                long nextCount = 0;
-                while (!successes.stream().allMatch(Files::exists)) {
-                    // Counting asks the broker for every partition's end offset: not too often.
-                    if (allAcked == 0 && System.nanoTime() >= nextCount) {
-                        nextCount = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-                        if (inKafka.count() >= b.total()) {
-                            allAcked = System.nanoTime();
-                            allAckedAt = Instant.now();
-                        }
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("buckets did not close within 10 minutes");
-                    }
-                    Thread.sleep(20);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (!successes.stream().allMatch(Files::exists)) {
+                if (allAcked == 0 && acknowledged(s) >= b.total()) {
+                    allAcked = System.nanoTime();
+                    allAckedAt = Instant.now();
                 }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("buckets did not close within 10 minutes");
+                }
+                Thread.sleep(20);
             }
             long closed = System.nanoTime();
             double cpu = ProcessGauges.cpuSeconds() - cpu0;
@@ -552,11 +552,17 @@ public final class BenchCommand implements Callable<Integer> {
         return "host-" + run + "-" + h;
     }
 
-    /** The envelope of an event in Kafka: from its header, or from its JSON (collectors before format 2). */
-    private static EnvelopeHeader header(ConsumerRecord<String, byte[]> r) {
+    /**
+     * The envelopes of the events in a Kafka record: those of its lake records in a pack, or the one in its header,
+     * or in its JSON (collectors before format 2).
+     */
+    private static List<EnvelopeHeader> envelopes(ConsumerRecord<String, byte[]> r) {
         Header h = r.headers().lastHeader(EnvelopeHeader.KAFKA_HEADER);
-        return (h == null ? Optional.<EnvelopeHeader>empty() : EnvelopeHeader.fromKafkaHeader(r.key(), h.value()))
-                .orElseGet(() -> EnvelopeHeader.parse(r.value()));
+        if (h != null && EventPack.isPack(h.value())) {
+            return EventPack.read(r.value()).records().stream().map(e -> LakeRecords.envelope(e).header()).toList();
+        }
+        return List.of((h == null ? Optional.<EnvelopeHeader>empty() : EnvelopeHeader.fromKafkaHeader(r.key(),
+                h.value())).orElseGet(() -> EnvelopeHeader.parse(r.value())));
     }
 
     private static long events(Path success) {
@@ -621,12 +627,13 @@ public final class BenchCommand implements Callable<Integer> {
                         loggers.get((int) (sent % hosts)).append(gen.event(loggedAt));
                     }
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(5))) {
-                        EnvelopeHeader h = header(r);
-                        long loggedAt = h.loggedAt().toEpochMilli();
-                        // An event an agent resent is in Kafka twice: its first copy is its sample, so copies
-                        // cannot stand in for events still missing.
-                        if (n < expected && loggedAt >= sampleFrom && sampled.putIfAbsent(h.id(), r.offset())) {
-                            samples[n++] = (r.timestamp() - loggedAt) * 1000;
+                        for (EnvelopeHeader h : envelopes(r)) {
+                            long loggedAt = h.loggedAt().toEpochMilli();
+                            // An event an agent resent is in Kafka twice: its first copy is its sample, so copies
+                            // cannot stand in for events still missing.
+                            if (n < expected && loggedAt >= sampleFrom && sampled.putIfAbsent(h.id(), r.offset())) {
+                                samples[n++] = (r.timestamp() - loggedAt) * 1000;
+                            }
                         }
                     }
                 }

@@ -67,6 +67,7 @@ public final class AgentCommand implements Callable<Integer> {
                 s.duration("agent.backoff-base", d.backoffBase()),
                 s.duration("agent.backoff-max", d.backoffMax()),
                 s.duration("agent.request-timeout", d.requestTimeout()),
-                s.parsed("agent.compression", d.compression(), ContentEncoding::of, ContentEncoding.names()));
+                s.parsed("agent.compression", d.compression(), ContentEncoding::of, ContentEncoding.names()),
+                s.duration("agent.checkpoint-interval", d.checkpointInterval()));
     }
 }

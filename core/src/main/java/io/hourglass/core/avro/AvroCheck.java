@@ -16,8 +16,13 @@ public final class AvroCheck {
 
     /** What is wrong with {@code bytes} as one datum of {@code schema}; empty when nothing is. */
     public Optional<String> problem(Schema schema, byte[] bytes) {
+        return problem(schema, bytes, 0, bytes.length);
+    }
+
+    /** What is wrong with {@code length} bytes from {@code offset} as one datum of {@code schema}. */
+    public Optional<String> problem(Schema schema, byte[] bytes, int offset, int length) {
         try {
-            decoder = DecoderFactory.get().binaryDecoder(bytes, decoder);
+            decoder = DecoderFactory.get().binaryDecoder(bytes, offset, length, decoder);
             GenericDatumReader.skip(schema, decoder);
             return decoder.isEnd() ? Optional.empty()
                     : Optional.of("bytes left over after a " + schema.getName() + " record");

@@ -57,9 +57,14 @@ public final class LakeRecordEncoder {
      */
     public static byte[] fromKafka(String type, EnvelopeHeader h, byte[] payload) {
         AvroBuffer out = new AvroBuffer(64 + payload.length);
+        write(out, type, h, payload);
+        return out.toByteArray();
+    }
+
+    /** Appends the lake record of an event, its envelope {@code h} and its payload in its own version's Avro. */
+    public static void write(AvroBuffer out, String type, EnvelopeHeader h, byte[] payload) {
         writeEnvelope(out, h.id(), type, h.version(), h.eventTime(), h.loggedAt(), h.receivedAt(), h.host(), h.late());
         out.write(payload);
-        return out.toByteArray();
     }
 
     /** The envelope's fields in the order of {@link LakeRecords#schema}; the payload follows them. */

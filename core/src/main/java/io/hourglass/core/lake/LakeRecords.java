@@ -50,23 +50,28 @@ public final class LakeRecords {
         return r;
     }
 
-    /** The envelope of an encoded lake record, where its {@code late} flag is, and where its payload starts. */
-    public record Encoded(EnvelopeHeader header, int lateAt, int payloadAt) {
+    /** The envelope and type of an encoded lake record, where its {@code late} flag is and where its payload starts. */
+    public record Encoded(EnvelopeHeader header, String type, int lateAt, int payloadAt) {
     }
 
     /** Reads the envelope of a record encoded in a {@link #schema}; throws when the bytes are not one. */
     public static Encoded envelope(byte[] record) {
         Cursor c = new Cursor(record);
         String id = c.string();
-        c.string();  // type
+        String type = c.string();
         int version = (int) c.varint();
         Instant eventTime = c.varint() == 1 ? Instant.ofEpochMilli(c.varint()) : null;
         Instant loggedAt = Instant.ofEpochMilli(c.varint());
         Instant receivedAt = Instant.ofEpochMilli(c.varint());
         String host = c.string();
         int lateAt = c.at;
-        boolean late = record[c.at++] == 1;
-        return new Encoded(new EnvelopeHeader(id, version, eventTime, loggedAt, receivedAt, host, late), lateAt, c.at);
+        byte lateByte = record[c.at++];
+        if (lateByte != 0 && lateByte != 1) {
+            throw new IllegalArgumentException("the late flag at " + lateAt + " is " + lateByte + ", not a boolean");
+        }
+        boolean late = lateByte == 1;
+        return new Encoded(new EnvelopeHeader(id, version, eventTime, loggedAt, receivedAt, host, late), type, lateAt,
+                c.at);
     }
 
     /** Avro's zig-zag varints and strings, read from the start of a byte array. */

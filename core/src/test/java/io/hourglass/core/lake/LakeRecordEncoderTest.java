@@ -1,6 +1,7 @@
 package io.hourglass.core.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.EnvelopeParser;
@@ -163,6 +164,7 @@ class LakeRecordEncoderTest {
 
             LakeRecords.Encoded read = LakeRecords.envelope(record);
             assertThat(read.header().id()).isEqualTo(e.id());
+            assertThat(read.type()).isEqualTo("T");
             assertThat(read.header().version()).isEqualTo(e.version());
             assertThat(read.header().loggedAt()).isEqualTo(Instant.ofEpochMilli(e.loggedAt().toEpochMilli()));
             assertThat(read.header().hour()).isEqualTo(e.hour());
@@ -171,6 +173,15 @@ class LakeRecordEncoderTest {
             assertThat(Arrays.copyOfRange(record, read.payloadAt(), record.length)).isEqualTo(payload.toByteArray());
         }
         assertThat(made).as("payloads the strict encoder took").isGreaterThan(1_000);
+    }
+
+    @Test
+    void anEnvelopeWhoseLateFlagIsNotABooleanIsRefused() {
+        EnvelopeHeader h = new EnvelopeHeader("6f1c1a9e-3b7e-4c39-9a8e-1d2f3a4b5c6d", 1, null,
+                Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:01Z"), "web-1", false);
+        byte[] record = LakeRecordEncoder.fromKafka("T", h, new byte[] {0});
+        record[LakeRecords.envelope(record).lateAt()] = 7;
+        assertThatThrownBy(() -> LakeRecords.envelope(record)).hasMessageContaining("late flag");
     }
 
     @Test

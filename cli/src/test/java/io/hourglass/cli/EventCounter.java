@@ -1,0 +1,72 @@
+package io.hourglass.cli;
+
+import io.hourglass.core.EnvelopeHeader;
+import io.hourglass.core.kafka.EventPack;
+import io.hourglass.core.kafka.KafkaSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Counts the events in a set of topics, duplicates included, by reading them: a record of a pack counts as its
+ * events, any other record as one. Each count reads on from where the last one stopped.
+ */
+final class EventCounter implements AutoCloseable {
+    private static final Duration CATCH_UP = Duration.ofSeconds(30);
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<TopicPartition> partitions = new ArrayList<>();
+    private long events;
+
+    EventCounter(KafkaSettings kafka, Collection<String> topics) {
+        this.consumer = new KafkaConsumer<>(kafka.consumer("hourglass-event-counter", null));
+        for (String t : topics) {
+            consumer.partitionsFor(t, CATCH_UP)
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** The events in the topics up to their ends as of this call. */
+    long count() {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, CATCH_UP);
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("could not read the topics to their ends within " + CATCH_UP);
+            }
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                events += events(r);
+            }
+        }
+        return events;
+    }
+
+    /** How many events a record of {@code events.<type>} holds. */
+    static int events(ConsumerRecord<String, byte[]> r) {
+        Header h = r.headers().lastHeader(EnvelopeHeader.KAFKA_HEADER);
+        if (h == null || !EventPack.isPack(h.value()) || r.value() == null) {
+            return 1;
+        }
+        EventPack.Contents pack = EventPack.read(r.value());
+        return pack.records().size() + (pack.damage() == null ? 0 : 1);
+    }
+
+    /** One count, for callers that ask once. */
+    static long count(KafkaSettings kafka, Collection<String> topics) {
+        try (EventCounter c = new EventCounter(kafka, topics)) {
+            return c.count();
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+}

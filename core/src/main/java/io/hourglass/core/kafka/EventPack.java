@@ -1,0 +1,96 @@
+package io.hourglass.core.kafka;
+
+import io.hourglass.core.avro.AvroBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Record format 3 of {@code events.<type>}: one Kafka record holds the events of one partition from one collector
+ * batch, each as its lake record ({@code core/lake/LakeRecords#schema}) in Avro's {@code bytes} encoding (a zig-zag
+ * varint length, then the record), one after another. Kafka's cost is mostly per record (the producer's send, the
+ * broker's validation, the consumer's parse), so packing a batch's events cuts it by the events per pack. Events are
+ * still spread over partitions by their id, so every copy of an event lands in the same partition and is deduplicated
+ * there. The record header {@link #HEADER} is the single byte {@link #FORMAT}; the record has no key.
+ */
+public final class EventPack {
+    /** The record header of a pack: the same name as format 2's envelope header, so readers tell them by its value. */
+    public static final String HEADER = "hourglass";
+    public static final byte FORMAT = 3;
+    private static final byte[] HEADER_VALUE = {FORMAT};
+
+    private final AvroBuffer bytes;
+    private int events;
+
+    public EventPack(int initialCapacity) {
+        bytes = new AvroBuffer(initialCapacity);
+    }
+
+    /** Appends one lake record. */
+    public void add(AvroBuffer record) {
+        bytes.writeLong(record.size());
+        bytes.write(record);
+        events++;
+    }
+
+    public int events() {
+        return events;
+    }
+
+    public int sizeBytes() {
+        return bytes.size();
+    }
+
+    /** The record value of the events added so far. */
+    public byte[] toValue() {
+        return bytes.toByteArray();
+    }
+
+    public void clear() {
+        bytes.reset();
+        events = 0;
+    }
+
+    /** The value of {@link #HEADER} on a pack; a fresh copy, as Kafka headers hold their array. */
+    public static byte[] headerValue() {
+        return HEADER_VALUE.clone();
+    }
+
+    /** Whether a record with this {@link #HEADER} value is a pack. */
+    public static boolean isPack(byte[] header) {
+        return header != null && header.length == 1 && header[0] == FORMAT;
+    }
+
+    /** The lake records of a pack's value, and what is wrong with the bytes after them if something is. */
+    public record Contents(List<byte[]> records, String damage, byte[] rest) {
+    }
+
+    /**
+     * Splits a pack's value into its lake records. A damaged length stops the split: the records before it are
+     * returned, and the rest of the bytes with what is wrong with them, so that nothing is dropped unseen.
+     */
+    public static Contents read(byte[] value) {
+        List<byte[]> records = new ArrayList<>();
+        int at = 0;
+        while (at < value.length) {
+            int start = at;
+            long length = 0;
+            int shift = 0;
+            boolean more = true;
+            while (more && at < value.length && shift <= 35) {
+                byte b = value[at++];
+                length |= (long) (b & 0x7f) << shift;
+                shift += 7;
+                more = b < 0;
+            }
+            length = (length >>> 1) ^ -(length & 1);
+            if (more || length <= 0 || length > value.length - at) {
+                return new Contents(records, "a pack's record length at byte " + start + " is damaged",
+                        Arrays.copyOfRange(value, start, value.length));
+            }
+            records.add(Arrays.copyOfRange(value, at, at + (int) length));
+            at += (int) length;
+        }
+        return new Contents(records, null, new byte[0]);
+    }
+}

@@ -1,0 +1,72 @@
+package io.hourglass.core.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hourglass.core.avro.AvroBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class EventPackTest {
+    @Test
+    void readGivesBackTheRecordsInTheOrderTheyWereAdded() {
+        Random random = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            EventPack pack = new EventPack(16);
+            List<byte[]> added = new ArrayList<>();
+            for (int i = 0; i < random.nextInt(1, 50); i++) {
+                byte[] record = new byte[random.nextInt(1, random.nextBoolean() ? 100 : 20_000)];
+                random.nextBytes(record);
+                added.add(record);
+                AvroBuffer b = new AvroBuffer(4);
+                b.write(record);
+                pack.add(b);
+            }
+            EventPack.Contents read = EventPack.read(pack.toValue());
+            assertThat(read.damage()).isNull();
+            assertThat(read.records()).hasSize(added.size()).hasSize(pack.events());
+            for (int i = 0; i < added.size(); i++) {
+                assertThat(read.records().get(i)).isEqualTo(added.get(i));
+            }
+            pack.clear();
+            assertThat(pack.events()).isZero();
+            assertThat(EventPack.read(pack.toValue()).records()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDamagedValueKeepsTheRecordsBeforeTheDamageAndHandsBackEveryByteAfterIt() {
+        Random random = new Random(11);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] value = new byte[random.nextInt(0, 64)];
+            random.nextBytes(value);
+            EventPack.Contents read = EventPack.read(value);
+            // The rest is the value's tail, and the records with their lengths (1 to 10 bytes each) fill the head.
+            int head = value.length - read.rest().length;
+            assertThat(Arrays.copyOfRange(value, head, value.length)).isEqualTo(read.rest());
+            int records = read.records().stream().mapToInt(r -> r.length).sum();
+            assertThat(head).as(Arrays.toString(value))
+                    .isBetween(records + read.records().size(), records + 10 * read.records().size());
+            if (!read.records().isEmpty()) {
+                byte[] last = read.records().get(read.records().size() - 1);
+                assertThat(Arrays.copyOfRange(value, head - last.length, head)).isEqualTo(last);
+            }
+            assertThat(read.damage() == null).isEqualTo(read.rest().length == 0);
+        }
+        byte[] cut = {4, 1, 2, 6, 1};  // a record of 2 bytes, then one of 3 bytes cut after its first
+        EventPack.Contents read = EventPack.read(cut);
+        assertThat(read.records()).containsExactly(new byte[] {1, 2});
+        assertThat(read.damage()).contains("byte 3");
+        assertThat(read.rest()).containsExactly(6, 1);
+    }
+
+    @Test
+    void onlyTheFormatByteMarksAPack() {
+        assertThat(EventPack.isPack(EventPack.headerValue())).isTrue();
+        assertThat(EventPack.isPack(null)).isFalse();
+        assertThat(EventPack.isPack(new byte[] {2})).isFalse();
+        assertThat(EventPack.isPack(new byte[] {3, 0})).isFalse();
+    }
+}
