@@ -36,6 +36,9 @@ class AgentConfigTest {
                 .hasMessageContaining("agent.backoff-base");
         assertThatThrownBy(() -> new AgentConfig(URLS, Path.of("s"), d.grace(), 0, d.batchMaxBytes(),
                 d.maxLineBytes(), d.pollInterval(), d.heartbeatInterval(), d.backoffBase(), d.backoffMax(),
-                d.requestTimeout(), d.compression())).hasMessageContaining("agent.batch-max-events");
+                d.requestTimeout(), d.compression(), d.checkpointInterval()))
+                .hasMessageContaining("agent.batch-max-events");
+        assertThatThrownBy(() -> d.withCheckpointInterval(Duration.ofSeconds(-1)))
+                .hasMessageContaining("agent.checkpoint-interval");
     }
 }

@@ -3,10 +3,14 @@ package io.hourglass.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hourglass.agent.HostAgent;
 import io.hourglass.client.EventLogger;
+import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,16 +34,16 @@ class AgentRestartIT {
             }
             HostAgent first = bed.agent("host-r", List.of(bed.collector()), 20);
             first.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) >= 100);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) >= 100);
             first.stop();
-            long beforeRestart = bed.kafkaRecords("events." + TYPE);
+            long beforeRestart = bed.kafkaEvents("events." + TYPE);
             assertThat(beforeRestart).as("stopped mid-file").isLessThan(300);
 
             Files.delete(bed.checkpoint("host-r"));  // the disk holding the checkpoint was lost
             HostAgent second = bed.agent("host-r", List.of(bed.collector()), 20);
             second.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaRecords("events." + TYPE) >= 300 + beforeRestart);
-            long inKafka = bed.kafkaRecords("events." + TYPE);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) >= 300 + beforeRestart);
+            long inKafka = bed.kafkaEvents("events." + TYPE);
             assertThat(inKafka).as("the resend reached Kafka").isGreaterThan(300);
 
             bed.advanceTo(Instant.parse("2026-03-01T11:03:00Z"));
@@ -52,6 +56,53 @@ class AgentRestartIT {
             assertThat(m.duplicatesDropped()).isEqualTo(inKafka - ids.size());
             assertThat(m.complete()).isTrue();
             assertThat(m.hosts()).containsEntry("host-r", (long) ids.size());
+        }
+    }
+
+    @Test
+    void underLoadTheCheckpointIsSavedWhenCaughtUpRatherThanAfterEveryBatch(@TempDir Path dir) throws Exception {
+        try (TestBed bed = TestBed.start(dir, Instant.parse("2026-03-01T10:10:00Z"), false)) {
+            EventLogger logger = bed.logger("host-c");
+            for (int i = 0; i < 250; i++) {
+                bed.log(logger, TYPE);
+            }
+            Path log = dir.resolve("hosts").resolve("host-c").resolve("2026-03-01T10.jsonl");
+            SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+            HostAgent agent = bed.agent("host-c", List.of(bed.collector()), 100, metrics, Duration.ofHours(1));
+            agent.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(bed.checkpoint("host-c"))
+                    && Files.readString(bed.checkpoint("host-c")).contains("\"acked_bytes\":" + Files.size(log)));
+            agent.stop();
+
+            assertThat(metrics.counter("hourglass_agent_events_sent_total", "host", "host-c").count())
+                    .isEqualTo(250);
+            assertThat(metrics.counter("hourglass_agent_checkpoints_total", "host", "host-c").count())
+                    .as("three batches, one save once caught up").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCleanStopSavesWhatWasAcknowledgedSinceTheLastCheckpoint(@TempDir Path dir) throws Exception {
+        try (TestBed bed = TestBed.start(dir, Instant.parse("2026-03-01T10:10:00Z"), false)) {
+            EventLogger logger = bed.logger("host-s");
+            for (int i = 0; i < 2000; i++) {
+                bed.log(logger, TYPE);
+            }
+            Path log = dir.resolve("hosts").resolve("host-s").resolve("2026-03-01T10.jsonl");
+            HostAgent agent = bed.agent("host-s", List.of(bed.collector()), 1, new SimpleMeterRegistry(),
+                    Duration.ofHours(1));
+            agent.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) >= 20);
+            agent.stop();
+            long inKafka = bed.kafkaEvents("events." + TYPE);
+            assertThat(inKafka).as("stopped mid-file").isLessThan(2000);
+
+            JsonNode saved = Json.MAPPER.readTree(bed.checkpoint("host-s").toFile()).get("2026-03-01T10.jsonl");
+            byte[] logged = Files.readAllBytes(log);
+            long linesAcked = new String(logged, 0, saved.get("acked_bytes").asInt(), StandardCharsets.UTF_8)
+                    .lines().count();
+            // A batch in flight when the agent stopped may be in Kafka without its acknowledgement.
+            assertThat(linesAcked).isBetween(inKafka - 1, inKafka);
         }
     }
 }

@@ -13,7 +13,6 @@ import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.KafkaSettings;
-import io.hourglass.core.kafka.RecordCounter;
 import io.hourglass.core.registry.EventType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -109,10 +108,17 @@ final class TestBed implements AutoCloseable {
 
     HostAgent agent(String host, List<URI> collectors, int batchMaxEvents,
                     io.micrometer.core.instrument.MeterRegistry metrics) {
+        return agent(host, collectors, batchMaxEvents, metrics,
+                AgentConfig.defaults(collectors, dataDir).checkpointInterval());
+    }
+
+    HostAgent agent(String host, List<URI> collectors, int batchMaxEvents,
+                    io.micrometer.core.instrument.MeterRegistry metrics, Duration checkpointInterval) {
         AgentConfig d = AgentConfig.defaults(collectors, dataDir.resolve("agent-state"));
         AgentConfig c = new AgentConfig(d.collectors(), d.stateDir(), Duration.ofMinutes(2), batchMaxEvents,
                 d.batchMaxBytes(), d.maxLineBytes(), Duration.ofMillis(50), Duration.ofSeconds(10),
-                Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(10), d.compression());
+                Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(10), d.compression(),
+                checkpointInterval);
         HostAgent agent = new HostAgent(host, dataDir.resolve("hosts").resolve(host), c, clock, metrics);
         testAgents.add(agent);
         return agent;
@@ -187,9 +193,9 @@ final class TestBed implements AutoCloseable {
         return out;
     }
 
-    /** Records in Kafka for a topic, duplicates included. */
-    long kafkaRecords(String topic) {
-        return RecordCounter.count(KafkaSettings.singleNode(hourglass.bootstrap()), List.of(topic));
+    /** Events in Kafka for a topic, duplicates included. */
+    long kafkaEvents(String topic) {
+        return EventCounter.count(KafkaSettings.singleNode(hourglass.bootstrap()), List.of(topic));
     }
 
     @Override
