@@ -14,7 +14,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
@@ -30,9 +29,12 @@ final class Packer {
     private final EventProducers producers;
     private final Acks acks;
     private final int[] ackOf;
-    private final Map<TopicPartition, Open> open = new HashMap<>();
-    private final Map<String, Integer> partitions = new HashMap<>();
+    /** By type: its topic and its open packs by partition, so an event costs no topic name and no map key. */
+    private final Map<String, Topic> topics = new HashMap<>();
     private final AvroBuffer record = new AvroBuffer(1024);
+
+    private record Topic(String name, Open[] partitions) {
+    }
 
     private record Open(EventPack pack, List<Integer> slots) {
     }
@@ -49,21 +51,28 @@ final class Packer {
         if (acks.failed()) {
             return;  // the batch is answered 503 anyway; do not wait on Kafka for each of its events
         }
-        String topic = Topics.events(type);
-        int partition;
-        try {
-            partition = BuiltInPartitioner.partitionForKey(envelope.id().getBytes(StandardCharsets.UTF_8),
-                    partitions(topic));
-        } catch (KafkaException e) {
-            acks.fail(e);
-            return;
+        Topic topic = topics.get(type);
+        if (topic == null) {
+            String name = Topics.events(type);
+            try {
+                // The producer's metadata, which it waits for as a send would.
+                topic = new Topic(name, new Open[producer(name).partitionsFor(name).size()]);
+            } catch (KafkaException e) {
+                acks.fail(e);
+                return;
+            }
+            topics.put(type, topic);
         }
+        int partition = BuiltInPartitioner.partitionForKey(envelope.id().getBytes(StandardCharsets.UTF_8),
+                topic.partitions().length);
         record.reset();
         LakeRecordEncoder.write(record, type, envelope, payload);
-        TopicPartition tp = new TopicPartition(topic, partition);
-        Open o = open.computeIfAbsent(tp, x -> new Open(new EventPack(64 * 1024), new ArrayList<>()));
-        if (o.pack().events() > 0 && o.pack().sizeBytes() + record.size() + 5 > MAX_PACK_BYTES) {
-            send(tp, o);
+        Open o = topic.partitions()[partition];
+        if (o == null) {
+            o = new Open(new EventPack(4096), new ArrayList<>());
+            topic.partitions()[partition] = o;
+        } else if (o.pack().events() > 0 && o.pack().sizeBytes() + record.size() + 5 > MAX_PACK_BYTES) {
+            send(topic.name(), partition, o);
         }
         o.pack().add(record);
         o.slots().add(slot);
@@ -71,34 +80,26 @@ final class Packer {
 
     /** Sends every pack not sent yet. */
     void finish() {
-        open.forEach((tp, o) -> {
-            if (o.pack().events() > 0) {
-                send(tp, o);
+        for (Topic t : topics.values()) {
+            for (int p = 0; p < t.partitions().length; p++) {
+                Open o = t.partitions()[p];
+                if (o != null && o.pack().events() > 0) {
+                    send(t.name(), p, o);
+                }
             }
-        });
-        open.clear();
+        }
     }
 
-    private void send(TopicPartition tp, Open o) {
+    private void send(String topic, int partition, Open o) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventPack.HEADER, EventPack.headerValue());
-        int index = acks.send(producer(tp.topic()), new ProducerRecord<>(tp.topic(), tp.partition(),
-                (String) null, o.pack().toValue(), headers));
+        int index = acks.send(producer(topic), new ProducerRecord<>(topic, partition, (String) null,
+                o.pack().toValue(), headers));
         for (int slot : o.slots()) {
             ackOf[slot] = index;
         }
         o.pack().clear();
         o.slots().clear();
-    }
-
-    /** The topic's partitions, from the producer's metadata (which it waits for, as a send would). */
-    private int partitions(String topic) {
-        Integer n = partitions.get(topic);
-        if (n == null) {
-            n = producer(topic).partitionsFor(topic).size();
-            partitions.put(topic, n);
-        }
-        return n;
     }
 
     private KafkaProducer<String, byte[]> producer(String topic) {

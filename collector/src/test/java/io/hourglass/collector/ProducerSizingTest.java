@@ -6,15 +6,22 @@ import org.junit.jupiter.api.Test;
 
 class ProducerSizingTest {
     @Test
-    void fewPartitionsShareOneProducerAndLingerTheMinimum() {
-        assertThat(ProducerSizing.forPartitions(3)).isEqualTo(new ProducerSizing(1, 30));
-        assertThat(ProducerSizing.forPartitions(30)).isEqualTo(new ProducerSizing(1, 30));
+    void fewPartitionsShareOneProducer() {
+        assertThat(ProducerSizing.forPartitions(0).producers()).isEqualTo(1);
+        assertThat(ProducerSizing.forPartitions(3).producers()).isEqualTo(1);
+        assertThat(ProducerSizing.forPartitions(40).producers()).isEqualTo(1);
     }
 
     @Test
-    void manyPartitionsGetMoreProducersAndLongerLingerWithinBounds() {
-        assertThat(ProducerSizing.forPartitions(300)).isEqualTo(new ProducerSizing(8, 100));
-        assertThat(ProducerSizing.forPartitions(3000)).isEqualTo(new ProducerSizing(16, 200));
-        assertThat(ProducerSizing.forPartitions(0)).isEqualTo(new ProducerSizing(1, 30));
+    void manyPartitionsGetAProducerPerFortyUpToSixteen() {
+        assertThat(ProducerSizing.forPartitions(41).producers()).isEqualTo(2);
+        assertThat(ProducerSizing.forPartitions(300).producers()).isEqualTo(8);
+        assertThat(ProducerSizing.forPartitions(3000).producers()).isEqualTo(16);
+    }
+
+    @Test
+    void theLingerIsShortWhateverThePartitions() {
+        assertThat(ProducerSizing.forPartitions(3).lingerMs()).isEqualTo(ProducerSizing.forPartitions(3000).lingerMs())
+                .isEqualTo(10);
     }
 }

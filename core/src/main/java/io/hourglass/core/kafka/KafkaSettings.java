@@ -54,7 +54,7 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
 
     /**
      * A producer of events, one of {@code shards} that share the usual 64 MiB of buffer, lingering {@code lingerMs}
-     * to fill per-partition batches (events are keyed by id, so a batch spreads over every partition of its types).
+     * so that the packs of concurrent requests to one partition can share a batch.
      */
     public Properties bulkProducer(String clientId, int shards, int lingerMs) {
         Properties p = producer(clientId);
