@@ -111,8 +111,9 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
             p.put("num.io.threads", Integer.toString(Math.max(2, Math.min(8, cores))));
             // Each new segment maps sparse index files of this size; on this kernel faults on them zero-filled large
             // folios, and at 300 partitions the broker spent a third of the CPU in memset and stalled for seconds.
-            // With 1 MiB a segment rolls after at least ~340 MiB of log (a 12-byte time entry per 4 KiB), not 1 GiB.
-            p.put("log.index.size.max.bytes", Integer.toString(1024 * 1024));
+            // With 64 KiB and an index entry per 16 KiB of log, a segment rolls after ~85 MiB (5,461 time entries).
+            p.put("log.index.size.max.bytes", Integer.toString(64 * 1024));
+            p.put("log.index.interval.bytes", Integer.toString(16 * 1024));
             p.put("num.network.threads", Integer.toString(Math.max(1, Math.min(3, cores / 2))));
             try {
                 Files.createDirectories(dir);
