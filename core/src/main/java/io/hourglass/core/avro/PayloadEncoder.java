@@ -93,8 +93,12 @@ public final class PayloadEncoder {
         int[] to = new int[fields.size()];
         Arrays.fill(from, -1);
         int start = out.size();
+        int next = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            Schema.Field f = s.getField(p.currentName());
+            String name = p.currentName();
+            // Clients mostly write fields in schema order: try the next one before a lookup by name.
+            Schema.Field f = next < fields.size() && fields.get(next).name().equals(name) ? fields.get(next)
+                    : s.getField(name);
             p.nextToken();
             if (f == null) {
                 if (strict) {
@@ -106,6 +110,7 @@ public final class PayloadEncoder {
             from[f.pos()] = out.size();
             value(p, f.schema(), out);
             to[f.pos()] = out.size();
+            next = f.pos() + 1;
         }
         boolean inOrder = true;
         int expected = start;
