@@ -8,7 +8,9 @@ import io.hourglass.core.Instants;
 import io.hourglass.core.Lines;
 import io.hourglass.core.Json;
 import io.hourglass.core.avro.AvroBuffer;
+import io.hourglass.core.avro.AvroCheck;
 import io.hourglass.core.avro.PayloadEncoder;
+import io.hourglass.core.kafka.EventPack;
 import io.hourglass.core.lake.LakeRecordEncoder;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.registry.PayloadConverter;
@@ -78,6 +80,10 @@ public class HotPaths {
     private byte[] avroPayload;
     private EnvelopeHeader header;
     private BinaryDecoder decoder;
+    private static final int PACK_EVENTS = 100;
+    private final EventPack pack = new EventPack(4096);
+    private byte[] packValue;
+    private final AvroCheck payloadCheck = new AvroCheck();
 
     @Setup
     public void setup() {
@@ -94,6 +100,10 @@ public class HotPaths {
         avroPayload = parseValidateAndEncode().payload();
         header = new EnvelopeHeader(envelope.id(), 1, envelope.eventTime(), envelope.loggedAt(), envelope.receivedAt(),
                 envelope.host(), false);
+        for (int i = 0; i < PACK_EVENTS; i++) {
+            packForKafka();
+        }
+        packValue = pack.toValue();
     }
 
     /** Before: every event carries two or three of these. */
@@ -170,6 +180,32 @@ public class HotPaths {
         decoder = DecoderFactory.get().binaryDecoder(record, decoder);
         GenericDatumReader.skip(fileSchema, decoder);
         return decoder.isEnd();
+    }
+
+    /** Now, the collector: an event's lake record added to its partition's pack (a pack of 100 is sent). */
+    @Benchmark
+    public int packForKafka() {
+        scratch.reset();
+        LakeRecordEncoder.write(scratch, "T", header, avroPayload);
+        if (pack.events() == PACK_EVENTS) {
+            pack.clear();
+        }
+        pack.add(scratch);
+        return pack.sizeBytes();
+    }
+
+    /** Now, the writer: a pack of 100 split into lake records, each envelope read and payload checked; per event. */
+    @Benchmark
+    @OperationsPerInvocation(PACK_EVENTS)
+    public int lakeRecordsFromPack() {
+        int ok = 0;
+        for (byte[] record : EventPack.read(packValue).records()) {
+            LakeRecords.Encoded e = LakeRecords.envelope(record);
+            if (payloadCheck.problem(PAYLOAD, record, e.payloadAt(), record.length - e.payloadAt()).isEmpty()) {
+                ok++;
+            }
+        }
+        return ok;
     }
 
     private int encode(EnvelopeParser.Parsed<GenericData.Record> e) throws IOException {
