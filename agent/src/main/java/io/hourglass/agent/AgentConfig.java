@@ -44,6 +44,8 @@ public record AgentConfig(
     public static final ContentEncoding DEFAULT_COMPRESSION = ContentEncoding.ZSTD;
     /** An agent waits for each batch's acknowledgement, so a batch is all that one round trip carries. */
     public static final int DEFAULT_BATCH_MAX_EVENTS = 5000;
+    /** Filebeat's {@code registry.flush} default too. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
     public AgentConfig {
         collectors = List.copyOf(collectors);
@@ -71,7 +73,8 @@ public record AgentConfig(
     public static AgentConfig defaults(List<URI> collectors, java.nio.file.Path stateDir) {
         return new AgentConfig(collectors, stateDir, Duration.ofMinutes(2), DEFAULT_BATCH_MAX_EVENTS, 2 * 1024 * 1024,
                 256 * 1024, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(200),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_COMPRESSION, Duration.ofSeconds(1));
+                Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_COMPRESSION,
+                DEFAULT_CHECKPOINT_INTERVAL);
     }
 
     public AgentConfig withGrace(Duration g) {

@@ -35,7 +35,9 @@ class ProcessFaultIT {
             h.component("writer", "writer").start();
             h.component("completionist", "completionist").start();
             Set<String> ids = h.log("host-a", TYPE, 300);
-            Proc agent = h.agent("host-a", List.of(collector), 50).env("HOURGLASS_FAIL_AT", "agent.after-ack:3");
+            // A checkpoint after every batch, so that exactly the batch acknowledged before the kill is resent.
+            Proc agent = h.agent("host-a", List.of(collector), 50, Duration.ZERO)
+                    .env("HOURGLASS_FAIL_AT", "agent.after-ack:3");
             agent.start();
             assertThat(agent.awaitOutput("FAILPOINT agent.after-ack", FAILPOINT_WAIT)).as(() -> agent.tail(40)).isTrue();
             agent.kill();

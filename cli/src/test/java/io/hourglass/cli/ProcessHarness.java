@@ -2,6 +2,7 @@ package io.hourglass.cli;
 
 import static org.awaitility.Awaitility.await;
 
+import io.hourglass.agent.AgentConfig;
 import io.hourglass.cli.chaos.Proc;
 import io.hourglass.cli.demo.SamplePayloads;
 import io.hourglass.cli.kafka.KafkaNode;
@@ -88,10 +89,15 @@ final class ProcessHarness implements AutoCloseable {
     }
 
     Proc agent(String host, List<Proc> collectors, int batch) {
+        return agent(host, collectors, batch, AgentConfig.DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    Proc agent(String host, List<Proc> collectors, int batch, Duration checkpointInterval) {
         return component("agent", "agent-" + host, "agent.hosts-dir=" + dir.resolve("hosts").toAbsolutePath(),
                 "agent.host=" + host, "agent.state-dir=" + dir.resolve("agent-state").toAbsolutePath(),
                 "agent.collectors=" + String.join(",", collectors.stream().map(this::url).toList()),
-                "agent.batch-max-events=" + batch, "agent.backoff-max=1s", "agent.heartbeat-interval=1s");
+                "agent.batch-max-events=" + batch, "agent.backoff-max=1s", "agent.heartbeat-interval=1s",
+                "agent.checkpoint-interval=" + checkpointInterval.toMillis() + "ms");
     }
 
     /** Logs {@code n} events of {@code type} in the harness's past hour into a host's event log. */

@@ -109,7 +109,7 @@ final class TestBed implements AutoCloseable {
     HostAgent agent(String host, List<URI> collectors, int batchMaxEvents,
                     io.micrometer.core.instrument.MeterRegistry metrics) {
         return agent(host, collectors, batchMaxEvents, metrics,
-                AgentConfig.defaults(collectors, dataDir).checkpointInterval());
+                AgentConfig.DEFAULT_CHECKPOINT_INTERVAL);
     }
 
     HostAgent agent(String host, List<URI> collectors, int batchMaxEvents,
