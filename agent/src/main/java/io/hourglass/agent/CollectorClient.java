@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,57 +56,113 @@ final class CollectorClient {
             throw new HourglassException("cannot compress batch", e);
         }
         byte[] answer = post("/v1/events", body.toByteArray(), "application/x-ndjson", compression);
-        Map<String, Long> counts = new HashMap<>();
-        Map<String, Map<Integer, Long>> offsets = new HashMap<>();
-        long rejected = 0;
-        int results = 0;
         try (JsonParser p = Json.MAPPER.getFactory().createParser(answer)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new RetryableException("collector answered something that is not a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                if (!"results".equals(p.currentName())) {
-                    p.nextToken();
-                    p.skipChildren();
-                    continue;
-                }
-                if (p.nextToken() != JsonToken.START_ARRAY) {
-                    throw new RetryableException("collector answered 'results' that is not an array");
-                }
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    results++;
-                    String status = null;
-                    String type = null;
-                    int partition = -1;
-                    long offset = -1;
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        p.nextToken();
-                        switch (field) {
-                            case "status" -> status = p.getText();
-                            case "type" -> type = p.getText();
-                            case "partition" -> partition = p.getIntValue();
-                            case "offset" -> offset = p.getLongValue();
-                            default -> p.skipChildren();
-                        }
-                    }
-                    if ("accepted".equals(status)) {
-                        counts.merge(type, 1L, Long::sum);
-                        offsets.computeIfAbsent("events." + type, t -> new HashMap<>())
-                                .merge(partition, offset, Math::max);
-                    } else {
-                        rejected++;
-                    }
-                }
-            }
+            return read(p, lines.size());
         } catch (IOException e) {
             throw new RetryableException("collector answered with unreadable JSON: " + e.getMessage());
         }
-        if (results != lines.size()) {
-            throw new RetryableException("collector answered " + results + " results for " + lines.size()
-                    + " events");
+    }
+
+    /**
+     * Reads an answer to a batch of {@code sent} events: the summary (one acknowledgement per Kafka record, with its
+     * events) that the agent asks for, or a result per event from collectors before it. An answer that does not add
+     * up to the batch is resent.
+     */
+    private static FileState.Ack read(JsonParser p, int sent) throws IOException {
+        Map<String, Long> counts = new HashMap<>();
+        Map<String, Map<Integer, Long>> offsets = new HashMap<>();
+        long accepted = -1;
+        long rejected = -1;
+        long acknowledged = 0;
+        long resultsRejected = 0;
+        int results = 0;
+        boolean summary = false;
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new RetryableException("collector answered something that is not a JSON object");
         }
-        return new FileState.Ack(counts, offsets, rejected);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "accepted" -> accepted = p.getValueAsLong(-1);
+                case "rejected" -> rejected = p.getValueAsLong(-1);
+                case "acks" -> {
+                    summary = true;
+                    for (Acknowledged a : elements(p, field, value)) {
+                        if (a.type() == null || a.events() < 1) {
+                            throw new RetryableException("collector answered an acknowledgement without type or"
+                                    + " events");
+                        }
+                        acknowledged += a.events();
+                        add(counts, offsets, a, a.events());
+                    }
+                }
+                case "results" -> {
+                    for (Acknowledged a : elements(p, field, value)) {
+                        results++;
+                        if ("accepted".equals(a.status()) && a.type() != null) {
+                            add(counts, offsets, a, 1);
+                        } else {
+                            resultsRejected++;
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (summary) {
+            if (accepted < 0 || rejected < 0 || accepted + rejected != sent || acknowledged != accepted) {
+                throw new RetryableException("collector answered " + accepted + " accepted and " + rejected
+                        + " rejected, with acknowledgements for " + acknowledged + ", for " + sent + " events");
+            }
+            return new FileState.Ack(counts, offsets, rejected);
+        }
+        if (results != sent) {
+            throw new RetryableException("collector answered " + results + " results for " + sent + " events");
+        }
+        return new FileState.Ack(counts, offsets, resultsRejected);
+    }
+
+    private static void add(Map<String, Long> counts, Map<String, Map<Integer, Long>> offsets, Acknowledged a,
+                            long events) {
+        counts.merge(a.type(), events, Long::sum);
+        offsets.computeIfAbsent("events." + a.type(), t -> new HashMap<>()).merge(a.partition(), a.offset(), Math::max);
+    }
+
+    private static List<Acknowledged> elements(JsonParser p, String field, JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            throw new RetryableException("collector answered '" + field + "' that is not an array");
+        }
+        List<Acknowledged> all = new ArrayList<>();
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            all.add(acknowledged(p));
+        }
+        return all;
+    }
+
+    /** One element of an answer: a record's acknowledgement, or an event's result. */
+    private record Acknowledged(String status, String type, int partition, long offset, long events) {
+    }
+
+    private static Acknowledged acknowledged(JsonParser p) throws IOException {
+        String status = null;
+        String type = null;
+        int partition = -1;
+        long offset = -1;
+        long events = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "status" -> status = p.getText();
+                case "type" -> type = p.getText();
+                case "partition" -> partition = p.getIntValue();
+                case "offset" -> offset = p.getLongValue();
+                case "events" -> events = p.getLongValue();
+                default -> p.skipChildren();
+            }
+        }
+        return new Acknowledged(status, type, partition, offset, events);
     }
 
     void sendSignal(HostSignal signal) {
@@ -118,6 +175,7 @@ final class CollectorClient {
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", contentType)
                 .header("Hourglass-Host", host)
+                .header("Hourglass-Answer", "summary")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (encoding != ContentEncoding.IDENTITY) {
             req.header("Content-Encoding", encoding.token());

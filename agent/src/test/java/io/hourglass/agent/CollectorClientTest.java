@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +24,9 @@ class CollectorClientTest {
     private static final List<byte[]> LINES = List.of("{\"type\":\"T\"}".getBytes(StandardCharsets.UTF_8),
             "{\"type\":\"T\"}".getBytes(StandardCharsets.UTF_8));
     private final List<String> encodings = new CopyOnWriteArrayList<>();
+    private final List<String> answerForms = new CopyOnWriteArrayList<>();
+    /** When set, the answer of a collector that sums up by Kafka record, as agents ask for. */
+    private volatile String summary;
     private volatile String refusal = "cannot read request body: unsupported Content-Encoding zstd; use gzip or none";
     private HttpServer server;
     private URI uri;
@@ -43,8 +47,13 @@ class CollectorClientTest {
     private void answer(HttpExchange x) throws IOException {
         String encoding = x.getRequestHeaders().getFirst("Content-Encoding");
         encodings.add(String.valueOf(encoding));
+        answerForms.add(String.valueOf(x.getRequestHeaders().getFirst("Hourglass-Answer")));
         if (!"gzip".equals(encoding)) {
             reply(x, 400, refusal);
+            return;
+        }
+        if (summary != null) {
+            reply(x, 200, summary);
             return;
         }
         long lines;
@@ -85,5 +94,39 @@ class CollectorClientTest {
             assertThatThrownBy(() -> client.sendEvents(LINES)).isInstanceOf(CollectorClient.RetryableException.class);
         }
         assertThat(encodings).containsExactly("zstd", "zstd");
+    }
+
+    @Test
+    void aSummaryAnswerCountsEventsByRecordAndKeepsTheHighestOffsetOfEachPartition() {
+        summary = "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":1,\"offset\":9,"
+                + "\"events\":1},{\"type\":\"T\",\"partition\":1,\"offset\":4,\"events\":1}]}";
+        CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.GZIP);
+        FileState.Ack ack = client.sendEvents(LINES);
+        assertThat(ack.counts()).containsExactly(Map.entry("T", 2L));
+        assertThat(ack.offsets()).containsExactly(Map.entry("events.T", Map.of(1, 9L)));
+        assertThat(ack.rejected()).isZero();
+        assertThat(answerForms).containsExactly("summary");
+
+        summary = "{\"accepted\":1,\"rejected\":1,\"acks\":[{\"type\":\"T\",\"partition\":0,\"offset\":3,"
+                + "\"events\":1}]}";
+        FileState.Ack withRejected = client.sendEvents(LINES);
+        assertThat(withRejected.counts()).containsExactly(Map.entry("T", 1L));
+        assertThat(withRejected.rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void aSummaryThatDoesNotAddUpToTheBatchIsResent() {
+        CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.GZIP);
+        for (String wrong : List.of(
+                "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":0,\"offset\":3,"
+                        + "\"events\":1}]}",
+                "{\"accepted\":1,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":0,\"offset\":3,"
+                        + "\"events\":1}]}",
+                "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"partition\":0,\"offset\":3,\"events\":2}]}",
+                "{\"accepted\":2,\"rejected\":0,\"acks\":{}}")) {
+            summary = wrong;
+            assertThatThrownBy(() -> client.sendEvents(LINES)).as(wrong)
+                    .isInstanceOf(CollectorClient.RetryableException.class);
+        }
     }
 }

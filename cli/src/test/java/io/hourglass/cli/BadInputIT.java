@@ -181,12 +181,37 @@ class BadInputIT {
             assertThat(get(bed.collector().resolve("/healthz")).statusCode()).isEqualTo(200);
             assertThat(get(bed.collector().resolve("/readyz")).statusCode()).isEqualTo(200);
 
+            // Agents ask for the summary answer: an acknowledgement per Kafka record, with its events.
+            String summed = UUID.randomUUID().toString();
+            String summedToo = UUID.randomUUID().toString();
+            HttpResponse<String> summary = http.send(HttpRequest.newBuilder(events)
+                    .header("Hourglass-Answer", "summary").POST(HttpRequest.BodyPublishers.ofString(
+                            event(summed, "SearchViewResponse", good) + "\nnot json\n"
+                                    + event(summedToo, "SearchViewResponse", good))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(summary.statusCode()).isEqualTo(200);
+            JsonNode sum = Json.MAPPER.readTree(summary.body());
+            assertThat(sum.get("accepted").asInt()).isEqualTo(2);
+            assertThat(sum.get("rejected").asInt()).isEqualTo(1);
+            assertThat(sum.has("results")).isFalse();
+            List<Integer> ackedPartitions = new ArrayList<>();
+            int ackedEvents = 0;
+            for (JsonNode ack : sum.get("acks")) {
+                assertThat(ack.get("type").asText()).isEqualTo("SearchViewResponse");
+                assertThat(ack.get("offset").asLong()).isNotNegative();
+                ackedPartitions.add(ack.get("partition").asInt());
+                ackedEvents += ack.get("events").asInt();
+            }
+            assertThat(ackedEvents).isEqualTo(2);
+            assertThat(ackedPartitions).containsExactlyInAnyOrderElementsOf(
+                    Stream.of(summed, summedToo).map(id -> partition(id, partitions)).distinct().toList());
+
             // The valid events, from a client posting directly, close in their bucket once the collector marks 10:00.
             bed.advanceTo(Instant.parse("2026-03-01T11:02:00Z"));
             BucketId bucket = new BucketId("SearchViewResponse", Instant.parse("2026-03-01T10:00:00Z"));
             Manifest m = bed.awaitClosed(bucket);
             Map<String, org.apache.avro.generic.GenericRecord> records = bed.records(bucket);
-            assertThat(records.keySet()).containsExactlyInAnyOrder(validId, otherValidId, olderId);
+            assertThat(records.keySet()).containsExactlyInAnyOrder(validId, otherValidId, olderId, summed, summedToo);
             assertThat(records.get(olderId).get("received_at")).isEqualTo(T0.plusSeconds(1).toEpochMilli());
             assertThat(records.get(olderId).get("payload").toString()).isEqualTo(records.get(validId).get("payload")
                     .toString());

@@ -58,6 +58,12 @@ import org.slf4j.LoggerFactory;
 public final class Collector implements Service {
     /** Header by which an agent names the host whose log it ships. */
     public static final String HOST_HEADER = "Hourglass-Host";
+    /**
+     * Header by which a sender asks for the {@value #SUMMARY} answer: one acknowledgement per Kafka record (type,
+     * partition, offset, events) instead of one result per event, which was twice the request's bytes on the wire.
+     */
+    public static final String ANSWER_HEADER = "Hourglass-Answer";
+    public static final String SUMMARY = "summary";
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
 
     private final CollectorConfig config;
@@ -182,7 +188,7 @@ public final class Collector implements Service {
                 ctx.status(400).result("header " + HOST_HEADER + " must be 1-128 letters, digits, '.', '_', ':' or '-'");
                 return;
             }
-            byte[] answer = process(lines, agentHost);
+            byte[] answer = process(lines, agentHost, SUMMARY.equalsIgnoreCase(ctx.header(ANSWER_HEADER)));
             ctx.contentType("application/json").result(answer);
         } catch (KafkaUnavailableException e) {
             metrics.counter("hourglass_collector_unavailable_total").increment();
@@ -194,7 +200,7 @@ public final class Collector implements Service {
         }
     }
 
-    private byte[] process(List<byte[]> lines, String agentHost) {
+    private byte[] process(List<byte[]> lines, String agentHost, boolean summary) {
         Instant now = clock.instant();
         String host = agentHost != null ? agentHost : config.directHost();
         Acks acks = new Acks(lines.size());
@@ -222,44 +228,77 @@ public final class Collector implements Service {
         // No flush: concurrent batches share the producer's per-partition batches within linger.ms.
         await(acks);
         FailPoints.reached("collector.after-produce");
-        long accepted = outcomes.stream().filter(o -> o instanceof EnvelopeParser.Parsed<?>).count();
+        long accepted = 0;
         Map<String, Integer> perType = new HashMap<>();
-        ByteArrayOutputStream answer = new ByteArrayOutputStream(64 + outcomes.size() * 80);
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i) instanceof EnvelopeParser.Parsed<?> e) {
+                accepted++;
+                perType.merge(e.type(), 1, Integer::sum);
+                if (agentHost == null) {
+                    RecordMetadata md = acks.get(ackOf[i]);
+                    direct.acknowledged(e.hour(), e.type(), md.topic(), md.partition(), md.offset());
+                }
+            } else {
+                BadRow b = (BadRow) outcomes.get(i);
+                metrics.counter("hourglass_collector_rejected_total", "type", b.type(), "reason", b.reasonCode())
+                        .increment();
+            }
+        }
+        perType.forEach((type, n) -> metrics.counter("hourglass_collector_events_total", "type", type).increment(n));
+        ByteArrayOutputStream answer = new ByteArrayOutputStream(summary ? 1024 : 64 + outcomes.size() * 80);
         // Streamed rather than built as a tree: one result per event is most of the answer's cost.
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(answer)) {
             g.writeStartObject();
             g.writeNumberField("accepted", accepted);
             g.writeNumberField("rejected", outcomes.size() - accepted);
-            g.writeArrayFieldStart("results");
-            for (int i = 0; i < outcomes.size(); i++) {
-                RecordMetadata md = acks.get(ackOf[i]);
-                g.writeStartObject();
-                if (outcomes.get(i) instanceof EnvelopeParser.Parsed<?> e) {
-                    g.writeStringField("status", "accepted");
-                    g.writeStringField("type", e.type());
-                    g.writeNumberField("partition", md.partition());
-                    g.writeNumberField("offset", md.offset());
-                    perType.merge(e.type(), 1, Integer::sum);
-                    if (agentHost == null) {
-                        direct.acknowledged(e.hour(), e.type(), md.topic(), md.partition(), md.offset());
-                    }
-                } else {
-                    BadRow b = (BadRow) outcomes.get(i);
-                    g.writeStringField("status", "rejected");
-                    g.writeStringField("code", b.reasonCode());
-                    g.writeStringField("reason", b.reason());
-                    metrics.counter("hourglass_collector_rejected_total", "type", b.type(), "reason",
-                            b.reasonCode()).increment();
-                }
-                g.writeEndObject();
+            if (summary) {
+                writeAcks(g, packer.sent(), acks);
+            } else {
+                writeResults(g, outcomes, acks, ackOf);
             }
-            g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
             throw new HourglassException("cannot write the answer: " + e.getMessage(), e);
         }
-        perType.forEach((type, n) -> metrics.counter("hourglass_collector_events_total", "type", type).increment(n));
         return answer.toByteArray();
+    }
+
+    /** The summary answer: each Kafka record of the batch's events, with how many events it holds. */
+    private static void writeAcks(JsonGenerator g, List<Packer.Sent> sent, Acks acks) throws IOException {
+        g.writeArrayFieldStart("acks");
+        for (Packer.Sent p : sent) {
+            RecordMetadata md = acks.get(p.ack());
+            g.writeStartObject();
+            g.writeStringField("type", p.type());
+            g.writeNumberField("partition", md.partition());
+            g.writeNumberField("offset", md.offset());
+            g.writeNumberField("events", p.events());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** The full answer: a result per event, in the batch's order. */
+    private static void writeResults(JsonGenerator g, List<Object> outcomes, Acks acks, int[] ackOf)
+            throws IOException {
+        g.writeArrayFieldStart("results");
+        for (int i = 0; i < outcomes.size(); i++) {
+            g.writeStartObject();
+            if (outcomes.get(i) instanceof EnvelopeParser.Parsed<?> e) {
+                RecordMetadata md = acks.get(ackOf[i]);
+                g.writeStringField("status", "accepted");
+                g.writeStringField("type", e.type());
+                g.writeNumberField("partition", md.partition());
+                g.writeNumberField("offset", md.offset());
+            } else {
+                BadRow b = (BadRow) outcomes.get(i);
+                g.writeStringField("status", "rejected");
+                g.writeStringField("code", b.reasonCode());
+                g.writeStringField("reason", b.reason());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /** The type named by an invalid event when it is a registered one (bad rows are filed under it), else unknown. */

@@ -33,7 +33,13 @@ final class Packer {
     private final Map<String, Topic> topics = new HashMap<>();
     private final AvroBuffer record = new AvroBuffer(1024);
 
-    private record Topic(String name, Open[] partitions) {
+    private final List<Sent> sent = new ArrayList<>();
+
+    private record Topic(String type, String name, Open[] partitions) {
+    }
+
+    /** A pack that was sent: its type, how many events it holds, and its index in the batch's {@link Acks}. */
+    record Sent(String type, int events, int ack) {
     }
 
     private record Open(EventPack pack, List<Integer> slots) {
@@ -56,7 +62,7 @@ final class Packer {
             String name = Topics.events(type);
             try {
                 // The producer's metadata, which it waits for as a send would.
-                topic = new Topic(name, new Open[producer(name).partitionsFor(name).size()]);
+                topic = new Topic(type, name, new Open[producer(name).partitionsFor(name).size()]);
             } catch (KafkaException e) {
                 acks.fail(e);
                 return;
@@ -72,7 +78,7 @@ final class Packer {
             o = new Open(new EventPack(4096), new ArrayList<>());
             topic.partitions()[partition] = o;
         } else if (o.pack().events() > 0 && o.pack().sizeBytes() + record.size() + 5 > MAX_PACK_BYTES) {
-            send(topic.name(), partition, o);
+            send(topic, partition, o);
         }
         o.pack().add(record);
         o.slots().add(slot);
@@ -84,17 +90,23 @@ final class Packer {
             for (int p = 0; p < t.partitions().length; p++) {
                 Open o = t.partitions()[p];
                 if (o != null && o.pack().events() > 0) {
-                    send(t.name(), p, o);
+                    send(t, p, o);
                 }
             }
         }
     }
 
-    private void send(String topic, int partition, Open o) {
+    /** The packs sent so far, in the order they were sent. */
+    List<Sent> sent() {
+        return sent;
+    }
+
+    private void send(Topic topic, int partition, Open o) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventPack.HEADER, EventPack.headerValue());
-        int index = acks.send(producer(topic), new ProducerRecord<>(topic, partition, (String) null,
+        int index = acks.send(producer(topic.name()), new ProducerRecord<>(topic.name(), partition, (String) null,
                 o.pack().toValue(), headers));
+        sent.add(new Sent(topic.type(), o.pack().events(), index));
         for (int slot : o.slots()) {
             ackOf[slot] = index;
         }
