@@ -42,7 +42,8 @@ class AgentRestartIT {
             Files.delete(bed.checkpoint("host-r"));  // the disk holding the checkpoint was lost
             HostAgent second = bed.agent("host-r", List.of(bed.collector()), 20);
             second.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) >= 300 + beforeRestart);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> bed.kafkaEvents("events." + TYPE) >= 300 + beforeRestart);
             long inKafka = bed.kafkaEvents("events." + TYPE);
             assertThat(inKafka).as("the resend reached Kafka").isGreaterThan(300);
 

@@ -32,7 +32,6 @@ final class Packer {
     /** By type: its topic and its open packs by partition, so an event costs no topic name and no map key. */
     private final Map<String, Topic> topics = new HashMap<>();
     private final AvroBuffer record = new AvroBuffer(1024);
-
     private final List<Sent> sent = new ArrayList<>();
 
     private record Topic(String type, String name, Open[] partitions) {
@@ -45,7 +44,7 @@ final class Packer {
     private record Open(EventPack pack, List<Integer> slots) {
     }
 
-    /** Sends through {@code acks}; {@code ackOf[slot]} will be the index in it of the record holding event {@code slot}. */
+    /** Sends through {@code acks}; {@code ackOf[slot]} becomes the index there of the record holding that event. */
     Packer(EventProducers producers, Acks acks, int[] ackOf) {
         this.producers = producers;
         this.acks = acks;

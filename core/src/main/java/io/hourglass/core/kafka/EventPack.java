@@ -1,5 +1,6 @@
 package io.hourglass.core.kafka;
 
+import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.avro.AvroBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import java.util.List;
  */
 public final class EventPack {
     /** The record header of a pack: the same name as format 2's envelope header, so readers tell them by its value. */
-    public static final String HEADER = "hourglass";
+    public static final String HEADER = EnvelopeHeader.KAFKA_HEADER;
     public static final byte FORMAT = 3;
     private static final byte[] HEADER_VALUE = {FORMAT};
 
