@@ -8,12 +8,14 @@ import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Json;
 import io.hourglass.core.avro.AvroBuffer;
+import io.hourglass.core.avro.AvroBytes;
 import io.hourglass.core.control.BadRow;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.EventPack;
 import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.lake.LakeRecordEncoder;
+import io.hourglass.core.registry.PayloadConverter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,6 +36,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -75,6 +78,7 @@ class BadInputIT {
             // A collector from before format 2 wrote the whole event as JSON: writers still take it. It goes to the
             // partition of a valid event sent below, so that the collector's marker for the hour covers it.
             String olderId;
+            String format2Id;
             int partitions;
             try (KafkaProducer<String, byte[]> rogue = new KafkaProducer<>(
                     KafkaSettings.singleNode(bed.hourglass.bootstrap()).producer("rogue"))) {
@@ -92,6 +96,18 @@ class BadInputIT {
                         + "\"host\":\"collector-standalone\",\"payload\":" + good + "}";
                 rogue.send(new ProducerRecord<>("events.SearchViewResponse", olderId,
                         older.getBytes(StandardCharsets.UTF_8))).get();
+                // A collector of format 2 wrote one record per event: the Avro payload, the envelope in a header.
+                do {
+                    candidate = UUID.randomUUID().toString();
+                } while (partition(candidate, partitions) != partition(validId, partitions));
+                format2Id = candidate;
+                Schema schema = bed.hourglass.registry().find("SearchViewResponse").orElseThrow().schema(1)
+                        .orElseThrow();
+                byte[] payload = AvroBytes.of(schema, PayloadConverter.toRecord(Json.MAPPER.readTree(good), schema));
+                byte[] format2 = new EnvelopeHeader(format2Id, 1, null, T0, T0.plusSeconds(2), "collector-standalone",
+                        false).toKafkaHeader();
+                rogue.send(new ProducerRecord<>("events.SearchViewResponse", null, format2Id, payload,
+                        new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, format2))).get();
                 // A pack (format 3) of an event of another type, one with a garbage payload, and a damaged tail:
                 // each goes to bad rows on its own.
                 EventPack pack = new EventPack(64);
@@ -211,7 +227,11 @@ class BadInputIT {
             BucketId bucket = new BucketId("SearchViewResponse", Instant.parse("2026-03-01T10:00:00Z"));
             Manifest m = bed.awaitClosed(bucket);
             Map<String, org.apache.avro.generic.GenericRecord> records = bed.records(bucket);
-            assertThat(records.keySet()).containsExactlyInAnyOrder(validId, otherValidId, olderId, summed, summedToo);
+            assertThat(records.keySet()).containsExactlyInAnyOrder(validId, otherValidId, olderId, format2Id, summed,
+                    summedToo);
+            assertThat(records.get(format2Id).get("received_at")).isEqualTo(T0.plusSeconds(2).toEpochMilli());
+            assertThat(records.get(format2Id).get("payload").toString()).isEqualTo(records.get(validId)
+                    .get("payload").toString());
             assertThat(records.get(olderId).get("received_at")).isEqualTo(T0.plusSeconds(1).toEpochMilli());
             assertThat(records.get(olderId).get("payload").toString()).isEqualTo(records.get(validId).get("payload")
                     .toString());
