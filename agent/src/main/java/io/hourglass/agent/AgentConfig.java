@@ -73,32 +73,27 @@ public record AgentConfig(
     public static AgentConfig defaults(List<URI> collectors, java.nio.file.Path stateDir) {
         return new AgentConfig(collectors, stateDir, Duration.ofMinutes(2), DEFAULT_BATCH_MAX_EVENTS, 2 * 1024 * 1024,
                 256 * 1024, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(200),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_COMPRESSION,
-                DEFAULT_CHECKPOINT_INTERVAL);
+                Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_COMPRESSION, DEFAULT_CHECKPOINT_INTERVAL);
     }
 
     public AgentConfig withGrace(Duration g) {
         return new AgentConfig(collectors, stateDir, g, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
-                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression,
-                checkpointInterval);
+                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression, checkpointInterval);
     }
 
     public AgentConfig withHeartbeatInterval(Duration interval) {
         return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
-                interval, backoffBase, backoffMax, requestTimeout, compression,
-                checkpointInterval);
+                interval, backoffBase, backoffMax, requestTimeout, compression, checkpointInterval);
     }
 
     public AgentConfig withPollInterval(Duration interval) {
         return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, interval,
-                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression,
-                checkpointInterval);
+                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression, checkpointInterval);
     }
 
     public AgentConfig withBackoff(Duration base, Duration max) {
         return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
-                heartbeatInterval, base, max, requestTimeout, compression,
-                checkpointInterval);
+                heartbeatInterval, base, max, requestTimeout, compression, checkpointInterval);
     }
 
     public AgentConfig withCheckpointInterval(Duration interval) {

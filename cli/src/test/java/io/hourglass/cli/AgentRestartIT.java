@@ -63,11 +63,7 @@ class AgentRestartIT {
     @Test
     void underLoadTheCheckpointIsSavedWhenCaughtUpRatherThanAfterEveryBatch(@TempDir Path dir) throws Exception {
         try (TestBed bed = TestBed.start(dir, Instant.parse("2026-03-01T10:10:00Z"), false)) {
-            EventLogger logger = bed.logger("host-c");
-            for (int i = 0; i < 250; i++) {
-                bed.log(logger, TYPE);
-            }
-            Path log = dir.resolve("hosts").resolve("host-c").resolve("2026-03-01T10.jsonl");
+            Path log = logEvents(bed, "host-c", 250);
             SimpleMeterRegistry metrics = new SimpleMeterRegistry();
             HostAgent agent = bed.agent("host-c", List.of(bed.collector()), 100, metrics, Duration.ofHours(1));
             agent.start();
@@ -85,11 +81,7 @@ class AgentRestartIT {
     @Test
     void aCleanStopSavesWhatWasAcknowledgedSinceTheLastCheckpoint(@TempDir Path dir) throws Exception {
         try (TestBed bed = TestBed.start(dir, Instant.parse("2026-03-01T10:10:00Z"), false)) {
-            EventLogger logger = bed.logger("host-s");
-            for (int i = 0; i < 2000; i++) {
-                bed.log(logger, TYPE);
-            }
-            Path log = dir.resolve("hosts").resolve("host-s").resolve("2026-03-01T10.jsonl");
+            Path log = logEvents(bed, "host-s", 2000);
             HostAgent agent = bed.agent("host-s", List.of(bed.collector()), 1, new SimpleMeterRegistry(),
                     Duration.ofHours(1));
             agent.start();
@@ -98,12 +90,21 @@ class AgentRestartIT {
             long inKafka = bed.kafkaEvents("events." + TYPE);
             assertThat(inKafka).as("stopped mid-file").isLessThan(2000);
 
-            JsonNode saved = Json.MAPPER.readTree(bed.checkpoint("host-s").toFile()).get("2026-03-01T10.jsonl");
+            JsonNode saved = Json.MAPPER.readTree(bed.checkpoint("host-s").toFile()).get(log.getFileName().toString());
             byte[] logged = Files.readAllBytes(log);
             long linesAcked = new String(logged, 0, saved.get("acked_bytes").asInt(), StandardCharsets.UTF_8)
                     .lines().count();
             // A batch in flight when the agent stopped may be in Kafka without its acknowledgement.
             assertThat(linesAcked).isBetween(inKafka - 1, inKafka);
         }
+    }
+
+    /** Logs {@code n} events into the host's log of the bed's hour, and returns that file. */
+    private static Path logEvents(TestBed bed, String host, int n) {
+        EventLogger logger = bed.logger(host);
+        for (int i = 0; i < n; i++) {
+            bed.log(logger, TYPE);
+        }
+        return bed.dataDir.resolve("hosts").resolve(host).resolve("2026-03-01T10.jsonl");
     }
 }

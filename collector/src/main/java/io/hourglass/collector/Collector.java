@@ -220,7 +220,7 @@ public final class Collector implements Service {
                 BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host,
                         new String(line, StandardCharsets.UTF_8));
                 outcomes.add(row);
-                ackOf[slot] = acks.send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
+                acks.send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
                         Json.toBytes(row)));
             }
         }

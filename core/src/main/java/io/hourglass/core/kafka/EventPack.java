@@ -2,6 +2,7 @@ package io.hourglass.core.kafka;
 
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.avro.AvroBuffer;
+import io.hourglass.core.avro.AvroCursor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -72,25 +73,20 @@ public final class EventPack {
      */
     public static Contents read(byte[] value) {
         List<byte[]> records = new ArrayList<>();
-        int at = 0;
-        while (at < value.length) {
-            int start = at;
-            long length = 0;
-            int shift = 0;
-            boolean more = true;
-            while (more && at < value.length && shift <= 35) {
-                byte b = value[at++];
-                length |= (long) (b & 0x7f) << shift;
-                shift += 7;
-                more = b < 0;
+        AvroCursor c = new AvroCursor(value);
+        while (!c.atEnd()) {
+            int start = c.position();
+            byte[] record;
+            try {
+                record = c.bytes();
+            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                record = new byte[0];
             }
-            length = (length >>> 1) ^ -(length & 1);
-            if (more || length <= 0 || length > value.length - at) {
+            if (record.length == 0) {
                 return new Contents(records, "a pack's record length at byte " + start + " is damaged",
                         Arrays.copyOfRange(value, start, value.length));
             }
-            records.add(Arrays.copyOfRange(value, at, at + (int) length));
-            at += (int) length;
+            records.add(record);
         }
         return new Contents(records, null, new byte[0]);
     }

@@ -2,7 +2,7 @@ package io.hourglass.core.lake;
 
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.EnvelopeParser;
-import java.nio.charset.StandardCharsets;
+import io.hourglass.core.avro.AvroCursor;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.LogicalTypes;
@@ -56,7 +56,7 @@ public final class LakeRecords {
 
     /** Reads the envelope of a record encoded in a {@link #schema}; throws when the bytes are not one. */
     public static Encoded envelope(byte[] record) {
-        Cursor c = new Cursor(record);
+        AvroCursor c = new AvroCursor(record);
         String id = c.string();
         String type = c.string();
         int version = (int) c.varint();
@@ -64,47 +64,13 @@ public final class LakeRecords {
         Instant loggedAt = Instant.ofEpochMilli(c.varint());
         Instant receivedAt = Instant.ofEpochMilli(c.varint());
         String host = c.string();
-        int lateAt = c.at;
-        byte lateByte = record[c.at++];
+        int lateAt = c.position();
+        byte lateByte = c.next();
         if (lateByte != 0 && lateByte != 1) {
             throw new IllegalArgumentException("the late flag at " + lateAt + " is " + lateByte + ", not a boolean");
         }
         boolean late = lateByte == 1;
         return new Encoded(new EnvelopeHeader(id, version, eventTime, loggedAt, receivedAt, host, late), type, lateAt,
-                c.at);
-    }
-
-    /** Avro's zig-zag varints and strings, read from the start of a byte array. */
-    private static final class Cursor {
-        private final byte[] bytes;
-        private int at;
-
-        Cursor(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        long varint() {
-            long raw = 0;
-            for (int shift = 0; ; shift += 7) {
-                if (shift > 63) {
-                    throw new IllegalArgumentException("a varint runs past 10 bytes");
-                }
-                byte b = bytes[at++];
-                raw |= (long) (b & 0x7f) << shift;
-                if (b >= 0) {
-                    return (raw >>> 1) ^ -(raw & 1);
-                }
-            }
-        }
-
-        String string() {
-            long length = varint();
-            if (length < 0 || length > bytes.length - at) {
-                throw new IllegalArgumentException("a string of " + length + " bytes at " + at + " does not fit");
-            }
-            String s = new String(bytes, at, (int) length, StandardCharsets.UTF_8);
-            at += (int) length;
-            return s;
-        }
+                c.position());
     }
 }
