@@ -10,8 +10,10 @@ import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,34 @@ class SilentHostIT {
                 assertThat(Files.readAllBytes(bed.bucketDir(bucket).resolve(f.getKey()))).isEqualTo(f.getValue());
             }
             assertThat(Files.list(bed.bucketDir(bucket)).count()).isEqualTo(fileBytes.size() + 1);
+        }
+    }
+
+    @Test
+    void aHostFirstHeardOfWithAnOlderHourStillHasThatHourClosed(@TempDir Path dir) throws Exception {
+        Instant now = Instant.parse("2026-03-01T12:05:00Z");
+        try (TestBed bed = TestBed.start(dir, now, false);
+             EventLogger backlog = new EventLogger(dir.resolve("hosts").resolve("host-b"),
+                     Clock.fixed(H10.plus(Duration.ofMinutes(30)), ZoneOffset.UTC), false)) {
+            Set<String> logged = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                logged.add(bed.log(backlog, TYPE));
+            }
+            // The completionist ticks for a while knowing only hour 12 (the collector's heartbeats) ...
+            Thread.sleep(1500);
+            // ... then a host it never heard of ships its backlog of 10:00, and the startup grace runs out.
+            HostAgent agent = bed.agent("host-b", List.of(bed.collector()), 100);
+            agent.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) == logged.size());
+            bed.advanceTo(now.plus(Duration.ofMinutes(25)));
+            Manifest closed = bed.awaitClosed(new BucketId(TYPE, H10));
+            Manifest next = bed.awaitClosed(new BucketId(TYPE, H10.plus(Duration.ofHours(1))));
+            agent.stop();
+
+            assertThat(closed.complete()).isTrue();
+            assertThat(closed.expectedHosts()).contains("host-b");
+            assertThat(bed.records(new BucketId(TYPE, H10)).keySet()).isEqualTo(logged);
+            assertThat(next.events()).isZero();
         }
     }
 }

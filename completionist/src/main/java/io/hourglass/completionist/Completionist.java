@@ -29,18 +29,29 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -56,6 +67,8 @@ import org.slf4j.LoggerFactory;
 public final class Completionist implements Service {
     private static final Logger log = LoggerFactory.getLogger(Completionist.class);
     private static final String SUCCESS = "_SUCCESS";
+    /** Manifests written at once: each waits on two fsyncs, which a disk serves side by side. */
+    private static final int MANIFEST_WRITERS = 8;
     /** How far behind the oldest open bucket the ledger keeps markers, seals and heartbeats. */
     private static final Duration RETENTION = Duration.ofDays(1);
 
@@ -76,6 +89,7 @@ public final class Completionist implements Service {
     private KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> offsets;
     private ScheduledExecutorService ticker;
+    private ExecutorService manifestWriters;
     private volatile boolean healthy = true;
     private Instant startedAt;
 
@@ -102,9 +116,15 @@ public final class Completionist implements Service {
                 List.of(Topics.MARKERS, Topics.SEALS, Topics.FINALIZED, Topics.BUCKETS), ledger::accept);
         tailer.start();
         tailer.awaitCaughtUp(Duration.ofSeconds(60));
-        producer = new KafkaProducer<>(kafka.producer("hourglass-completionist"));
+        Properties producerSettings = kafka.producer("hourglass-completionist");
+        // A tick publishes the seals or announcements of every type at once, a kilobyte or so each.
+        producerSettings.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        producer = new KafkaProducer<>(producerSettings);
         offsets = new KafkaConsumer<>(kafka.consumer("hourglass-completionist-offsets", null));
         startedAt = clock.instant();
+        AtomicInteger writerCount = new AtomicInteger();
+        manifestWriters = Executors.newFixedThreadPool(MANIFEST_WRITERS,
+                r -> new Thread(r, "completionist-manifests-" + writerCount.incrementAndGet()));
         ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "completionist"));
         ticker.scheduleWithFixedDelay(this::tickSafely, 0, config.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
         log.info("Completionist started");
@@ -118,6 +138,8 @@ public final class Completionist implements Service {
                 ticker.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                manifestWriters.shutdown();
             }
             tailer.close();
             offsets.close(Duration.ofSeconds(2));
@@ -146,7 +168,11 @@ public final class Completionist implements Service {
         }
     }
 
-    /** Re-evaluates every bucket from each type's oldest unclosed hour up to the last full hour. */
+    /**
+     * Re-evaluates every bucket from each type's oldest unclosed hour up to the last full hour: seals what is due, then
+     * closes what writers have finalized. Each step publishes its records together and waits for them once, so a
+     * tick costs a round trip or two whatever the number of types.
+     */
     void tick() {
         Instant now = clock.instant();
         Instant first = ledger.firstHour().orElse(null);
@@ -156,19 +182,47 @@ public final class Completionist implements Service {
         noteDeadCollectors(now);
         Instant lastFull = Hours.hourOf(now).minus(Duration.ofHours(1));
         pruneClosedPast(first);
+        List<Open> open = openBuckets(first, lastFull);
+        try {
+            sealDue(open, now);
+            closeDue(open, now);
+        } finally {
+            for (EventType type : registry.get().all()) {
+                advanceFrontier(type.name(), first, lastFull);
+            }
+        }
+    }
+
+    /**
+     * Moves the type's frontier past the buckets closed in a row from it. Until one closes, a type has no frontier and
+     * starts from the ledger's first hour, which goes back when a host's older hour turns up.
+     */
+    private void advanceFrontier(String type, Instant first, Instant lastFull) {
+        Instant from = frontier.getOrDefault(type, first);
+        Instant h = from;
+        while (!h.isAfter(lastFull) && ledger.isClosed(new BucketId(type, h))) {
+            h = Hours.end(h);
+        }
+        if (h.isAfter(from)) {
+            frontier.put(type, h);
+        }
+    }
+
+    /** A bucket of a full hour that is not closed yet. */
+    private record Open(EventType type, BucketId bucket) {
+    }
+
+    private List<Open> openBuckets(Instant first, Instant lastFull) {
+        List<Open> open = new ArrayList<>();
         for (EventType type : registry.get().all()) {
-            Instant from = frontier.getOrDefault(type.name(), first);
-            boolean contiguous = true;
-            for (Instant h = from; !h.isAfter(lastFull); h = Hours.end(h)) {
+            for (Instant h = frontier.getOrDefault(type.name(), first); !h.isAfter(lastFull); h = Hours.end(h)) {
                 BucketId b = new BucketId(type.name(), h);
-                boolean closed = ledger.isClosed(b) || advance(type, b, now);
-                if (closed && contiguous) {
-                    frontier.put(type.name(), Hours.end(h));
-                } else {
-                    contiguous = false;
+                if (!ledger.isClosed(b)) {
+                    open.add(new Open(type, b));
                 }
             }
         }
+        return open;
     }
 
     /** What lies a day before the oldest bucket still open is of no use to any decision; forget it. */
@@ -181,30 +235,26 @@ public final class Completionist implements Service {
         }
     }
 
-    /** Moves a bucket forward: seal it when due, close it when every partition is finalized. */
-    private boolean advance(EventType type, BucketId b, Instant now) {
-        Seal seal = ledger.seal(b).orElse(null);
-        if (seal == null) {
-            if (now.isBefore(startedAt.plus(config.startupGrace()))) {
-                return false;
+    /** Seals the open buckets that are due; a seal counts once Kafka has it. */
+    private void sealDue(List<Open> open, Instant now) {
+        if (now.isBefore(startedAt.plus(config.startupGrace()))) {
+            return;
+        }
+        List<Seal> seals = new ArrayList<>();
+        for (Open o : open) {
+            if (ledger.seal(o.bucket()).isEmpty()) {
+                Seal seal = decideSeal(o.type(), o.bucket(), now);
+                if (seal != null) {
+                    seals.add(seal);
+                }
             }
-            seal = decideSeal(type, b, now);
-            if (seal == null) {
-                return false;
-            }
-            publish(Topics.SEALS, b.key(), Json.toBytes(seal));
+        }
+        publishAll(Topics.SEALS, seals, seal -> seal.bucket().key(), Json::toBytes, seal -> {
             FailPoints.reached("completionist.after-seal");
             ledger.sealed(seal);
-            log.info("Sealed {} ({}; expected hosts {}{})", b, seal.complete() ? "complete" : "INCOMPLETE",
+            log.info("Sealed {} ({}; expected hosts {}{})", seal.bucket(), seal.complete() ? "complete" : "INCOMPLETE",
                     seal.expectedHosts(), seal.missingHosts().isEmpty() ? "" : ", missing " + seal.missingHosts());
-        }
-        int partitions = partitionsOf(type.topic()).size();
-        Map<Integer, Finalized> done = ledger.finalizedPartitions(b);
-        if (done.size() < partitions) {
-            return false;
-        }
-        close(b, seal, done, now);
-        return true;
+        });
     }
 
     private Seal decideSeal(EventType type, BucketId b, Instant now) {
@@ -279,47 +329,82 @@ public final class Completionist implements Service {
         }
     }
 
-    private void close(BucketId b, Seal seal, Map<Integer, Finalized> parts, Instant now) {
-        String dir = "lake/" + b.path() + "/";
-        Manifest manifest;
-        if (lake.exists(dir + SUCCESS)) {
-            manifest = readManifest(dir + SUCCESS);
-        } else {
-            Map<String, Long> hosts = new TreeMap<>();
-            List<Manifest.FileEntry> files = new ArrayList<>();
-            long events = 0;
-            long dups = 0;
-            long late = 0;
-            for (Finalized f : parts.values()) {
-                f.hosts().forEach((h, n) -> hosts.merge(h, n, Long::sum));
-                if (f.file() != null) {
-                    files.add(new Manifest.FileEntry(f.file(), f.events()));
-                }
-                events += f.events();
-                dups += f.duplicatesDropped();
-                late += f.lateEvents();
+    /**
+     * Closes the sealed buckets whose partitions are all finalized: writes their {@code _SUCCESS} manifests side by
+     * side, then announces them. A bucket counts as closed once Kafka has its announcement.
+     */
+    private void closeDue(List<Open> open, Instant now) {
+        List<Callable<Manifest>> writes = new ArrayList<>();
+        for (Open o : open) {
+            Seal seal = ledger.seal(o.bucket()).orElse(null);
+            Map<Integer, Finalized> done = ledger.finalizedPartitions(o.bucket());
+            if (seal != null && done.size() >= partitionsOf(o.type().topic()).size()) {
+                writes.add(() -> manifest(o.bucket(), seal, done, now));
             }
-            files.sort(Comparator.comparing(Manifest.FileEntry::name));
-            long delay = Math.max(0, Duration.between(Hours.end(b.hour()), now).toSeconds());
-            manifest = new Manifest(b.type(), b.hour(), seal.sealedAt(), now, delay, seal.complete(), events, dups,
-                    late, hosts, seal.expectedHosts(), seal.missingHosts(), files, seal.offsets());
-            Manifest m = manifest;
-            try {
-                lake.writeAtomically(dir + SUCCESS, out -> out.write(Json.MAPPER.writerWithDefaultPrettyPrinter()
-                        .writeValueAsBytes(m)));
-            } catch (IOException e) {
-                throw new HourglassException("cannot write " + dir + SUCCESS + ": " + e.getMessage()
-                        + "; free space or fix permissions on the lake", e);
-            }
-            closeDelay.record(Duration.ofSeconds(delay));
         }
-        publish(Topics.BUCKETS, b.key(), Json.toBytes(manifest));
-        ledger.closed(b);
-        metrics.counter("hourglass_buckets_closed_total", "type", b.type(), "complete",
-                Boolean.toString(manifest.complete())).increment();
-        log.info("Closed {}: {} events, {} duplicates dropped, {} late, delay {} s, {}", b, manifest.events(),
-                manifest.duplicatesDropped(), manifest.lateEvents(), manifest.closeDelaySeconds(),
-                manifest.complete() ? "complete" : "missing " + manifest.missingHosts());
+        if (writes.isEmpty()) {
+            return;
+        }
+        List<Manifest> written = new ArrayList<>();
+        HourglassException failure = null;
+        try {
+            for (Future<Manifest> f : manifestWriters.invokeAll(writes)) {
+                try {
+                    written.add(f.get());
+                } catch (ExecutionException e) {
+                    failure = e.getCause() instanceof HourglassException h ? h
+                            : new HourglassException("cannot close a bucket: " + e.getCause(), e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            throw HourglassException.interrupted("writing manifests", e);
+        }
+        publishAll(Topics.BUCKETS, written, m -> m.bucket().key(), Json::toBytes, m -> {
+            ledger.closed(m.bucket());
+            metrics.counter("hourglass_buckets_closed_total", "type", m.type(), "complete",
+                    Boolean.toString(m.complete())).increment();
+            log.info("Closed {}: {} events, {} duplicates dropped, {} late, delay {} s, {}", m.bucket(), m.events(),
+                    m.duplicatesDropped(), m.lateEvents(), m.closeDelaySeconds(),
+                    m.complete() ? "complete" : "missing " + m.missingHosts());
+        });
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** The bucket's {@code _SUCCESS} manifest: the one already in the lake, or a new one written there. */
+    private Manifest manifest(BucketId b, Seal seal, Map<Integer, Finalized> parts, Instant now) {
+        String path = "lake/" + b.path() + "/" + SUCCESS;
+        if (lake.exists(path)) {
+            return readManifest(path);
+        }
+        Map<String, Long> hosts = new TreeMap<>();
+        List<Manifest.FileEntry> files = new ArrayList<>();
+        long events = 0;
+        long dups = 0;
+        long late = 0;
+        for (Finalized f : parts.values()) {
+            f.hosts().forEach((h, n) -> hosts.merge(h, n, Long::sum));
+            if (f.file() != null) {
+                files.add(new Manifest.FileEntry(f.file(), f.events()));
+            }
+            events += f.events();
+            dups += f.duplicatesDropped();
+            late += f.lateEvents();
+        }
+        files.sort(Comparator.comparing(Manifest.FileEntry::name));
+        long delay = Math.max(0, Duration.between(Hours.end(b.hour()), now).toSeconds());
+        Manifest manifest = new Manifest(b.type(), b.hour(), seal.sealedAt(), now, delay, seal.complete(), events, dups,
+                late, hosts, seal.expectedHosts(), seal.missingHosts(), files, seal.offsets());
+        try {
+            lake.writeAtomically(path, out -> out.write(Json.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(manifest)));
+        } catch (IOException e) {
+            throw new HourglassException("cannot write " + path + ": " + e.getMessage()
+                    + "; free space or fix permissions on the lake", e);
+        }
+        closeDelay.record(Duration.ofSeconds(delay));
+        return manifest;
     }
 
     private Manifest readManifest(String path) {
@@ -330,13 +415,30 @@ public final class Completionist implements Service {
         }
     }
 
-    private void publish(String topic, String key, byte[] value) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            throw HourglassException.interrupted("publishing to " + topic, e);
-        } catch (Exception e) {
-            throw new HourglassException("cannot publish to " + topic + ": " + e.getMessage(), e);
+    /**
+     * Sends every item, then waits for them all; {@code acknowledged} runs for each that Kafka has, in order. Fails
+     * after that if any was not acknowledged: those are decided again next tick.
+     */
+    private <T> void publishAll(String topic, List<T> items, Function<T, String> key, Function<T, byte[]> value,
+                                Consumer<T> acknowledged) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(items.size());
+        for (T item : items) {
+            sent.add(producer.send(new ProducerRecord<>(topic, key.apply(item), value.apply(item))));
+        }
+        HourglassException failure = null;
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                sent.get(i).get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw HourglassException.interrupted("publishing to " + topic, e);
+            } catch (ExecutionException | TimeoutException e) {
+                failure = new HourglassException("cannot publish to " + topic + ": " + e.getMessage(), e);
+                continue;
+            }
+            acknowledged.accept(items.get(i));
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
