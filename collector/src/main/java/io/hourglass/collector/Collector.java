@@ -32,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,9 +171,9 @@ public final class Collector implements Service {
         }
         Timer.Sample sample = Timer.start();
         try {
-            List<byte[]> lines;
+            Body lines;
             try {
-                lines = readLines(ctx);
+                lines = readBody(ctx);
             } catch (BodyTooLargeException e) {
                 ctx.status(413).result(e.getMessage());
                 return;
@@ -200,25 +201,27 @@ public final class Collector implements Service {
         }
     }
 
-    private byte[] process(List<byte[]> lines, String agentHost, boolean summary) {
+    private byte[] process(Body body, String agentHost, boolean summary) {
         Instant now = clock.instant();
         String host = agentHost != null ? agentHost : config.directHost();
-        Acks acks = new Acks(lines.size());
-        int[] ackOf = new int[lines.size()];
-        Packer packer = new Packer(producers, acks, ackOf);
-        List<Object> outcomes = new ArrayList<>(lines.size());
+        int count = body.events();
+        Acks acks = new Acks(count);
+        int[] ackOf = new int[count];
+        Packer packer = new Packer(producers, acks, ackOf, body.bytes().length);
+        List<Object> outcomes = new ArrayList<>(count);
         Receipt receipt = new Receipt(now, host);
-        AvroBuffer scratch = new AvroBuffer(1024);
-        for (byte[] line : lines) {
-            int slot = outcomes.size();
+        AvroBuffer payload = new AvroBuffer(1024);
+        for (int i = 0; i < count; i++) {
+            int from = body.from(i);
+            int length = body.length(i);
             try {
-                EnvelopeParser.Parsed<byte[]> e = validator.validate(line, scratch);
+                EnvelopeParser.Parsed<AvroBuffer> e = validator.validate(body.bytes(), from, length, payload);
                 outcomes.add(e);
-                packer.add(slot, e.type(), receipt.envelope(e), e.payload());
+                packer.add(i, e.type(), receipt.envelope(e), e.payload());
             } catch (InvalidEventException ex) {
+                String line = new String(body.bytes(), from, length, StandardCharsets.UTF_8);
                 String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);
-                BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host,
-                        new String(line, StandardCharsets.UTF_8));
+                BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host, line);
                 outcomes.add(row);
                 acks.send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
                         Json.toBytes(row)));
@@ -302,7 +305,7 @@ public final class Collector implements Service {
     }
 
     /** The type named by an invalid event when it is a registered one (bad rows are filed under it), else unknown. */
-    private String typeOf(byte[] line) {
+    private String typeOf(String line) {
         try {
             String type = Json.MAPPER.readTree(line).path("type").asText("");
             return registry.get().find(type).isPresent() ? type : BadRow.UNKNOWN_TYPE;
@@ -368,7 +371,18 @@ public final class Collector implements Service {
         }
     }
 
-    private List<byte[]> readLines(Context ctx) throws IOException {
+    /** A request body and where its events are: each line that holds one, without copying it out. */
+    private record Body(byte[] bytes, int[] spans, int events) {
+        int from(int event) {
+            return spans[2 * event];
+        }
+
+        int length(int event) {
+            return spans[2 * event + 1] - spans[2 * event];
+        }
+    }
+
+    private Body readBody(Context ctx) throws IOException {
         String header = ctx.header("Content-Encoding");
         ContentEncoding encoding = ContentEncoding.of(header).orElseThrow(() -> new UnknownContentEncodingException(
                 "unsupported Content-Encoding '" + header.substring(0, Math.min(header.length(), 40)) + "'; use "
@@ -381,15 +395,24 @@ public final class Collector implements Service {
             throw new BodyTooLargeException("request body exceeds " + config.maxRequestBytes()
                     + " bytes; send smaller batches");
         }
-        List<byte[]> lines = new ArrayList<>();
+        int[] spans = new int[64];
+        int events = 0;
         int start = 0;
         while (start <= body.length) {
             int newline = Lines.newline(body, start, body.length);
             int next = newline < 0 ? body.length : newline;
-            Lines.addEvent(lines, body, start, next);
+            int end = Lines.eventEnd(body, start, next);
+            if (end >= 0) {
+                if (2 * events == spans.length) {
+                    spans = Arrays.copyOf(spans, spans.length * 2);
+                }
+                spans[2 * events] = start;
+                spans[2 * events + 1] = end;
+                events++;
+            }
             start = next + 1;
         }
-        return lines;
+        return new Body(body, spans, events);
     }
 
     private static void unavailable(Context ctx, String message) {

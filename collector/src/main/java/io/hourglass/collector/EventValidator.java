@@ -38,25 +38,29 @@ final class EventValidator {
 
     /**
      * Returns the envelope's fields with the payload in Avro's binary encoding of its version's schema, or throws
-     * {@link InvalidEventException} with the reason. {@code scratch} is the caller's, reused from event to event.
+     * {@link InvalidEventException} with the reason. The event is {@code length} bytes of {@code bytes} from
+     * {@code offset}. The payload is written into {@code scratch}, the caller's, reused from event to event: it is
+     * valid until the next call.
      */
-    EnvelopeParser.Parsed<byte[]> validate(byte[] line, AvroBuffer scratch) {
-        if (line.length > maxEventBytes) {
+    EnvelopeParser.Parsed<AvroBuffer> validate(byte[] bytes, int offset, int length, AvroBuffer scratch) {
+        if (length > maxEventBytes) {
             throw new InvalidEventException("oversize",
-                    "event is " + line.length + " bytes; the limit is " + maxEventBytes);
+                    "event is " + length + " bytes; the limit is " + maxEventBytes);
         }
-        EnvelopeParser.Parsed<byte[]> streamed = EnvelopeParser.parse(line, (p, type, version) -> {
+        EnvelopeParser.Parsed<AvroBuffer> streamed = EnvelopeParser.parse(bytes, offset, length, (p, type, version) -> {
             scratch.reset();
-            return encoder(schema(type, version)).encode(p, scratch) ? scratch.toByteArray() : null;
+            return encoder(schema(type, version)).encode(p, scratch) ? scratch : null;
         });
         if (streamed.payload() != null) {
             return streamed;
         }
-        return EnvelopeParser.parse(line, (p, type, version) -> {
+        return EnvelopeParser.parse(bytes, offset, length, (p, type, version) -> {
             Schema schema = schema(type, version);
             JsonNode payload = Json.MAPPER.readTree(p);
             PayloadConverter.validate(payload, schema);
-            return AvroBytes.of(schema, PayloadConverter.toRecord(payload, schema));
+            scratch.reset();
+            scratch.write(AvroBytes.of(schema, PayloadConverter.toRecord(payload, schema)));
+            return scratch;
         });
     }
 

@@ -7,6 +7,7 @@ import io.hourglass.core.kafka.Topics;
 import io.hourglass.core.lake.LakeRecordEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Packs the valid events of one batch into {@link EventPack} records, one per partition of their topic (more when a
  * pack would pass {@link #MAX_PACK_BYTES}), and sends each through the batch's {@link Acks}. An event goes to the
- * partition that Kafka's own partitioner gives its id, as when the id was the record key. Not thread-safe: one per
- * batch.
+ * partition that Kafka's own partitioner gives its id, as when the id was the record key. Each event's lake record is
+ * written once, into one buffer for the batch; a pack is copied from there into a value of its exact size. Not
+ * thread-safe: one per batch.
  */
 final class Packer {
     /** Well below Kafka's default limits on a record (1 MiB), so that a pack never needs broker settings. */
@@ -31,7 +33,8 @@ final class Packer {
     private final int[] ackOf;
     /** By type: its topic and its open packs by partition, so an event costs no topic name and no map key. */
     private final Map<String, Topic> topics = new HashMap<>();
-    private final AvroBuffer record = new AvroBuffer(1024);
+    /** The lake records of the batch's events, one after another. */
+    private final AvroBuffer records;
     private final List<Sent> sent = new ArrayList<>();
 
     private record Topic(String type, String name, Open[] partitions) {
@@ -41,18 +44,41 @@ final class Packer {
     record Sent(String type, int events, int ack) {
     }
 
-    private record Open(EventPack pack, List<Integer> slots) {
+    /** The events of a pack not sent yet: where their lake records are, and their positions in the batch. */
+    private static final class Open {
+        int[] offsets = new int[16];
+        int[] lengths = new int[16];
+        int[] slots = new int[16];
+        int events;
+        int packedBytes;
+
+        void add(int offset, int length, int slot) {
+            if (events == offsets.length) {
+                offsets = Arrays.copyOf(offsets, events * 2);
+                lengths = Arrays.copyOf(lengths, events * 2);
+                slots = Arrays.copyOf(slots, events * 2);
+            }
+            offsets[events] = offset;
+            lengths[events] = length;
+            slots[events] = slot;
+            events++;
+            packedBytes += EventPack.packedSize(length);
+        }
     }
 
-    /** Sends through {@code acks}; {@code ackOf[slot]} becomes the index there of the record holding that event. */
-    Packer(EventProducers producers, Acks acks, int[] ackOf) {
+    /**
+     * Sends through {@code acks}; {@code ackOf[slot]} becomes the index there of the record holding that event.
+     * {@code expectedBytes} sizes the buffer of lake records (it grows when they take more).
+     */
+    Packer(EventProducers producers, Acks acks, int[] ackOf, int expectedBytes) {
         this.producers = producers;
         this.acks = acks;
         this.ackOf = ackOf;
+        this.records = new AvroBuffer(Math.max(1024, expectedBytes));
     }
 
     /** Adds the event in position {@code slot} of the batch: its envelope as stamped, its payload in Avro. */
-    void add(int slot, String type, EnvelopeHeader envelope, byte[] payload) {
+    void add(int slot, String type, EnvelopeHeader envelope, AvroBuffer payload) {
         if (acks.failed()) {
             return;  // the batch is answered 503 anyway; do not wait on Kafka for each of its events
         }
@@ -70,17 +96,17 @@ final class Packer {
         }
         int partition = BuiltInPartitioner.partitionForKey(envelope.id().getBytes(StandardCharsets.UTF_8),
                 topic.partitions().length);
-        record.reset();
-        LakeRecordEncoder.write(record, type, envelope, payload);
+        int offset = records.size();
+        LakeRecordEncoder.write(records, type, envelope, payload);
+        int length = records.size() - offset;
         Open o = topic.partitions()[partition];
         if (o == null) {
-            o = new Open(new EventPack(4096), new ArrayList<>());
+            o = new Open();
             topic.partitions()[partition] = o;
-        } else if (o.pack().events() > 0 && o.pack().sizeBytes() + record.size() + 5 > MAX_PACK_BYTES) {
+        } else if (o.events > 0 && o.packedBytes + EventPack.packedSize(length) > MAX_PACK_BYTES) {
             send(topic, partition, o);
         }
-        o.pack().add(record);
-        o.slots().add(slot);
+        o.add(offset, length, slot);
     }
 
     /** Sends every pack not sent yet. */
@@ -88,7 +114,7 @@ final class Packer {
         for (Topic t : topics.values()) {
             for (int p = 0; p < t.partitions().length; p++) {
                 Open o = t.partitions()[p];
-                if (o != null && o.pack().events() > 0) {
+                if (o != null && o.events > 0) {
                     send(t, p, o);
                 }
             }
@@ -103,14 +129,15 @@ final class Packer {
     private void send(Topic topic, int partition, Open o) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventPack.HEADER, EventPack.headerValue());
+        byte[] value = EventPack.value(records.asByteBuffer().array(), o.offsets, o.lengths, o.events, o.packedBytes);
         int index = acks.send(producer(topic.name()), new ProducerRecord<>(topic.name(), partition, (String) null,
-                o.pack().toValue(), headers));
-        sent.add(new Sent(topic.type(), o.pack().events(), index));
-        for (int slot : o.slots()) {
-            ackOf[slot] = index;
+                value, headers));
+        sent.add(new Sent(topic.type(), o.events, index));
+        for (int i = 0; i < o.events; i++) {
+            ackOf[o.slots[i]] = index;
         }
-        o.pack().clear();
-        o.slots().clear();
+        o.events = 0;
+        o.packedBytes = 0;
     }
 
     private KafkaProducer<String, byte[]> producer(String topic) {

@@ -13,6 +13,7 @@ import io.hourglass.core.registry.Registry;
 import io.hourglass.core.registry.Sink;
 import io.hourglass.core.registry.Tier;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +45,12 @@ class EventValidatorTest {
         "{\"track\":\"t1\"}",
         "{\"track\":\"t1\",\"tags\":{\"mood\":\"calm\",\"from\":\"radio\"},\"ms\":-5}"})
     void thePayloadGoesToKafkaAsAvro(String payload) throws IOException {
-        byte[] avro = validator.validate(event(payload), new AvroBuffer(8)).payload();
+        // The event as a line in the middle of a request body, which the collector does not copy out.
+        byte[] before = "{\"a line\":\"before\"}\n".getBytes(StandardCharsets.UTF_8);
+        byte[] line = event(payload);
+        byte[] body = ByteBuffer.allocate(before.length + line.length + 2).put(before).put(line).put("\n{".getBytes(
+                StandardCharsets.UTF_8)).array();
+        byte[] avro = validator.validate(body, before.length, line.length, new AvroBuffer(8)).payload().toByteArray();
         GenericData.Record read = new GenericDatumReader<GenericData.Record>(PLAY)
                 .read(null, DecoderFactory.get().binaryDecoder(avro, null));
         GenericData.Record expected = PayloadConverter.toRecord(Json.MAPPER.readTree(payload), PLAY);
@@ -56,7 +62,7 @@ class EventValidatorTest {
     @ValueSource(strings = {"{\"ms\":300}", "{\"track\":\"t1\",\"extra\":1}", "{\"track\":7}",
         "{\"track\":\"t1\",\"tags\":{\"n\":1}}"})
     void aPayloadOutsideTheSchemaIsRefusedWithItsReason(String payload) {
-        assertThatThrownBy(() -> validator.validate(event(payload), new AvroBuffer(8)))
+        assertThatThrownBy(() -> validator.validate(event(payload), 0, event(payload).length, new AvroBuffer(8)))
                 .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("payload.")
                 .satisfies(e -> assertThat(((InvalidEventException) e).reasonCode()).isEqualTo("schema_mismatch"));
     }

@@ -35,11 +35,16 @@ public final class EnvelopeParser {
 
     /** Parses one envelope, with reasons a sender can act on. */
     public static <P> Parsed<P> parse(byte[] line, PayloadReader<P> reader) {
+        return parse(line, 0, line.length, reader);
+    }
+
+    /** Parses the envelope in {@code length} bytes of {@code bytes} from {@code offset}, such as a line of a body. */
+    public static <P> Parsed<P> parse(byte[] bytes, int offset, int length, PayloadReader<P> reader) {
         Fields f = new Fields();
         P payload = null;
         InvalidEventException payloadError = null;
         JsonNode payloadTree = null;
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(line)) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidEventException("malformed_json", "an event must be a JSON object");
             }

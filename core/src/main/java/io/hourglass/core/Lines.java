@@ -51,10 +51,19 @@ public final class Lines {
 
     /** Adds the line {@code [from, to)} of {@code b}, without a trailing carriage return, unless it holds no event. */
     public static void addEvent(List<byte[]> lines, byte[] b, int from, int to) {
-        int end = end(b, from, to);
-        if (!isBlank(b, from, end)) {
+        int end = eventEnd(b, from, to);
+        if (end >= 0) {
             lines.add(Arrays.copyOfRange(b, from, end));
         }
+    }
+
+    /**
+     * Where the event of the line {@code [from, to)} ends, without a trailing carriage return; -1 when the line holds
+     * no event.
+     */
+    public static int eventEnd(byte[] b, int from, int to) {
+        int end = end(b, from, to);
+        return isBlank(b, from, end) ? -1 : end;
     }
 
     /** True when {@code [from, to)} holds no event: empty, or only spaces and tabs. */

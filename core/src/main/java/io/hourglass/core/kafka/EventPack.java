@@ -6,6 +6,7 @@ import io.hourglass.core.avro.AvroCursor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.avro.io.BinaryData;
 
 /**
  * Record format 3 of {@code events.<type>}: one Kafka record holds the events of one partition from one collector
@@ -51,6 +52,31 @@ public final class EventPack {
     public void clear() {
         bytes.reset();
         events = 0;
+    }
+
+    /** The bytes that a lake record of {@code length} bytes takes in a pack: its length as a varint, then itself. */
+    public static int packedSize(int length) {
+        long zigZag = (long) length << 1;  // lengths are not negative
+        return (64 - Long.numberOfLeadingZeros(zigZag | 1) + 6) / 7 + length;
+    }
+
+    /**
+     * The value of a pack of {@code count} lake records that lie in {@code source}, the i-th at {@code offsets[i]}
+     * with {@code lengths[i]} bytes; {@code packedBytes} is the sum of their {@link #packedSize}s. Written into an
+     * array of its exact size, which a pack built by {@link #add} would copy again.
+     */
+    public static byte[] value(byte[] source, int[] offsets, int[] lengths, int count, int packedBytes) {
+        byte[] value = new byte[packedBytes];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            at += BinaryData.encodeLong(lengths[i], value, at);
+            System.arraycopy(source, offsets[i], value, at, lengths[i]);
+            at += lengths[i];
+        }
+        if (at != packedBytes) {
+            throw new IllegalArgumentException("the records take " + at + " bytes in a pack, not " + packedBytes);
+        }
+        return value;
     }
 
     /** The value of {@link #HEADER} on a pack; a fresh copy, as Kafka headers hold their array. */

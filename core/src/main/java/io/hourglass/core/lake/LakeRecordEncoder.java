@@ -67,6 +67,12 @@ public final class LakeRecordEncoder {
         out.write(payload);
     }
 
+    /** Appends the lake record of an event, its envelope {@code h} and its payload in its own version's Avro. */
+    public static void write(AvroBuffer out, String type, EnvelopeHeader h, AvroBuffer payload) {
+        writeEnvelope(out, h.id(), type, h.version(), h.eventTime(), h.loggedAt(), h.receivedAt(), h.host(), h.late());
+        out.write(payload);
+    }
+
     /** The envelope's fields in the order of {@link LakeRecords#schema}; the payload follows them. */
     private static void writeEnvelope(AvroBuffer out, String id, String type, int version, Instant eventTime,
                                       Instant loggedAt, Instant receivedAt, String host, boolean late) {

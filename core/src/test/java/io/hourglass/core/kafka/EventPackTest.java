@@ -37,6 +37,32 @@ class EventPackTest {
     }
 
     @Test
+    void aValueFromRecordsInPlaceIsTheValueOfAPackOfThem() {
+        Random random = new Random(5);
+        for (int round = 0; round < 200; round++) {
+            byte[] source = new byte[40_000];
+            random.nextBytes(source);
+            int count = random.nextInt(0, 30);
+            int[] offsets = new int[count];
+            int[] lengths = new int[count];
+            int packedBytes = 0;
+            EventPack pack = new EventPack(16);
+            for (int i = 0; i < count; i++) {
+                // Lengths around where their varint grows a byte (64 and 8192), and any other.
+                int[] near = {1, 63, 64, 65, 8191, 8192, 8193, random.nextInt(1, 20_000)};
+                lengths[i] = near[random.nextInt(near.length)];
+                offsets[i] = random.nextInt(0, source.length - lengths[i]);
+                packedBytes += EventPack.packedSize(lengths[i]);
+                AvroBuffer b = new AvroBuffer(4);
+                b.write(Arrays.copyOfRange(source, offsets[i], offsets[i] + lengths[i]));
+                pack.add(b);
+            }
+            assertThat(packedBytes).isEqualTo(pack.sizeBytes());
+            assertThat(EventPack.value(source, offsets, lengths, count, packedBytes)).isEqualTo(pack.toValue());
+        }
+    }
+
+    @Test
     void aDamagedValueKeepsTheRecordsBeforeTheDamageAndHandsBackEveryByteAfterIt() {
         Random random = new Random(11);
         for (int round = 0; round < 20_000; round++) {
