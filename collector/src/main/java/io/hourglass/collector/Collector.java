@@ -232,11 +232,9 @@ public final class Collector implements Service {
         await(acks);
         FailPoints.reached("collector.after-produce");
         long accepted = 0;
-        Map<String, Integer> perType = new HashMap<>();
         for (int i = 0; i < outcomes.size(); i++) {
             if (outcomes.get(i) instanceof EnvelopeParser.Parsed<?> e) {
                 accepted++;
-                perType.merge(e.type(), 1, Integer::sum);
                 if (agentHost == null) {
                     RecordMetadata md = acks.get(ackOf[i]);
                     direct.acknowledged(e.hour(), e.type(), md.topic(), md.partition(), md.offset());
@@ -246,6 +244,11 @@ public final class Collector implements Service {
                 metrics.counter("hourglass_collector_rejected_total", "type", b.type(), "reason", b.reasonCode())
                         .increment();
             }
+        }
+        // Counted by pack, not by event: a map of types updated per event was a fiftieth of the collector's CPU.
+        Map<String, Integer> perType = new HashMap<>();
+        for (Packer.Sent pack : packer.sent()) {
+            perType.merge(pack.type(), pack.events(), Integer::sum);
         }
         perType.forEach((type, n) -> metrics.counter("hourglass_collector_events_total", "type", type).increment(n));
         ByteArrayOutputStream answer = new ByteArrayOutputStream(summary ? 1024 : 64 + outcomes.size() * 80);
