@@ -186,6 +186,14 @@ class BadInputIT {
             // A small body that inflates past the request limit (16 MiB) is refused, not held in memory.
             assertThat(postEncoded(events, "zstd", compress(ContentEncoding.ZSTD, new byte[17 << 20])).statusCode())
                     .isEqualTo(413);
+            // The limit itself is allowed: a body of exactly 16 MiB (blank lines, no events), and one byte more is not.
+            byte[] blank = new byte[16 << 20];
+            Arrays.fill(blank, (byte) '\n');
+            HttpResponse<String> atLimit = postEncoded(events, "zstd", compress(ContentEncoding.ZSTD, blank));
+            assertThat(atLimit.statusCode()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(atLimit.body()).get("results")).isEmpty();
+            assertThat(postEncoded(events, "identity", Arrays.copyOf(blank, blank.length + 1)).statusCode())
+                    .isEqualTo(413);
             // Each encoding an agent may be set to is read: the lines come back one result each.
             for (ContentEncoding e : ContentEncoding.values()) {
                 String twoLines = event(UUID.randomUUID().toString(), "NoSuchType", good) + "\n"

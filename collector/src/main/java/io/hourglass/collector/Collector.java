@@ -207,7 +207,7 @@ public final class Collector implements Service {
         int count = body.events();
         Acks acks = new Acks(count);
         int[] ackOf = new int[count];
-        Packer packer = new Packer(producers, acks, ackOf, body.bytes().length);
+        Packer packer = new Packer(producers, acks, ackOf, body.size());
         List<Object> outcomes = new ArrayList<>(count);
         Receipt receipt = new Receipt(now, host);
         AvroBuffer payload = new AvroBuffer(1024);
@@ -374,8 +374,8 @@ public final class Collector implements Service {
         }
     }
 
-    /** A request body and where its events are: each line that holds one, without copying it out. */
-    private record Body(byte[] bytes, int[] spans, int events) {
+    /** A request body ({@code size} bytes of {@code bytes}) and where its events are, without copying them out. */
+    private record Body(byte[] bytes, int size, int[] spans, int events) {
         int from(int event) {
             return spans[2 * event];
         }
@@ -390,20 +390,30 @@ public final class Collector implements Service {
         ContentEncoding encoding = ContentEncoding.of(header).orElseThrow(() -> new UnknownContentEncodingException(
                 "unsupported Content-Encoding '" + header.substring(0, Math.min(header.length(), 40)) + "'; use "
                         + ContentEncoding.names()));
-        byte[] body;
+        long limit = Math.min(config.maxRequestBytes(), Integer.MAX_VALUE - 9L);
+        // Event batches shrink about 4-8x; a wrong guess costs a copy as the array grows.
+        long guess = Math.max(64 * 1024L, ctx.contentLength() * (encoding == ContentEncoding.IDENTITY ? 1L : 8L));
+        byte[] body = new byte[(int) Math.min(guess, limit + 1)];
+        int size = 0;
         try (InputStream in = encoding.decompress(ctx.bodyInputStream())) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxRequestBytes() + 1));
-        }
-        if (body.length > config.maxRequestBytes()) {
-            throw new BodyTooLargeException("request body exceeds " + config.maxRequestBytes()
-                    + " bytes; send smaller batches");
+            int n;
+            while ((n = in.read(body, size, body.length - size)) >= 0) {
+                size += n;
+                if (size == body.length) {
+                    if (size > limit) {
+                        throw new BodyTooLargeException("request body exceeds " + limit
+                                + " bytes; send smaller batches");
+                    }
+                    body = Arrays.copyOf(body, (int) Math.min(2L * size, limit + 1));
+                }
+            }
         }
         int[] spans = new int[64];
         int events = 0;
         int start = 0;
-        while (start <= body.length) {
-            int newline = Lines.newline(body, start, body.length);
-            int next = newline < 0 ? body.length : newline;
+        while (start <= size) {
+            int newline = Lines.newline(body, start, size);
+            int next = newline < 0 ? size : newline;
             int end = Lines.eventEnd(body, start, next);
             if (end >= 0) {
                 if (2 * events == spans.length) {
@@ -415,7 +425,7 @@ public final class Collector implements Service {
             }
             start = next + 1;
         }
-        return new Body(body, spans, events);
+        return new Body(body, size, spans, events);
     }
 
     private static void unavailable(Context ctx, String message) {
