@@ -171,9 +171,9 @@ public final class Collector implements Service {
         }
         Timer.Sample sample = Timer.start();
         try {
-            Body lines;
+            Body body;
             try {
-                lines = readBody(ctx);
+                body = readBody(ctx);
             } catch (BodyTooLargeException e) {
                 ctx.status(413).result(e.getMessage());
                 return;
@@ -189,7 +189,7 @@ public final class Collector implements Service {
                 ctx.status(400).result("header " + HOST_HEADER + " must be 1-128 letters, digits, '.', '_', ':' or '-'");
                 return;
             }
-            byte[] answer = process(lines, agentHost, SUMMARY.equalsIgnoreCase(ctx.header(ANSWER_HEADER)));
+            byte[] answer = process(body, agentHost, SUMMARY.equalsIgnoreCase(ctx.header(ANSWER_HEADER)));
             ctx.contentType("application/json").result(answer);
         } catch (KafkaUnavailableException e) {
             metrics.counter("hourglass_collector_unavailable_total").increment();
