@@ -3,6 +3,7 @@ package io.hourglass.collector;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.hourglass.core.BodyParser;
 import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.FailPoints;
@@ -32,7 +33,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,27 +204,29 @@ public final class Collector implements Service {
     private byte[] process(Body body, String agentHost, boolean summary) {
         Instant now = clock.instant();
         String host = agentHost != null ? agentHost : config.directHost();
-        int count = body.events();
+        int count = body.events().count();
         Acks acks = new Acks(count);
         int[] ackOf = new int[count];
-        Packer packer = new Packer(producers, acks, ackOf, body.size());
+        Packer packer = new Packer(producers, acks, ackOf, body.bytes().length);
         List<Object> outcomes = new ArrayList<>(count);
         Receipt receipt = new Receipt(now, host);
         AvroBuffer payload = new AvroBuffer(1024);
-        for (int i = 0; i < count; i++) {
-            int from = body.from(i);
-            int length = body.length(i);
-            try {
-                EnvelopeParser.Parsed<AvroBuffer> e = validator.validate(body.bytes(), from, length, payload);
-                outcomes.add(e);
-                packer.add(i, e.type(), receipt.envelope(e), e.payload());
-            } catch (InvalidEventException ex) {
-                String line = new String(body.bytes(), from, length, StandardCharsets.UTF_8);
-                String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);
-                BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host, line);
-                outcomes.add(row);
-                acks.send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
-                        Json.toBytes(row)));
+        try (BodyParser lines = new BodyParser(body.bytes(), body.bytes().length)) {
+            for (int i = 0; i < count; i++) {
+                int from = body.events().from(i);
+                int length = body.events().to(i) - from;
+                try {
+                    EnvelopeParser.Parsed<AvroBuffer> e = validator.validate(lines, from, from + length, payload);
+                    outcomes.add(e);
+                    packer.add(i, e.type(), receipt.envelope(e), e.payload());
+                } catch (InvalidEventException ex) {
+                    String line = new String(body.bytes(), from, length, StandardCharsets.UTF_8);
+                    String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);
+                    BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host, line);
+                    outcomes.add(row);
+                    acks.send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
+                            Json.toBytes(row)));
+                }
             }
         }
         packer.finish();
@@ -374,15 +376,8 @@ public final class Collector implements Service {
         }
     }
 
-    /** A request body ({@code size} bytes of {@code bytes}) and where its events are, without copying them out. */
-    private record Body(byte[] bytes, int size, int[] spans, int events) {
-        int from(int event) {
-            return spans[2 * event];
-        }
-
-        int length(int event) {
-            return spans[2 * event + 1] - spans[2 * event];
-        }
+    /** A request body and where its events are: each line that holds one, without copying it out. */
+    private record Body(byte[] bytes, Lines.Events events) {
     }
 
     private Body readBody(Context ctx) throws IOException {
@@ -390,42 +385,17 @@ public final class Collector implements Service {
         ContentEncoding encoding = ContentEncoding.of(header).orElseThrow(() -> new UnknownContentEncodingException(
                 "unsupported Content-Encoding '" + header.substring(0, Math.min(header.length(), 40)) + "'; use "
                         + ContentEncoding.names()));
-        long limit = Math.min(config.maxRequestBytes(), Integer.MAX_VALUE - 9L);
-        // Event batches shrink about 4-8x; a wrong guess costs a copy as the array grows.
-        long guess = Math.max(64 * 1024L, ctx.contentLength() * (encoding == ContentEncoding.IDENTITY ? 1L : 8L));
-        byte[] body = new byte[(int) Math.min(guess, limit + 1)];
-        int size = 0;
+        // readNBytes reads 8 KiB chunks (young garbage) into one exact array: an array grown from a guess took more
+        // GC, as arrays of half a heap region or more are allocated in the old generation, each zeroed.
+        byte[] body;
         try (InputStream in = encoding.decompress(ctx.bodyInputStream())) {
-            int n;
-            while ((n = in.read(body, size, body.length - size)) >= 0) {
-                size += n;
-                if (size == body.length) {
-                    if (size > limit) {
-                        throw new BodyTooLargeException("request body exceeds " + limit
-                                + " bytes; send smaller batches");
-                    }
-                    body = Arrays.copyOf(body, (int) Math.min(2L * size, limit + 1));
-                }
-            }
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxRequestBytes() + 1));
         }
-        int[] spans = new int[64];
-        int events = 0;
-        int start = 0;
-        while (start <= size) {
-            int newline = Lines.newline(body, start, size);
-            int next = newline < 0 ? size : newline;
-            int end = Lines.eventEnd(body, start, next);
-            if (end >= 0) {
-                if (2 * events == spans.length) {
-                    spans = Arrays.copyOf(spans, spans.length * 2);
-                }
-                spans[2 * events] = start;
-                spans[2 * events + 1] = end;
-                events++;
-            }
-            start = next + 1;
+        if (body.length > config.maxRequestBytes()) {
+            throw new BodyTooLargeException("request body exceeds " + config.maxRequestBytes()
+                    + " bytes; send smaller batches");
         }
-        return new Body(body, size, spans, events);
+        return new Body(body, Lines.events(body));
     }
 
     private static void unavailable(Context ctx, String message) {

@@ -1,6 +1,7 @@
 package io.hourglass.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hourglass.core.BodyParser;
 import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.EventTypes;
 import io.hourglass.core.InvalidEventException;
@@ -38,23 +39,23 @@ final class EventValidator {
 
     /**
      * Returns the envelope's fields with the payload in Avro's binary encoding of its version's schema, or throws
-     * {@link InvalidEventException} with the reason. The event is {@code length} bytes of {@code bytes} from
-     * {@code offset}. The payload is written into {@code scratch}, the caller's, reused from event to event: it is
-     * valid until the next call.
+     * {@link InvalidEventException} with the reason. The event is the line {@code [from, to)} of the body that
+     * {@code lines} parses. The payload is written into {@code scratch}, the caller's, reused from event to event: it
+     * is valid until the next call.
      */
-    EnvelopeParser.Parsed<AvroBuffer> validate(byte[] bytes, int offset, int length, AvroBuffer scratch) {
-        if (length > maxEventBytes) {
+    EnvelopeParser.Parsed<AvroBuffer> validate(BodyParser lines, int from, int to, AvroBuffer scratch) {
+        if (to - from > maxEventBytes) {
             throw new InvalidEventException("oversize",
-                    "event is " + length + " bytes; the limit is " + maxEventBytes);
+                    "event is " + (to - from) + " bytes; the limit is " + maxEventBytes);
         }
-        EnvelopeParser.Parsed<AvroBuffer> streamed = EnvelopeParser.parse(bytes, offset, length, (p, type, version) -> {
+        EnvelopeParser.Parsed<AvroBuffer> streamed = lines.parse(from, to, (p, type, version) -> {
             scratch.reset();
             return encoder(schema(type, version)).encode(p, scratch) ? scratch : null;
         });
         if (streamed.payload() != null) {
             return streamed;
         }
-        return EnvelopeParser.parse(bytes, offset, length, (p, type, version) -> {
+        return EnvelopeParser.parse(lines.body(), from, to - from, (p, type, version) -> {
             Schema schema = schema(type, version);
             JsonNode payload = Json.MAPPER.readTree(p);
             PayloadConverter.validate(payload, schema);

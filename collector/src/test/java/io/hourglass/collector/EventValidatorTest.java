@@ -3,6 +3,7 @@ package io.hourglass.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hourglass.core.BodyParser;
 import io.hourglass.core.InvalidEventException;
 import io.hourglass.core.Json;
 import io.hourglass.core.avro.AvroBuffer;
@@ -50,7 +51,8 @@ class EventValidatorTest {
         byte[] line = event(payload);
         byte[] body = ByteBuffer.allocate(before.length + line.length + 2).put(before).put(line).put("\n{".getBytes(
                 StandardCharsets.UTF_8)).array();
-        byte[] avro = validator.validate(body, before.length, line.length, new AvroBuffer(8)).payload().toByteArray();
+        byte[] avro = validator.validate(new BodyParser(body, body.length), before.length, before.length + line.length,
+                new AvroBuffer(8)).payload().toByteArray();
         GenericData.Record read = new GenericDatumReader<GenericData.Record>(PLAY)
                 .read(null, DecoderFactory.get().binaryDecoder(avro, null));
         GenericData.Record expected = PayloadConverter.toRecord(Json.MAPPER.readTree(payload), PLAY);
@@ -62,7 +64,8 @@ class EventValidatorTest {
     @ValueSource(strings = {"{\"ms\":300}", "{\"track\":\"t1\",\"extra\":1}", "{\"track\":7}",
         "{\"track\":\"t1\",\"tags\":{\"n\":1}}"})
     void aPayloadOutsideTheSchemaIsRefusedWithItsReason(String payload) {
-        assertThatThrownBy(() -> validator.validate(event(payload), 0, event(payload).length, new AvroBuffer(8)))
+        assertThatThrownBy(() -> validator.validate(new BodyParser(event(payload), event(payload).length), 0,
+                event(payload).length, new AvroBuffer(8)))
                 .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("payload.")
                 .satisfies(e -> assertThat(((InvalidEventException) e).reasonCode()).isEqualTo("schema_mismatch"));
     }

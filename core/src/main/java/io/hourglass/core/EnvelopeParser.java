@@ -40,11 +40,23 @@ public final class EnvelopeParser {
 
     /** Parses the envelope in {@code length} bytes of {@code bytes} from {@code offset}, such as a line of a body. */
     public static <P> Parsed<P> parse(byte[] bytes, int offset, int length, PayloadReader<P> reader) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes, offset, length)) {
+            return parse(p, reader);
+        } catch (IOException e) {
+            throw malformed(e);
+        }
+    }
+
+    /**
+     * Parses the envelope at the parser's next token and leaves the parser on the envelope's last token, so that a
+     * parser over many events can go on to the next ({@link BodyParser}).
+     */
+    static <P> Parsed<P> parse(JsonParser p, PayloadReader<P> reader) {
         Fields f = new Fields();
         P payload = null;
         InvalidEventException payloadError = null;
         JsonNode payloadTree = null;
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes, offset, length)) {
+        try {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidEventException("malformed_json", "an event must be a JSON object");
             }
@@ -88,7 +100,7 @@ public final class EnvelopeParser {
         } catch (InvalidEventException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new InvalidEventException("malformed_json", "not valid JSON: " + firstLine(e.getMessage()));
+            throw malformed(e);
         }
         return new Parsed<>(f.id, f.type, f.version, f.eventTime, f.loggedAt, f.receivedAt, f.host, f.late, payload);
     }
@@ -219,6 +231,10 @@ public final class EnvelopeParser {
             return new InvalidEventException("invalid_field", "field '" + field
                     + "' must be an ISO-8601 UTC instant like 2026-01-31T13:45:00.123Z, or epoch millis");
         }
+    }
+
+    private static InvalidEventException malformed(Exception e) {
+        return new InvalidEventException("malformed_json", "not valid JSON: " + firstLine(e.getMessage()));
     }
 
     private static String firstLine(String s) {

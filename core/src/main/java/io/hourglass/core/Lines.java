@@ -57,6 +57,39 @@ public final class Lines {
         }
     }
 
+    /** Where the events of a body are: the i-th is {@code [from(i), to(i))}, a line without its line end. */
+    public record Events(int[] bounds, int count) {
+        public int from(int event) {
+            return bounds[2 * event];
+        }
+
+        public int to(int event) {
+            return bounds[2 * event + 1];
+        }
+    }
+
+    /** The lines of {@code body} that hold events, found without copying them out. */
+    public static Events events(byte[] body) {
+        int[] bounds = new int[64];
+        int count = 0;
+        int start = 0;
+        while (start <= body.length) {
+            int newline = newline(body, start, body.length);
+            int next = newline < 0 ? body.length : newline;
+            int end = eventEnd(body, start, next);
+            if (end >= 0) {
+                if (2 * count == bounds.length) {
+                    bounds = Arrays.copyOf(bounds, bounds.length * 2);
+                }
+                bounds[2 * count] = start;
+                bounds[2 * count + 1] = end;
+                count++;
+            }
+            start = next + 1;
+        }
+        return new Events(bounds, count);
+    }
+
     /**
      * Where the event of the line {@code [from, to)} ends, without a trailing carriage return; -1 when the line holds
      * no event.

@@ -50,6 +50,21 @@ class LinesTest {
     }
 
     @Test
+    void aBodysEventsAreItsEventLinesInPlace() {
+        byte[] b = "{\"a\":1}\r\n \t\r\n\n{\"b\":2}\n\n{\"c\":3}".getBytes(StandardCharsets.UTF_8);
+        Lines.Events events = Lines.events(b);
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < events.count(); i++) {
+            found.add(new String(b, events.from(i), events.to(i) - events.from(i), StandardCharsets.UTF_8));
+        }
+        assertThat(found).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":3}");
+        assertThat(Lines.events(new byte[0]).count()).isZero();
+        byte[] many = "x\n".repeat(1000).getBytes(StandardCharsets.UTF_8);  // past the first array of bounds
+        assertThat(Lines.events(many).count()).isEqualTo(1000);
+        assertThat(Lines.events(many).from(999)).isEqualTo(1998);
+    }
+
+    @Test
     void noNewlineAndEmptyRangesGiveMinusOne() {
         byte[] b = "no newline here, not one".getBytes();
         assertThat(Lines.newline(b, 0, b.length)).isEqualTo(-1);
