@@ -214,13 +214,13 @@ public final class Collector implements Service {
         try (BodyParser lines = new BodyParser(body.bytes(), body.bytes().length)) {
             for (int i = 0; i < count; i++) {
                 int from = body.events().from(i);
-                int length = body.events().to(i) - from;
+                int to = body.events().to(i);
                 try {
-                    EnvelopeParser.Parsed<AvroBuffer> e = validator.validate(lines, from, from + length, payload);
+                    EnvelopeParser.Parsed<AvroBuffer> e = validator.validate(lines, from, to, payload);
                     outcomes.add(e);
                     packer.add(i, e.type(), receipt.envelope(e), e.payload());
                 } catch (InvalidEventException ex) {
-                    String line = new String(body.bytes(), from, length, StandardCharsets.UTF_8);
+                    String line = new String(body.bytes(), from, to - from, StandardCharsets.UTF_8);
                     String type = "malformed_json".equals(ex.reasonCode()) ? BadRow.UNKNOWN_TYPE : typeOf(line);
                     BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host, line);
                     outcomes.add(row);

@@ -34,10 +34,10 @@ public final class BodyParser implements AutoCloseable {
     /** Parses the event of the line {@code [from, to)}; lines come in order. */
     public <P> EnvelopeParser.Parsed<P> parse(int from, int to, EnvelopeParser.PayloadReader<P> reader) {
         if (!alone) {
-            if (shared == null || !whitespace(readUpTo, from)) {
-                restart(from);
-            }
             try {
+                if (shared == null || !whitespace(readUpTo, from)) {
+                    restart(from);
+                }
                 EnvelopeParser.Parsed<P> parsed = EnvelopeParser.parse(shared, reader);
                 int end = sharedStart + (int) shared.currentLocation().getByteOffset();
                 if (end <= to) {
@@ -47,7 +47,7 @@ public final class BodyParser implements AutoCloseable {
                     }
                     return parsed;
                 }
-            } catch (InvalidEventException e) {
+            } catch (InvalidEventException | IOException e) {
                 // Read alone below, for the answer the line alone gives.
             }
             closeShared();
@@ -63,14 +63,10 @@ public final class BodyParser implements AutoCloseable {
         closeShared();
     }
 
-    private void restart(int from) {
+    private void restart(int from) throws IOException {
         closeShared();
-        try {
-            // Up to the end of the body: the shared parser reads on into the following lines.
-            shared = Json.MAPPER.getFactory().createParser(body, from, size - from);
-        } catch (IOException e) {
-            throw new InvalidEventException("malformed_json", "not valid JSON: " + e.getMessage());
-        }
+        // Up to the end of the body: the shared parser reads on into the following lines.
+        shared = Json.MAPPER.getFactory().createParser(body, from, size - from);
         sharedStart = from;
         readUpTo = from;
     }
