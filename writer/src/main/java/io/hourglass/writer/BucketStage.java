@@ -9,18 +9,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Events staged for one partition of one bucket, deduplicated by id (the first copy wins). The events themselves wait
- * in a {@link SpillFile} on local disk; memory holds only their ids and offsets, so heap does not grow with the
- * size of the events.
+ * Events staged for one partition of one bucket. They wait in a {@link SpillFile} on local disk, every copy as it
+ * came, and are deduplicated by id when the bucket is sealed ({@link #deduplicate}: the copy with the lowest offset
+ * wins), with bounded memory; so the heap grows neither with the size nor with the number of the events. Only the ids
+ * of late events stay in memory, to find late copies of one event in the buckets of several hours.
  */
 final class BucketStage implements Closeable {
     private final BucketId bucket;
     private final int partition;
     private final Path spillPath;
-    private final IdOffsets ids = new IdOffsets();
+    private final IdOffsets lateIds = new IdOffsets();
     private SpillFile spill;
-    private long duplicates;
+    private long events;
+    private long duplicatesOfClosed;
     private long minOffset = Long.MAX_VALUE;
+    private long maxOffset = -1;
     /** Each schema version staged, with the offset where it first appeared: few, and enough to tell the newest. */
     private final Map<Integer, Long> versions = new TreeMap<>();
 
@@ -64,46 +67,67 @@ final class BucketStage implements Closeable {
         this.spillPath = spillPath;
     }
 
-    /** Adds an event; returns false (and counts it) when its id is already staged. */
-    boolean add(Staged s) throws IOException {
+    /** Adds an event, duplicate or not. */
+    void add(Staged s) throws IOException {
         minOffset = Math.min(minOffset, s.offset());
-        if (!ids.putIfAbsent(s.header().id(), s.offset())) {
-            duplicates++;
-            return false;
-        }
+        maxOffset = Math.max(maxOffset, s.offset());
         // If the append fails, the writer drops this partition's stages and reads them again from Kafka.
         if (spill == null) {
             spill = new SpillFile(spillPath);
         }
         versions.merge(s.header().version(), s.offset(), Math::min);
         String host = s.header().host() == null ? "" : s.header().host();
-        spill.append(s.offset(), s.late(), s.form(), s.header().version(), host, s.raw());
-        return true;
+        long[] key = IdOffsets.key(s.header().id());
+        spill.append(s.offset(), s.late(), s.form(), s.header().version(), key, host, s.raw());
+        events++;
+        if (s.late()) {
+            lateIds.putIfAbsent(s.header().id(), s.offset());
+        }
     }
 
     /** Counts a late copy of an event that already sits in a closed bucket. */
     void duplicateOfClosed(long offset) {
         minOffset = Math.min(minOffset, offset);
-        duplicates++;
+        duplicatesOfClosed++;
     }
 
-    boolean contains(String id, long upToOffset) {
-        long offset = ids.offset(id);
+    /** Whether a late event with this id is staged at or below {@code upToOffset}. */
+    boolean containsLate(String id, long upToOffset) {
+        long offset = lateIds.offset(id);
         return offset >= 0 && offset <= upToOffset;
     }
 
-    /** What a seal at {@code sealOffset} takes in; reads the spill file without the events' bytes. */
-    Sealed sealed(long sealOffset) throws IOException {
+    /**
+     * The distinct ids of the events a seal at {@code sealOffset} takes in, as an index at {@code indexFile}, and the
+     * copies to drop; at most about {@code memoryIds} ids are held in memory at once.
+     */
+    IdIndex.Built deduplicate(long sealOffset, Path indexFile, int memoryIds) throws IOException {
+        return IdIndex.build(indexFile, keys -> {
+            if (spill != null) {
+                spill.readKeys((high, low, offset, index) -> {
+                    if (offset <= sealOffset) {
+                        keys.key(high, low, offset, index);
+                    }
+                });
+            }
+        }, events, memoryIds);
+    }
+
+    /** What a seal at {@code sealOffset} takes in, without the dropped copies; reads no event's bytes. */
+    Sealed sealed(long sealOffset, IdIndex.Built ids) throws IOException {
         Tally tally = new Tally();
         read(false, e -> {
-            if (e.offset() <= sealOffset) {
+            if (e.offset() <= sealOffset && !ids.dropped(e.index())) {
                 tally.add(e);
             }
         });
         return tally.sealed();
     }
 
-    /** The newest schema version among the events a seal at {@code sealOffset} takes in, known without reading them. */
+    /**
+     * The newest schema version among the events a seal at {@code sealOffset} takes in, known without reading them;
+     * copies of an event count too (they are the same event, so of the same version, unless a producer reused an id).
+     */
     int maxVersion(long sealOffset) {
         int max = 0;
         for (Map.Entry<Integer, Long> v : versions.entrySet()) {
@@ -114,16 +138,11 @@ final class BucketStage implements Closeable {
         return max;
     }
 
-    /** Every staged event, in offset order of first arrival. */
+    /** Every staged event, in the order it was staged. */
     void read(boolean withBytes, SpillFile.Visitor visitor) throws IOException {
         if (spill != null) {
             spill.read(withBytes, visitor);
         }
-    }
-
-    /** The ids of the staged events at or below {@code sealOffset}. */
-    IdOffsets ids(long sealOffset) {
-        return ids.upTo(sealOffset);
     }
 
     BucketId bucket() {
@@ -134,8 +153,9 @@ final class BucketStage implements Closeable {
         return partition;
     }
 
-    long duplicates() {
-        return duplicates;
+    /** Late copies of events already in a closed bucket, which were never staged. */
+    long duplicatesOfClosed() {
+        return duplicatesOfClosed;
     }
 
     /** Lowest offset this stage depends on; offsets may be committed only below it. */
@@ -143,8 +163,14 @@ final class BucketStage implements Closeable {
         return minOffset;
     }
 
-    int size() {
-        return ids.size();
+    /** Highest offset staged, -1 when nothing is. */
+    long maxOffset() {
+        return maxOffset;
+    }
+
+    /** Events staged, copies included. */
+    long size() {
+        return events;
     }
 
     /** Deletes the spill file. */

@@ -3,51 +3,76 @@ package io.hourglass.writer;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.lake.LakeStore;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Ids in the final files of closed partition-hours, read lazily from the lake and cached, least recently used first
- * out once the cache holds more than {@code maxIds} ids in all.
+ * Ids in the final files of closed partition-hours, as {@link IdIndex} files on local disk: handed over by the
+ * finalize that wrote the file, or built from the file in the lake when first asked (after a restart, or once
+ * forgotten). The least recently used are deleted once the indexes take more than {@code maxBytes} on disk in all.
+ * Used by one thread.
  */
-final class ClosedIds {
+final class ClosedIds implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(ClosedIds.class);
     private final LakeStore lake;
-    private final long maxIds;
-    private final Map<String, IdOffsets> cache = new LinkedHashMap<>(16, 0.75f, true);
-    private long cachedIds;
+    private final Path dir;
+    private final long maxBytes;
+    private final int memoryIds;
+    private final Map<String, IdIndex> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long cachedBytes;
 
-    ClosedIds(LakeStore lake, long maxIds) {
+    ClosedIds(LakeStore lake, Path dir, long maxBytes, int memoryIds) {
         this.lake = lake;
-        this.maxIds = maxIds;
+        this.dir = dir;
+        this.maxBytes = maxBytes;
+        this.memoryIds = memoryIds;
+    }
+
+    /** Where the index of a partition-hour is built. */
+    Path file(BucketId bucket, int partition) {
+        return dir.resolve(bucket.type() + "-" + partition + "-" + bucket.hour().getEpochSecond() + ".ids");
     }
 
     boolean contains(BucketId bucket, int partition, String id) {
         String path = path(bucket, partition);
-        IdOffsets ids = cache.get(path);
+        IdIndex ids = cache.get(path);
         if (ids == null) {
-            ids = load(path);
+            ids = load(path, file(bucket, partition));
             remember(path, ids);
         }
         return ids.contains(id);
     }
 
-    void remember(BucketId bucket, int partition, IdOffsets ids) {
+    /** Takes over the index of a partition-hour's final file. */
+    void remember(BucketId bucket, int partition, IdIndex ids) {
         remember(path(bucket, partition), ids);
     }
 
-    private void remember(String path, IdOffsets ids) {
-        IdOffsets old = cache.put(path, ids);
-        cachedIds += ids.size() - (old == null ? 0 : old.size());
-        Iterator<IdOffsets> eldest = cache.values().iterator();
-        while (cachedIds > maxIds && cache.size() > 1) {
-            cachedIds -= eldest.next().size();
+    private void remember(String path, IdIndex ids) {
+        IdIndex old = cache.put(path, ids);
+        cachedBytes += ids.bytes();
+        if (old != null && old != ids) {
+            cachedBytes -= old.bytes();
+            closeQuietly(old);
+        }
+        Iterator<IdIndex> eldest = cache.values().iterator();
+        while (cachedBytes > maxBytes && cache.size() > 1) {
+            IdIndex gone = eldest.next();
+            cachedBytes -= gone.bytes();
             eldest.remove();
+            closeQuietly(gone);
         }
     }
 
@@ -55,19 +80,60 @@ final class ClosedIds {
         return "lake/" + bucket.path() + "/" + Writer.fileName(partition);
     }
 
-    private IdOffsets load(String path) {
-        IdOffsets ids = new IdOffsets();
-        if (!lake.exists(path)) {
-            return ids;
-        }
-        try (InputStream in = lake.open(path);
-             DataFileStream<GenericRecord> records = new DataFileStream<>(in, new GenericDatumReader<>())) {
-            for (GenericRecord r : records) {
-                ids.putIfAbsent(r.get("id").toString(), 0);
+    /** Builds the index of a final file from the lake: one pass to count its ids, one to index them. */
+    private IdIndex load(String path, Path file) {
+        try {
+            if (!lake.exists(path)) {
+                return IdIndex.build(file, keys -> { }, 0, memoryIds).index();
             }
+            long count = 0;
+            try (InputStream in = lake.open(path);
+                 DataFileStream<GenericRecord> records = new DataFileStream<>(in, new GenericDatumReader<>())) {
+                while (records.hasNext()) {
+                    records.nextBlock();
+                    count += records.getBlockCount();
+                }
+            }
+            long started = System.nanoTime();
+            IdIndex ids = IdIndex.build(file, keys -> readIds(path, keys), count, memoryIds).index();
+            log.info("Indexed the {} ids of {} in {} ms, to drop late copies of its events", count, path,
+                    (System.nanoTime() - started) / 1_000_000);
+            return ids;
         } catch (IOException e) {
             throw new HourglassException("cannot read ids of closed file " + path + ": " + e.getMessage(), e);
         }
-        return ids;
+    }
+
+    private void readIds(String path, IdIndex.KeyVisitor keys) throws IOException {
+        GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>();
+        try (InputStream in = lake.open(path);
+             DataFileStream<GenericRecord> records = new DataFileStream<>(in, reader)) {
+            Schema written = records.getSchema();
+            reader.setExpected(SchemaBuilder.record(written.getName()).namespace(written.getNamespace()).fields()
+                    .requiredString("id").endRecord());
+            long index = 0;
+            GenericRecord r = null;
+            while (records.hasNext()) {
+                r = records.next(r);
+                long[] key = IdOffsets.key(r.get("id").toString());
+                keys.key(key[0], key[1], 0, index++);
+            }
+        }
+    }
+
+    private static void closeQuietly(IdIndex ids) {
+        try {
+            ids.close();
+        } catch (IOException e) {
+            log.warn("Could not delete id index {}: {}", ids.file(), e.getMessage());
+        }
+    }
+
+    /** Closes and deletes every index. */
+    @Override
+    public void close() {
+        cache.values().forEach(ClosedIds::closeQuietly);
+        cache.clear();
+        cachedBytes = 0;
     }
 }

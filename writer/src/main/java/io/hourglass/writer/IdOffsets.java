@@ -25,14 +25,9 @@ public final class IdOffsets {
     /** Slots of three longs (high bits, low bits, offset), side by side so that a probe reads one cache line. */
     private long[] slots;
     private int size;
-    private long maxOffset = -1;
 
     public IdOffsets() {
-        this(1024);
-    }
-
-    private IdOffsets(int capacity) {
-        slots = emptySlots(capacity);
+        slots = emptySlots(1024);
     }
 
     /** Adds the id at this offset; returns false (and keeps the first offset) when the id is already present. */
@@ -59,23 +54,6 @@ public final class IdOffsets {
         return size;
     }
 
-    /**
-     * The ids whose first copy is at or below {@code maxOffset}: this very index when that is all of them (the usual
-     * case at a seal), which the caller must then no longer change.
-     */
-    IdOffsets upTo(long maxOffset) {
-        if (this.maxOffset <= maxOffset) {
-            return this;
-        }
-        IdOffsets kept = new IdOffsets(capacityFor(size));
-        for (int i = 0; i < slots.length; i += 3) {
-            if (slots[i + 2] != EMPTY && slots[i + 2] <= maxOffset) {
-                kept.putIfAbsent(slots[i], slots[i + 1], slots[i + 2]);
-            }
-        }
-        return kept;
-    }
-
     private boolean putIfAbsent(long high, long low, long offset) {
         int slot = find(high, low);
         if (slots[slot + 2] != EMPTY) {
@@ -84,7 +62,6 @@ public final class IdOffsets {
         slots[slot] = high;
         slots[slot + 1] = low;
         slots[slot + 2] = offset;
-        maxOffset = Math.max(maxOffset, offset);
         if (++size > slots.length / 3 * LOAD) {
             grow();
         }
@@ -118,14 +95,6 @@ public final class IdOffsets {
             slots[i] = EMPTY;
         }
         return slots;
-    }
-
-    private static int capacityFor(int ids) {
-        int capacity = 16;
-        while (capacity * LOAD <= ids) {
-            capacity *= 2;
-        }
-        return capacity;
     }
 
     /** The 128 bits that stand for an id. */

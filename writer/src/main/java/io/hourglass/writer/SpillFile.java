@@ -16,15 +16,16 @@ import java.nio.file.StandardOpenOption;
  * A stage's events on local disk, appended as they arrive and read back when the stage is finalized. It is not
  * durable (no fsync): after a crash the writer rebuilds staging from Kafka.
  *
- * <p>Each event is one frame: its length, then offset, late flag, {@link Form}, schema version, host and the event's
- * bytes. Frames are written and read in blocks, so an event costs no system call of its own.
+ * <p>Each event is one frame: its length, then offset, late flag, {@link Form}, schema version, the 128 bits of its id
+ * ({@link IdOffsets#key}), host and the event's bytes. Frames are written and read in blocks, so an event costs no
+ * system call of its own. A frame's index is its place in the file, counted from 0.
  */
 final class SpillFile implements Closeable {
     /** Every open stage holds a write buffer (hundreds with many partitions); a read buffer exists while finalizing. */
     private static final int WRITE_BUFFER = 64 * 1024;
     private static final int READ_BUFFER = 256 * 1024;
-    /** Offset, late flag, form, version and host length. */
-    private static final int FIXED = 8 + 1 + 1 + 4 + 4;
+    /** Offset, late flag, form, version, id key and host length. */
+    private static final int FIXED = 8 + 1 + 1 + 4 + 16 + 4;
     /** Larger than any event a collector accepts, so a bigger length can only mean a damaged file. */
     private static final int MAX_RECORD = 64 * 1024 * 1024;
     private static final Form[] FORMS = Form.values();
@@ -42,8 +43,11 @@ final class SpillFile implements Closeable {
         AVRO_CHECKED
     }
 
-    /** One spilled event: its Kafka offset, whether it is late, its form, its schema version, its host, its bytes. */
-    record Spilled(long offset, boolean late, Form form, int version, String host, byte[] raw) {
+    /**
+     * One spilled event: its frame's index, its Kafka offset, whether it is late, its form, its schema version, its
+     * host, its bytes.
+     */
+    record Spilled(long index, long offset, boolean late, Form form, int version, String host, byte[] raw) {
     }
 
     /** Receives spilled events in the order they were appended. */
@@ -65,7 +69,8 @@ final class SpillFile implements Closeable {
         this.out = new BufferedOutputStream(Files.newOutputStream(path), WRITE_BUFFER);
     }
 
-    void append(long offset, boolean late, Form form, int version, String host, byte[] raw) throws IOException {
+    void append(long offset, boolean late, Form form, int version, long[] idKey, String host, byte[] raw)
+            throws IOException {
         byte[] hostBytes = host.getBytes(StandardCharsets.UTF_8);
         long frame = (long) FIXED + hostBytes.length + raw.length;
         if (frame > MAX_RECORD) {
@@ -73,7 +78,7 @@ final class SpillFile implements Closeable {
         }
         head.clear();
         head.putInt((int) frame).putLong(offset).put((byte) (late ? 1 : 0)).put((byte) form.ordinal())
-                .putInt(version).putInt(hostBytes.length);
+                .putInt(version).putLong(idKey[0]).putLong(idKey[1]).putInt(hostBytes.length);
         out.write(head.array(), 0, head.position());
         out.write(hostBytes);
         out.write(raw);
@@ -84,6 +89,11 @@ final class SpillFile implements Closeable {
      * Failures to read the file are {@link Unreadable}; the visitor's own exceptions pass through as they are.
      */
     void read(boolean withBytes, Visitor visitor) throws IOException {
+        read(withBytes, visitor, null);
+    }
+
+    /** Sends each event to the visitor, or only its key to the key visitor when that is given. */
+    private void read(boolean withBytes, Visitor visitor, IdIndex.KeyVisitor keys) throws IOException {
         FileChannel in;
         try {
             out.flush();
@@ -92,11 +102,22 @@ final class SpillFile implements Closeable {
             throw new Unreadable(path, e);
         }
         try (Frames frames = new Frames(in)) {
+            if (keys != null) {
+                while (frames.nextKey(keys)) {
+                    // each key went to the visitor
+                }
+                return;
+            }
             Spilled next;
             while ((next = frames.next(withBytes)) != null) {
                 visitor.visit(next);
             }
         }
+    }
+
+    /** Sends the id key, offset and index of every event, reading nothing else of them. */
+    void readKeys(IdIndex.KeyVisitor visitor) throws IOException {
+        read(false, null, visitor);
     }
 
     /** Frames from a channel through one reusable buffer, grown only for a frame larger than it. */
@@ -108,32 +129,21 @@ final class SpillFile implements Closeable {
             this.in = in;
         }
 
+        /** The fields of the frame last read. */
+        private long index = -1;
+        private long offset;
+        private boolean late;
+        private int form;
+        private int version;
+        private long high;
+        private long low;
+        private int hostLength;
+
         Spilled next(boolean withBytes) throws Unreadable {
             try {
-                if (!fill(4)) {
-                    if (buffer.hasRemaining()) {
-                        throw new EOFException("a frame's length is cut short");
-                    }
+                int end = nextFrame();
+                if (end < 0) {
                     return null;
-                }
-                int frame = buffer.getInt();
-                if (frame < FIXED || frame > MAX_RECORD) {
-                    throw new IOException("damaged record length " + frame);
-                }
-                if (!fill(frame)) {
-                    throw new EOFException("a frame of " + frame + " bytes is cut short");
-                }
-                int end = buffer.position() + frame;
-                long offset = buffer.getLong();
-                boolean late = buffer.get() == 1;
-                int form = buffer.get();
-                if (form < 0 || form >= FORMS.length) {
-                    throw new IOException("damaged form " + form);
-                }
-                int version = buffer.getInt();
-                int hostLength = buffer.getInt();
-                if (hostLength < 0 || hostLength > frame - FIXED) {
-                    throw new IOException("damaged record length " + hostLength + " for a host");
                 }
                 String host = new String(buffer.array(), buffer.position(), hostLength, StandardCharsets.UTF_8);
                 buffer.position(buffer.position() + hostLength);
@@ -143,10 +153,58 @@ final class SpillFile implements Closeable {
                     buffer.get(raw);
                 }
                 buffer.position(end);
-                return new Spilled(offset, late, FORMS[form], version, host, raw);
+                return new Spilled(index, offset, late, FORMS[form], version, host, raw);
             } catch (IOException e) {
                 throw new Unreadable(path, e);
             }
+        }
+
+        /** Sends the next frame's key to the visitor; false at the end of the file. */
+        boolean nextKey(IdIndex.KeyVisitor visitor) throws IOException {
+            try {
+                int end = nextFrame();
+                if (end < 0) {
+                    return false;
+                }
+                buffer.position(end);
+            } catch (IOException e) {
+                throw new Unreadable(path, e);
+            }
+            visitor.key(high, low, offset, index);
+            return true;
+        }
+
+        /** Reads a frame up to its host; returns where the frame ends in the buffer, or -1 at the end of the file. */
+        private int nextFrame() throws IOException {
+            if (!fill(4)) {
+                if (buffer.hasRemaining()) {
+                    throw new EOFException("a frame's length is cut short");
+                }
+                return -1;
+            }
+            int frame = buffer.getInt();
+            if (frame < FIXED || frame > MAX_RECORD) {
+                throw new IOException("damaged record length " + frame);
+            }
+            if (!fill(frame)) {
+                throw new EOFException("a frame of " + frame + " bytes is cut short");
+            }
+            int end = buffer.position() + frame;
+            index++;
+            offset = buffer.getLong();
+            late = buffer.get() == 1;
+            form = buffer.get();
+            if (form < 0 || form >= FORMS.length) {
+                throw new IOException("damaged form " + form);
+            }
+            version = buffer.getInt();
+            high = buffer.getLong();
+            low = buffer.getLong();
+            hostLength = buffer.getInt();
+            if (hostLength < 0 || hostLength > frame - FIXED) {
+                throw new IOException("damaged record length " + hostLength + " for a host");
+            }
+            return end;
         }
 
         /** Makes {@code n} bytes available; false at the end of the file before that. */

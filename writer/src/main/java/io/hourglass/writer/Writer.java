@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +80,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Writer implements Service {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
-    private static final long CLOSED_IDS_CACHED = 2_000_000;
+    /** Room on the staging disk for the ids of closed partition-hours: 27-53 bytes an id. */
+    private static final long CLOSED_IDS_BYTES = 512L << 20;
 
     private final WriterConfig config;
     private final KafkaSettings kafka;
@@ -90,7 +92,7 @@ public final class Writer implements Service {
     private final SealBook seals = new SealBook();
     /** Used by the consuming thread only. */
     private final AvroCheck payloadCheck = new AvroCheck();
-    private final ClosedIds closedIds;
+    private ClosedIds closedIds;
     private final Map<TopicPartition, TreeMap<Instant, BucketStage>> stages = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong staged = new AtomicLong();
@@ -116,7 +118,6 @@ public final class Writer implements Service {
         this.lake = requireNonNull(lake, "lake is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.closedIds = new ClosedIds(lake, CLOSED_IDS_CACHED);
         this.thread = new Thread(this::run, "writer-" + config.lane() + "-" + config.instanceId());
         AtomicInteger finalizerCount = new AtomicInteger();
         this.finalizers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
@@ -142,6 +143,8 @@ public final class Writer implements Service {
         String client = "hourglass-writer-" + config.lane() + "-" + config.instanceId();
         try {
             stagingDir = StagingDir.claim(config.stagingDir(), config.lane() + "-" + config.instanceId());
+            closedIds = new ClosedIds(lake, Files.createDirectories(stagingDir.file("closed")), CLOSED_IDS_BYTES,
+                    config.dedupMemoryIds());
         } catch (IOException e) {
             running.set(false);
             throw new HourglassException("cannot claim the writer's staging folder under " + config.stagingDir()
@@ -169,6 +172,7 @@ public final class Writer implements Service {
             tailer.close();
             producer.close(Duration.ofSeconds(5));
             stages.keySet().forEach(this::closeStages);
+            closedIds.close();
             try {
                 stagingDir.close();
             } catch (IOException e) {
@@ -382,8 +386,9 @@ public final class Writer implements Service {
     }
 
     /**
-     * Puts an event into the first bucket, from {@code hour} on, that can still take it: the bucket must not be
-     * sealed below this offset. An event moved past its own hour is late, and dropped if a closed bucket has its id.
+     * Puts an event into the first bucket, from {@code hour} on, that this writer has not finalized; if that bucket
+     * is sealed below this offset, its finalize moves the event on. An event moved past its own hour is late, and
+     * dropped if a closed bucket has its id: every bucket that it passed is closed, so their ids are on disk.
      */
     private void route(TopicPartition tp, String type, BucketStage.Staged e, Instant hour) {
         int p = tp.partition();
@@ -394,11 +399,11 @@ public final class Writer implements Service {
             BucketId b = new BucketId(type, candidate);
             Seal seal = seals.seal(b).orElse(null);
             boolean finalized = seals.isFinalized(b, p);
-            if (seal == null || (!finalized && offset <= seal.offset(p))) {
+            if (seal == null || !finalized) {
                 stage(tp, b, e, natural, candidate);
                 return;
             }
-            if (finalized && offset <= seal.offset(p)) {
+            if (offset <= seal.offset(p)) {
                 return;  // already in that bucket's final file: this is a re-read after a restart
             }
             candidate = candidate.equals(natural)
@@ -420,9 +425,8 @@ public final class Writer implements Service {
             e = e.asLate();
         }
         try {
-            if (stage.add(e)) {
-                staged.incrementAndGet();
-            }
+            stage.add(e);
+            staged.incrementAndGet();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -433,7 +437,10 @@ public final class Writer implements Service {
                 stagingDir.file(tp.topic() + "-" + tp.partition() + "-" + b.hour().getEpochSecond() + ".spill"));
     }
 
-    /** Whether a bucket between the event's own hour and its late target holds (or will hold) this id. */
+    /**
+     * Whether a bucket between the event's own hour and its late target holds (or will hold) this id: a closed one in
+     * its final file; an open one only as a late event, as the event's own hour is closed.
+     */
     private boolean inEarlierBucket(String type, int partition, String id, Instant from, Instant target) {
         TopicPartition tp = new TopicPartition(Topics.events(type), partition);
         for (Instant h = from; h.isBefore(target); h = Hours.end(h)) {
@@ -445,7 +452,7 @@ public final class Writer implements Service {
             } else {
                 BucketStage s = stages.getOrDefault(tp, new TreeMap<>()).get(h);
                 Seal seal = seals.seal(b).orElse(null);
-                if (s != null && s.contains(id, seal == null ? Long.MAX_VALUE : seal.offset(partition))) {
+                if (s != null && s.containsLate(id, seal == null ? Long.MAX_VALUE : seal.offset(partition))) {
                     return true;
                 }
             }
@@ -458,7 +465,7 @@ public final class Writer implements Service {
     }
 
     /** A partition-hour whose file is written and whose {@code finalized} record is on its way to Kafka. */
-    private record Finalizing(TopicPartition tp, Seal seal, BucketStage stage, Finalized finalized,
+    private record Finalizing(TopicPartition tp, Seal seal, BucketStage stage, IdIndex ids, Finalized finalized,
                               Future<RecordMetadata> published) { }
 
     /**
@@ -492,7 +499,7 @@ public final class Writer implements Service {
                 busy.add(tp);
             }
         }
-        List<Future<BucketStage.Sealed>> written = writeAll(due);
+        List<Future<Written>> written = writeAll(due);
         List<Finalizing> sending = new ArrayList<>();
         boolean failed = false;
         for (int i = 0; i < due.size(); i++) {
@@ -505,7 +512,8 @@ public final class Writer implements Service {
             } catch (IOException | HourglassException e) {
                 finalizeFailed(d.seal(), d.tp().partition(), e);
                 failed = true;
-                break;  // files written for the rest are kept and found again on the retry
+                forget(written.subList(i + 1, written.size()));  // their files are kept and found again on the retry
+                break;
             }
         }
         for (Finalizing f : sending) {
@@ -517,6 +525,7 @@ public final class Writer implements Service {
                 }
                 finalizeFailed(f.seal(), f.tp().partition(), new HourglassException("cannot publish finalized "
                         + f.finalized().key() + ": " + e.getMessage(), e));
+                closeQuietly(f.ids());
                 failed = true;
                 continue;
             }
@@ -536,26 +545,28 @@ public final class Writer implements Service {
                 seal.bucket(), partition, e.getMessage(), config.retryInterval());
     }
 
-    /** A partition-hour due to be finalized: its stage, the ids its seal takes in, and its final file. */
-    private record Due(TopicPartition tp, Seal seal, BucketStage stage, IdOffsets sealedIds, String name,
-                       String path) {
+    /** A partition-hour due to be finalized: its stage and its final file. */
+    private record Due(TopicPartition tp, Seal seal, BucketStage stage, String name, String path) {
+    }
+
+    /** What a finalize wrote or found written: what its seal takes in, the copies dropped, the ids' index. */
+    private record Written(BucketStage.Sealed sealed, long duplicates, IdIndex ids) {
     }
 
     private Due prepare(TopicPartition tp, Seal seal) {
         BucketId b = seal.bucket();
-        long sealOffset = seal.offset(tp.partition());
         TreeMap<Instant, BucketStage> byHour = stages.computeIfAbsent(tp, x -> new TreeMap<>());
         BucketStage stage = byHour.containsKey(b.hour()) ? byHour.get(b.hour()) : newStage(tp, b);
         String name = fileName(tp.partition());
-        return new Due(tp, seal, stage, stage.ids(sealOffset), name, "lake/" + b.path() + "/" + name);
+        return new Due(tp, seal, stage, name, "lake/" + b.path() + "/" + name);
     }
 
     /**
      * Writes the final files of a round on the finalizer threads, one per core, while the writer thread waits: the
      * files are independent, and a round's cost is mostly their Avro encoding and compression.
      */
-    private List<Future<BucketStage.Sealed>> writeAll(List<Due> due) {
-        List<Callable<BucketStage.Sealed>> work = new ArrayList<>();
+    private List<Future<Written>> writeAll(List<Due> due) {
+        List<Callable<Written>> work = new ArrayList<>();
         for (Due d : due) {
             work.add(() -> write(d));
         }
@@ -567,19 +578,52 @@ public final class Writer implements Service {
         }
     }
 
-    /** Writes the file unless a run before a restart did; either way, what the seal takes in. */
-    private BucketStage.Sealed write(Due d) throws IOException {
-        long sealOffset = d.seal().offset(d.tp().partition());
-        if (d.sealedIds().size() > 0 && !lake.exists(d.path())) {
-            return writeFile(d.path(), d.seal().type(), d.stage(), sealOffset, d.sealedIds().size());
+    /** Deduplicates the stage and writes the file, unless a run before a restart did; either way, what it holds. */
+    private Written write(Due d) throws IOException {
+        int p = d.tp().partition();
+        long sealOffset = d.seal().offset(p);
+        IdIndex.Built ids = d.stage().deduplicate(sealOffset, closedIds.file(d.seal().bucket(), p),
+                config.dedupMemoryIds());
+        try {
+            BucketStage.Sealed in;
+            if (ids.index().size() > 0 && !lake.exists(d.path())) {
+                in = writeFile(d.path(), d.seal().type(), d.stage(), sealOffset, ids);
+            } else {
+                if (ids.index().size() > 0) {
+                    log.info("{} already exists (written before a restart); keeping it", d.path());
+                }
+                in = d.stage().sealed(sealOffset, ids);
+            }
+            return new Written(in, ids.drops().length, ids.index());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ids.index());
+            throw e;
         }
-        if (d.sealedIds().size() > 0) {
-            log.info("{} already exists (written before a restart); keeping it", d.path());
-        }
-        return d.stage().sealed(sealOffset);
     }
 
-    private static BucketStage.Sealed result(Future<BucketStage.Sealed> written) throws IOException {
+    /** Closes the indexes of finalizes that will not be published; the retry builds them again. */
+    private static void forget(List<Future<Written>> written) {
+        for (Future<Written> w : written) {
+            try {
+                closeQuietly(w.get().ids());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                // it failed, and closed its index then
+            }
+        }
+    }
+
+    private static void closeQuietly(IdIndex ids) {
+        try {
+            ids.close();
+        } catch (IOException e) {
+            log.warn("Could not delete id index {}: {}", ids.file(), e.getMessage());
+        }
+    }
+
+    private static Written result(Future<Written> written) throws IOException {
         try {
             return written.get();
         } catch (InterruptedException e) {
@@ -597,15 +641,13 @@ public final class Writer implements Service {
     }
 
     /** Sends the partition-hour's {@code finalized}. */
-    private Finalizing publish(Due d, BucketStage.Sealed in) {
+    private Finalizing publish(Due d, Written w) {
         BucketId b = d.seal().bucket();
         int p = d.tp().partition();
-        if (in.events() > 0) {
-            closedIds.remember(b, p, d.sealedIds());
-        }
+        BucketStage.Sealed in = w.sealed();
         Finalized f = new Finalized(b.type(), b.hour(), p, in.events() == 0 ? null : d.name(), in.events(),
-                d.stage().duplicates(), in.late(), in.hosts(), clock.instant());
-        return new Finalizing(d.tp(), d.seal(), d.stage(), f,
+                d.stage().duplicatesOfClosed() + w.duplicates(), in.late(), in.hosts(), clock.instant());
+        return new Finalizing(d.tp(), d.seal(), d.stage(), w.ids(), f,
                 producer.send(new ProducerRecord<>(Topics.FINALIZED, f.key(), Json.toBytes(f))));
     }
 
@@ -616,12 +658,18 @@ public final class Writer implements Service {
         BucketId b = done.seal().bucket();
         long sealOffset = done.seal().offset(tp.partition());
         seals.markFinalized(done.finalized());
+        if (done.finalized().events() > 0) {
+            closedIds.remember(b, tp.partition(), done.ids());
+        } else {
+            closeQuietly(done.ids());
+        }
         stages.getOrDefault(tp, new TreeMap<>()).remove(b.hour());
         staged.addAndGet(-stage.size());
         metrics.counter("hourglass_writer_events_written_total", "type", b.type())
                 .increment(done.finalized().events());
-        metrics.counter("hourglass_writer_duplicates_dropped_total", "type", b.type()).increment(stage.duplicates());
-        if (stage.size() == done.finalized().events()) {
+        metrics.counter("hourglass_writer_duplicates_dropped_total", "type", b.type())
+                .increment(done.finalized().duplicatesDropped());
+        if (stage.maxOffset() <= sealOffset) {
             closeQuietly(stage);  // nothing arrived beyond the seal: no need to read the spill file again
             return;
         }
@@ -643,8 +691,8 @@ public final class Writer implements Service {
     }
 
     /** Writes the final file in one pass over the spill file, adding up what it took in on the way. */
-    private BucketStage.Sealed writeFile(String path, String typeName, BucketStage stage, long sealOffset, int events)
-            throws IOException {
+    private BucketStage.Sealed writeFile(String path, String typeName, BucketStage stage, long sealOffset,
+                                         IdIndex.Built ids) throws IOException {
         EventType type = registry.get().find(typeName).orElseThrow(() -> new HourglassException(
                 "type " + typeName + " is no longer registered; re-register it to finalize its buckets"));
         int version = stage.maxVersion(sealOffset);
@@ -662,10 +710,10 @@ public final class Writer implements Service {
                 w.create(schema, out);
                 LakeFileAppender appender = new LakeFileAppender(w, type, version, payload);
                 stage.read(true, e -> {
-                    if (e.offset() <= sealOffset) {
+                    if (e.offset() <= sealOffset && !ids.dropped(e.index())) {
                         appender.append(e);
                         tally.add(e);
-                        if (tally.events() == events / 2 + 1) {
+                        if (tally.events() == ids.index().size() / 2 + 1) {
                             w.flush();
                             FailPoints.reached("writer.mid-file");
                         }

@@ -15,9 +15,14 @@ import java.time.Duration;
  * @param retryInterval  pause before retrying a failed finalize or spill, e.g. while a disk is full
  * @param stagingDir     local folder for the events of open buckets (not durable; rebuilt from Kafka after a crash)
  * @param codec          how the final Avro files are compressed
+ * @param dedupMemoryIds ids that one finalize deduplicates in memory at once (32-64 bytes each); a partition-hour with
+ *                       more goes through scratch files on the staging disk
  */
 public record WriterConfig(String lane, String instanceId, Duration commitInterval, Duration retryInterval,
-                           Path stagingDir, AvroCodec codec) {
+                           Path stagingDir, AvroCodec codec, int dedupMemoryIds) {
+    /** Half a million ids: 16-32 MB of heap for each of a writer's finalize threads. */
+    public static final int DEFAULT_DEDUP_MEMORY_IDS = 1 << 19;
+
     public WriterConfig {
         if (!EventTypes.isValidName(lane)) {
             throw new IllegalArgumentException("writer.lane '" + lane + "' is not a valid lane name");
@@ -31,11 +36,14 @@ public record WriterConfig(String lane, String instanceId, Duration commitInterv
         }
         requireNonNull(stagingDir, "writer.staging-dir is null");
         requireNonNull(codec, "writer.codec is null");
+        if (dedupMemoryIds < 16) {
+            throw new IllegalArgumentException("writer.dedup-memory-ids must be at least 16, not " + dedupMemoryIds);
+        }
     }
 
     public static WriterConfig defaults(String lane, Path stagingDir) {
         return new WriterConfig(lane, "1", Duration.ofSeconds(1), Duration.ofSeconds(5), stagingDir,
-                AvroCodec.ZSTANDARD);
+                AvroCodec.ZSTANDARD, DEFAULT_DEDUP_MEMORY_IDS);
     }
 
     public String groupId() {

@@ -33,42 +33,56 @@ class BucketStageTest {
     }
 
     @Test
-    void firstCopyWinsDuplicatesAreCountedAndTheSealSplitsTheStage() throws IOException {
+    void everyCopyWaitsOnDiskAndTheSealDecidesWhichCopiesItTakesIn() throws IOException {
         Path spill = dir.resolve("s.spill");
         BucketStage s = new BucketStage(new BucketId("T", H), 0, spill);
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
         String c = UUID.randomUUID().toString();
-        assertThat(s.add(event(10, a, "h1", 1, false))).isTrue();
-        assertThat(s.add(event(11, b, "h2", 2, true))).isTrue();
-        assertThat(s.add(event(12, a, "h1", 3, false))).isFalse();
-        assertThat(s.add(event(20, c, null, 4, false))).isTrue();
-        assertThat(s.duplicates()).isEqualTo(1);
-        assertThat(s.minOffset()).isEqualTo(10);
-        assertThat(s.size()).isEqualTo(3);
+        s.add(event(10, a, "h1", 1, false));
+        s.add(event(11, b, "h2", 2, true));
+        s.add(event(12, a, "h1", 3, false));
+        s.add(event(20, c, null, 4, false));
+        s.duplicateOfClosed(5);
+        assertThat(s.duplicatesOfClosed()).isEqualTo(1);
+        assertThat(List.of(s.size(), s.minOffset(), s.maxOffset())).containsExactly(4L, 5L, 20L);
 
-        assertThat(s.sealed(11)).isEqualTo(new BucketStage.Sealed(2, 2, 1, Map.of("h1", 1L, "h2", 1L)));
-        assertThat(s.sealed(20)).isEqualTo(new BucketStage.Sealed(3, 4, 1, Map.of("h1", 1L, "h2", 1L, "", 1L)));
-        // Known without reading the file; the duplicate's version 3 never counts.
-        assertThat(List.of(s.maxVersion(9), s.maxVersion(11), s.maxVersion(19), s.maxVersion(20)))
-                .containsExactly(0, 2, 2, 4);
+        // Sealed at 11, the second copy of a lies beyond the seal: it moves on with c, and nothing is dropped here.
+        IdIndex.Built early = s.deduplicate(11, dir.resolve("early.ids"), 1000);
+        assertThat(early.drops()).isEmpty();
+        assertThat(early.index().size()).isEqualTo(2);
+        assertThat(s.sealed(11, early)).isEqualTo(new BucketStage.Sealed(2, 2, 1, Map.of("h1", 1L, "h2", 1L)));
+        IdIndex.Built all = s.deduplicate(20, dir.resolve("all.ids"), 1000);
+        assertThat(all.drops()).as("the second copy of a, the third event staged").containsExactly(2L);
+        assertThat(all.index().size()).isEqualTo(3);
+        assertThat(List.of(a, b, c)).allMatch(all.index()::contains);
+        assertThat(all.index().contains(UUID.randomUUID().toString())).isFalse();
+        assertThat(s.sealed(20, all)).isEqualTo(new BucketStage.Sealed(3, 4, 1, Map.of("h1", 1L, "h2", 1L, "", 1L)));
+        // Known without reading the file; copies count.
+        assertThat(List.of(s.maxVersion(9), s.maxVersion(11), s.maxVersion(12), s.maxVersion(20)))
+                .containsExactly(0, 2, 3, 4);
         List<String> ids = new ArrayList<>();
         List<Long> offsets = new ArrayList<>();
+        List<Long> indexes = new ArrayList<>();
         s.read(true, e -> {
             ids.add(EnvelopeHeader.parse(e.raw()).id());
             offsets.add(e.offset());
+            indexes.add(e.index());
         });
-        assertThat(ids).containsExactly(a, b, c);
-        assertThat(offsets).containsExactly(10L, 11L, 20L);
+        assertThat(ids).containsExactly(a, b, a, c);
+        assertThat(offsets).containsExactly(10L, 11L, 12L, 20L);
+        assertThat(indexes).containsExactly(0L, 1L, 2L, 3L);
         s.read(false, e -> assertThat(e.raw()).isNull());
 
-        assertThat(s.contains(b, 11)).isTrue();
-        assertThat(s.contains(b, 10)).isFalse();
-        assertThat(s.ids(11).contains(b)).isTrue();
-        assertThat(s.ids(11).contains(c)).isFalse();
+        assertThat(s.containsLate(b, 11)).isTrue();
+        assertThat(s.containsLate(b, 10)).isFalse();
+        assertThat(s.containsLate(a, 100)).as("not late").isFalse();
         assertThat(Files.exists(spill)).isTrue();
         s.close();
         assertThat(spill).doesNotExist();
+        early.index().close();
+        all.index().close();
+        assertThat(dir.resolve("all.ids")).doesNotExist();
         assertThat(Writer.fileName(7)).isEqualTo("part-00007.avro");
     }
 
@@ -109,34 +123,38 @@ class BucketStageTest {
         BucketStage s = new BucketStage(new BucketId("T", H), 0, spill);
         String host = "h".repeat(70_000);
         s.add(event(1, UUID.randomUUID().toString(), host, 1, false));
-        assertThat(s.sealed(1).hosts()).containsOnlyKeys(host);
+        assertThat(s.sealed(1, s.deduplicate(1, dir.resolve("i.ids"), 10)).hosts()).containsOnlyKeys(host);
 
         byte[] bytes = Files.readAllBytes(spill);
         byte[] damagedHost = bytes.clone();
-        damagedHost[18] = (byte) 0x7F;  // the host length, after frame length, offset, late, form and version
+        damagedHost[34] = (byte) 0x7F;  // the host length, after frame length, offset, late, form, version and id
         Files.write(spill, damagedHost);
-        assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
+        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
                 .hasMessageContaining("damaged record length");
         byte[] damagedForm = bytes.clone();
         damagedForm[13] = 9;  // the form, after frame length, offset and late
         Files.write(spill, damagedForm);
-        assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
+        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
                 .hasMessageContaining("damaged form 9");
         byte[] damagedFrame = bytes.clone();
         damagedFrame[0] = (byte) 0xFF;  // the frame length
         Files.write(spill, damagedFrame);
-        assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
+        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
                 .hasMessageContaining("damaged record length");
         Files.write(spill, java.util.Arrays.copyOf(bytes, bytes.length - 1));
-        assertThatThrownBy(() -> s.sealed(1)).isInstanceOf(SpillFile.Unreadable.class)
+        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
                 .hasMessageContaining("cut short");
+        assertThat(dir.resolve("j.ids")).as("a failed build leaves no index").doesNotExist();
         s.close();
     }
 
     @Test
     void aStageWithoutEventsHasNoFile() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H), 3, dir.resolve("never.spill"));
-        assertThat(s.sealed(100)).isEqualTo(new BucketStage.Sealed(0, 0, 0, Map.of()));
+        IdIndex.Built ids = s.deduplicate(100, dir.resolve("i.ids"), 10);
+        assertThat(ids.index().size()).isZero();
+        assertThat(s.sealed(100, ids)).isEqualTo(new BucketStage.Sealed(0, 0, 0, Map.of()));
+        ids.index().close();
         s.close();
         assertThat(dir.resolve("never.spill")).doesNotExist();
     }

@@ -26,13 +26,6 @@ class IdOffsetsTest {
         assertThat(ids.size()).isEqualTo(all.size());
         assertThat(ids.offset(UUID.randomUUID().toString())).isEqualTo(-1);
         assertThat(ids.contains("custom-unknown")).isFalse();
-
-        IdOffsets early = ids.upTo(999);
-        assertThat(early.size()).isEqualTo(1000);
-        assertThat(early.contains(all.get(999))).isTrue();
-        assertThat(early.contains(all.get(1000))).isFalse();
-        assertThat(ids.upTo(Long.MAX_VALUE)).as("everything: no copy").isSameAs(ids);
-        assertThat(early.upTo(999)).isSameAs(early);
     }
 
     @Test

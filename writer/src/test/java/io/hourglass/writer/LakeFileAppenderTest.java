@@ -74,7 +74,7 @@ class LakeFileAppenderTest {
         byte[] cut = java.util.Arrays.copyOf(good.raw(), good.raw().length - 2);
         byte[] longer = java.util.Arrays.copyOf(good.raw(), good.raw().length + 1);
         for (byte[] bad : List.of(cut, longer)) {
-            SpillFile.Spilled damaged = new SpillFile.Spilled(7, false, SpillFile.Form.AVRO, 2, "web-1", bad);
+            SpillFile.Spilled damaged = new SpillFile.Spilled(0, 7, false, SpillFile.Form.AVRO, 2, "web-1", bad);
             assertThatThrownBy(() -> write(List.of(damaged))).isInstanceOf(HourglassException.class)
                     .hasMessageContaining("offset 7").hasMessageContaining("not a valid Play record");
         }
@@ -109,7 +109,7 @@ class LakeFileAppenderTest {
         byte[] payload = AvroBytes.of(schema, PayloadConverter.toRecord(Json.MAPPER.readTree(payloadJson), schema));
         EnvelopeHeader h = new EnvelopeHeader(UUID.randomUUID().toString(), version, null, LOGGED, LOGGED, "web-1",
                 false);
-        return new SpillFile.Spilled(offset, late, SpillFile.Form.AVRO, version, "web-1",
+        return new SpillFile.Spilled(0, offset, late, SpillFile.Form.AVRO, version, "web-1",
                 LakeRecordEncoder.fromKafka("Play", h, payload));
     }
 
@@ -118,7 +118,7 @@ class LakeFileAppenderTest {
         String event = "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"Play\",\"version\":" + version
                 + ",\"logged_at\":\"" + LOGGED + "\",\"received_at\":\"" + LOGGED + "\",\"host\":\"web-1\","
                 + "\"payload\":" + payloadJson + "}";
-        return new SpillFile.Spilled(offset, late, SpillFile.Form.JSON, version, "web-1",
+        return new SpillFile.Spilled(0, offset, late, SpillFile.Form.JSON, version, "web-1",
                 event.getBytes(StandardCharsets.UTF_8));
     }
 }

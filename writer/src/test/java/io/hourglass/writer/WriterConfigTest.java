@@ -19,6 +19,7 @@ class WriterConfigTest {
         assertThat(c.retryInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.instanceId()).isEqualTo("1");
         assertThat(c.codec()).isEqualTo(AvroCodec.ZSTANDARD);
+        assertThat(c.dedupMemoryIds()).isEqualTo(1 << 19);
     }
 
     @Test
@@ -35,12 +36,14 @@ class WriterConfigTest {
     @Test
     void badValuesAreRejectedNamingTheKey() {
         assertThatThrownBy(() -> WriterConfig.defaults("a/b", STAGING)).hasMessageContaining("writer.lane");
-        assertThatThrownBy(() -> new WriterConfig("core", "../x", Duration.ZERO, Duration.ZERO, STAGING, CODEC))
+        assertThatThrownBy(() -> new WriterConfig("core", "../x", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 16))
                 .hasMessageContaining("writer.instance-id");
-        assertThatThrownBy(() -> new WriterConfig("core", " ", Duration.ZERO, Duration.ZERO, STAGING, CODEC))
+        assertThatThrownBy(() -> new WriterConfig("core", " ", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 16))
                 .hasMessageContaining("writer.instance-id");
         assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ofSeconds(-1), Duration.ZERO, STAGING,
-                CODEC))
+                CODEC, 16))
                 .hasMessageContaining("writer intervals");
+        assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 15))
+                .hasMessageContaining("writer.dedup-memory-ids");
     }
 }

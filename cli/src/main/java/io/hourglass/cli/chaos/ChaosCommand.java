@@ -11,6 +11,7 @@ import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.kafka.TopicAdmin;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.registry.RegistryLoader;
+import io.hourglass.writer.WriterConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -148,9 +149,11 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         for (int i = 1; i <= 2; i++) {
             int port = KafkaNode.freePort();
+            // The second writer deduplicates through scratch files on disk, as writers do with big hours.
             add(c, new Proc("writer-" + i, "writer", args(c, "writer", "http.port=" + port,
                     "data.dir=" + dataDir.toAbsolutePath(), "writer.instance-id=w" + i,
-                    "writer.commit-interval=30s", "writer.retry-interval=1m"), logs), port);
+                    "writer.commit-interval=30s", "writer.retry-interval=1m",
+                    "writer.dedup-memory-ids=" + (i == 1 ? WriterConfig.DEFAULT_DEDUP_MEMORY_IDS : 16)), logs), port);
         }
         int port = KafkaNode.freePort();
         add(c, new Proc("completionist", "completionist", args(c, "completionist", "http.port=" + port,

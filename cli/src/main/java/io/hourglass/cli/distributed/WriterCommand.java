@@ -50,7 +50,8 @@ public final class WriterCommand implements Callable<Integer> {
             WriterConfig config = new WriterConfig(l, instance,
                     s.duration("writer.commit-interval", d.commitInterval()),
                     s.duration("writer.retry-interval", d.retryInterval()), staging,
-                    s.parsed("writer.codec", d.codec(), AvroCodec::of, AvroCodec.names()));
+                    s.parsed("writer.codec", d.codec(), AvroCodec::of, AvroCodec.names()),
+                    s.integer("writer.dedup-memory-ids", d.dedupMemoryIds()));
             parts.add(new Writer(config, p.kafka, () -> p.registry, lake, p.clock, p.metrics));
         }
         parts.add(new BadRowsWriter(p.kafka, lake));
