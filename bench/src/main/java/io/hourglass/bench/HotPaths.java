@@ -15,6 +15,7 @@ import io.hourglass.core.lake.LakeRecordEncoder;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.core.registry.PayloadConverter;
 import io.hourglass.writer.AvroCodec;
+import io.hourglass.writer.IdIndex;
 import io.hourglass.writer.IdOffsets;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -361,11 +362,13 @@ public class HotPaths {
     public static class Ids {
         static final int COUNT = 100_000;
         final byte[][] ids = new byte[COUNT][];
+        final long[][] keys = new long[COUNT][];
 
         @Setup
         public void setup() {
             for (int i = 0; i < COUNT; i++) {
                 ids[i] = i % 10 == 9 ? ids[i - 1] : UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+                keys[i] = IdOffsets.key(id(i));
             }
         }
 
@@ -375,7 +378,7 @@ public class HotPaths {
         }
     }
 
-    /** The writer's dedup, growth included; per id. */
+    /** The index of late events' ids (the writer's dedup before it moved to the seal), growth included; per id. */
     @Benchmark
     @OperationsPerInvocation(Ids.COUNT)
     public int dedupIdOffsets(Ids ids) {
@@ -384,6 +387,23 @@ public class HotPaths {
             index.putIfAbsent(ids.id(i), i);
         }
         return index.size();
+    }
+
+    /**
+     * The writer's dedup at the seal, in memory: the keys of a partition-hour (a tenth of them copies) into a table,
+     * written to an index file on disk; per id. The keys come from the spill file, so they are not computed here.
+     */
+    @Benchmark
+    @OperationsPerInvocation(Ids.COUNT)
+    public long dedupAtSeal(Ids ids) throws IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("hotpaths", ".ids");
+        IdIndex.Built built = IdIndex.build(file, v -> {
+            for (int i = 0; i < Ids.COUNT; i++) {
+                v.key(ids.keys[i][0], ids.keys[i][1], i, i);
+            }
+        }, Ids.COUNT, 1 << 19);
+        built.index().close();
+        return built.index().size() + built.drops().length;
     }
 
     /** The {@code HashMap<String, ...>} that the writer's dedup used before; per id. */

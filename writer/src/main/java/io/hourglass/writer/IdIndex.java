@@ -24,7 +24,7 @@ import java.util.Arrays;
  * partition bits, whether the all-zero key is present), the capacity of each partition's table, then 16-byte slots
  * (high and low bits of the key; all zero for an empty slot, so the all-zero key is kept in the header instead).
  */
-final class IdIndex implements Closeable {
+public final class IdIndex implements Closeable {
     private static final int MAGIC = 0x48474958;  // "HGIX"
     private static final double LOAD = 0.6;
     private static final int SLOT = 16;
@@ -44,19 +44,19 @@ final class IdIndex implements Closeable {
 
     /** Receives keys: the id's 128 bits, the Kafka offset of this copy, and its place among all copies. */
     @FunctionalInterface
-    interface KeyVisitor {
+    public interface KeyVisitor {
         void key(long high, long low, long offset, long index) throws IOException;
     }
 
     /** Sends every key, in any order, each copy of an id with a distinct index. */
     @FunctionalInterface
-    interface Keys {
+    public interface Keys {
         void forEach(KeyVisitor visitor) throws IOException;
     }
 
     /** A built index, and the indexes of the copies to drop, in ascending order. */
-    record Built(IdIndex index, long[] drops) {
-        boolean dropped(long index) {
+    public record Built(IdIndex index, long[] drops) {
+        public boolean dropped(long index) {
             return Arrays.binarySearch(drops, index) >= 0;
         }
     }
@@ -76,7 +76,7 @@ final class IdIndex implements Closeable {
      * Builds the index of {@code keys} at {@code file}, holding at most about {@code memoryIds} ids in memory at
      * once; {@code expected} is an upper bound on how many keys there are.
      */
-    static Built build(Path file, Keys keys, long expected, int memoryIds) throws IOException {
+    public static Built build(Path file, Keys keys, long expected, int memoryIds) throws IOException {
         int bits = 0;
         while ((expected >> bits) > memoryIds) {
             bits++;
@@ -163,7 +163,7 @@ final class IdIndex implements Closeable {
     }
 
     /** Distinct ids in the index. */
-    long size() {
+    public long size() {
         return size;
     }
 

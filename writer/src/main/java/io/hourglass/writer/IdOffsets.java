@@ -98,7 +98,7 @@ public final class IdOffsets {
     }
 
     /** The 128 bits that stand for an id. */
-    static long[] key(String id) {
+    public static long[] key(String id) {
         long[] uuid = canonicalUuid(id);
         if (uuid != null) {
             return uuid;
