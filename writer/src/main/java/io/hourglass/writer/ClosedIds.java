@@ -63,9 +63,11 @@ final class ClosedIds implements Closeable {
     private void remember(String path, IdIndex ids) {
         IdIndex old = cache.put(path, ids);
         cachedBytes += ids.bytes();
-        if (old != null && old != ids) {
+        if (old != null) {
             cachedBytes -= old.bytes();
-            closeQuietly(old);
+            if (old != ids) {
+                closeQuietly(old);
+            }
         }
         Iterator<IdIndex> eldest = cache.values().iterator();
         while (cachedBytes > maxBytes && cache.size() > 1) {
@@ -121,7 +123,8 @@ final class ClosedIds implements Closeable {
         }
     }
 
-    private static void closeQuietly(IdIndex ids) {
+    /** Closes and deletes an index, logging a failure to delete it. */
+    static void closeQuietly(IdIndex ids) {
         try {
             ids.close();
         } catch (IOException e) {

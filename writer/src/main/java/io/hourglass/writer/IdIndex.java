@@ -61,15 +61,20 @@ public final class IdIndex implements Closeable {
         }
     }
 
-    private IdIndex(Path file, FileChannel channel, int bits, boolean hasZero, long[] starts, int[] capacities,
-                    long size) {
+    /** Opens the index that {@link #build} wrote, of these tables and {@code size} distinct ids. */
+    private IdIndex(Path file, int bits, boolean hasZero, int[] capacities, long size) throws IOException {
         this.file = file;
-        this.channel = channel;
         this.bits = bits;
         this.hasZero = hasZero;
-        this.starts = starts;
         this.capacities = capacities;
         this.size = size;
+        this.starts = new long[capacities.length];
+        long at = 4 + 4 + 1 + 4L * capacities.length;
+        for (int p = 0; p < capacities.length; p++) {
+            starts[p] = at;
+            at += (long) capacities[p] * SLOT;
+        }
+        this.channel = FileChannel.open(file, StandardOpenOption.READ);
     }
 
     /**
@@ -118,46 +123,12 @@ public final class IdIndex implements Closeable {
                 }
                 size++;
             }
-            return new Built(open(file, size), drops.sorted());
+            return new Built(new IdIndex(file, bits, zero.present(), capacities, size), drops.sorted());
         } catch (IOException | RuntimeException e) {
             for (Path p : scratch) {
                 Files.deleteIfExists(p);
             }
             Files.deleteIfExists(file);
-            throw e;
-        }
-    }
-
-    /** Opens the index that {@link #build} wrote, of {@code size} distinct ids. */
-    private static IdIndex open(Path file, long size) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        try {
-            ByteBuffer head = ByteBuffer.allocate(9);
-            readFully(channel, head, 0);
-            if (head.getInt() != MAGIC) {
-                throw new IOException("not an id index: " + file);
-            }
-            int bits = head.getInt();
-            if (bits < 0 || bits > 24) {
-                throw new IOException("damaged id index " + file + ": " + bits + " partition bits");
-            }
-            boolean zero = head.get() == 1;
-            ByteBuffer caps = ByteBuffer.allocate(4 << bits);
-            readFully(channel, caps, 9);
-            long[] starts = new long[1 << bits];
-            int[] capacities = new int[1 << bits];
-            long at = 9 + 4L * starts.length;
-            for (int p = 0; p < starts.length; p++) {
-                capacities[p] = caps.getInt();
-                starts[p] = at;
-                at += (long) capacities[p] * SLOT;
-            }
-            if (at != channel.size()) {
-                throw new IOException("damaged id index " + file + ": " + channel.size() + " bytes, not " + at);
-            }
-            return new IdIndex(file, channel, bits, zero, starts, capacities, size);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
             throw e;
         }
     }

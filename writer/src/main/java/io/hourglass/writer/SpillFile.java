@@ -89,25 +89,7 @@ final class SpillFile implements Closeable {
      * Failures to read the file are {@link Unreadable}; the visitor's own exceptions pass through as they are.
      */
     void read(boolean withBytes, Visitor visitor) throws IOException {
-        read(withBytes, visitor, null);
-    }
-
-    /** Sends each event to the visitor, or only its key to the key visitor when that is given. */
-    private void read(boolean withBytes, Visitor visitor, IdIndex.KeyVisitor keys) throws IOException {
-        FileChannel in;
-        try {
-            out.flush();
-            in = FileChannel.open(path, StandardOpenOption.READ);
-        } catch (IOException e) {
-            throw new Unreadable(path, e);
-        }
-        try (Frames frames = new Frames(in)) {
-            if (keys != null) {
-                while (frames.nextKey(keys)) {
-                    // each key went to the visitor
-                }
-                return;
-            }
+        try (Frames frames = frames()) {
             Spilled next;
             while ((next = frames.next(withBytes)) != null) {
                 visitor.visit(next);
@@ -117,7 +99,20 @@ final class SpillFile implements Closeable {
 
     /** Sends the id key, offset and index of every event, reading nothing else of them. */
     void readKeys(IdIndex.KeyVisitor visitor) throws IOException {
-        read(false, null, visitor);
+        try (Frames frames = frames()) {
+            while (frames.nextKey(visitor)) {
+                // each key went to the visitor
+            }
+        }
+    }
+
+    private Frames frames() throws Unreadable {
+        try {
+            out.flush();
+            return new Frames(FileChannel.open(path, StandardOpenOption.READ));
+        } catch (IOException e) {
+            throw new Unreadable(path, e);
+        }
     }
 
     /** Frames from a channel through one reusable buffer, grown only for a frame larger than it. */

@@ -525,7 +525,7 @@ public final class Writer implements Service {
                 }
                 finalizeFailed(f.seal(), f.tp().partition(), new HourglassException("cannot publish finalized "
                         + f.finalized().key() + ": " + e.getMessage(), e));
-                closeQuietly(f.ids());
+                ClosedIds.closeQuietly(f.ids());
                 failed = true;
                 continue;
             }
@@ -596,7 +596,7 @@ public final class Writer implements Service {
             }
             return new Written(in, ids.drops().length, ids.index());
         } catch (IOException | RuntimeException e) {
-            closeQuietly(ids.index());
+            ClosedIds.closeQuietly(ids.index());
             throw e;
         }
     }
@@ -605,21 +605,13 @@ public final class Writer implements Service {
     private static void forget(List<Future<Written>> written) {
         for (Future<Written> w : written) {
             try {
-                closeQuietly(w.get().ids());
+                ClosedIds.closeQuietly(w.get().ids());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (ExecutionException e) {
                 // it failed, and closed its index then
             }
-        }
-    }
-
-    private static void closeQuietly(IdIndex ids) {
-        try {
-            ids.close();
-        } catch (IOException e) {
-            log.warn("Could not delete id index {}: {}", ids.file(), e.getMessage());
         }
     }
 
@@ -661,7 +653,7 @@ public final class Writer implements Service {
         if (done.finalized().events() > 0) {
             closedIds.remember(b, tp.partition(), done.ids());
         } else {
-            closeQuietly(done.ids());
+            ClosedIds.closeQuietly(done.ids());
         }
         stages.getOrDefault(tp, new TreeMap<>()).remove(b.hour());
         staged.addAndGet(-stage.size());

@@ -33,9 +33,14 @@ class IdIndexTest {
         }
         List<Copy> copies = new ArrayList<>();
         for (int i = 0; i < 30_000; i++) {
-            long[] id = ids.get(i < 20_000 ? i : random.nextInt(ids.size() / 3));
-            // Late events moved in from an earlier hour have offsets below those already staged; packs share one.
+            int which = i < 20_000 ? i : random.nextInt(ids.size() / 3);
+            long[] id = ids.get(which);
+            // Late events moved in from an earlier hour have offsets below those already staged; the events of a pack
+            // share one, so some copies have the offset of the first.
             long offset = random.nextInt(10) == 0 ? random.nextInt(1000) : i / 3;
+            if (i >= 20_000 && random.nextInt(4) == 0) {
+                offset = copies.get(which).offset();
+            }
             copies.add(new Copy(id[0], id[1], offset, copies.size()));
         }
         java.util.Collections.shuffle(copies.subList(20_000, 30_000), random);
