@@ -52,6 +52,8 @@ public final class HostAgent implements Service {
     private volatile Instant lastHeartbeat = Instant.EPOCH;
     /** Whether the state holds acknowledgements the checkpoint on disk does not have yet. */
     private boolean unsaved;
+    /** Holds the batch being read; kept, as a batch-sized array per batch was old-generation garbage (2 MiB). */
+    private byte[] readBuffer = new byte[0];
     private long lastSaveNanos;
 
     public HostAgent(String host, Path logDir, AgentConfig config, Clock clock, MeterRegistry metrics) {
@@ -279,22 +281,25 @@ public final class HostAgent implements Service {
                 state.put(file.getFileName().toString(), fs.restartedAt(0));
             }
             int toRead = (int) Math.min(size - pos, config.batchMaxBytes());
-            byte[] buf = new byte[toRead];
+            if (readBuffer.length < toRead) {
+                readBuffer = new byte[toRead];
+            }
+            byte[] buf = readBuffer;
             raf.seek(pos);
-            raf.readFully(buf);
+            raf.readFully(buf, 0, toRead);
             List<byte[]> lines = new ArrayList<>();
-            int start = splitLines(buf, config.batchMaxEvents(), lines);
+            int start = splitLines(buf, toRead, config.batchMaxEvents(), lines);
             long consumed = start;
             boolean reachedEnd = pos + consumed == size;
-            if (lines.isEmpty() && start == 0 && buf.length > 0) {
-                if (buf.length >= config.maxLineBytes()) {
+            if (lines.isEmpty() && start == 0 && toRead > 0) {
+                if (toRead >= config.maxLineBytes()) {
                     // A line longer than the limit: send its head (it will land in bad rows) and skip the rest.
-                    long skipTo = findNewline(raf, pos + buf.length);
+                    long skipTo = findNewline(raf, pos + toRead);
                     Lines.addEvent(lines, buf, 0, config.maxLineBytes());
                     return new Batch(lines, skipTo, skipTo == size);
                 }
-                if (sealed && pos + buf.length == size) {
-                    Lines.addEvent(lines, buf, 0, buf.length);
+                if (sealed && pos + toRead == size) {
+                    Lines.addEvent(lines, buf, 0, toRead);
                     return new Batch(lines, size, true);
                 }
             }
@@ -308,11 +313,11 @@ public final class HostAgent implements Service {
         }
     }
 
-    /** Adds up to {@code max} complete lines of {@code buf} to {@code lines}; returns the bytes they span. */
-    private static int splitLines(byte[] buf, int max, List<byte[]> lines) {
+    /** Adds up to {@code max} complete lines of {@code buf}'s first {@code size} bytes; returns the bytes they span. */
+    private static int splitLines(byte[] buf, int size, int max, List<byte[]> lines) {
         int start = 0;
         int newline;
-        while (lines.size() < max && (newline = Lines.newline(buf, start, buf.length)) >= 0) {
+        while (lines.size() < max && (newline = Lines.newline(buf, start, size)) >= 0) {
             Lines.addEvent(lines, buf, start, newline);
             start = newline + 1;
         }

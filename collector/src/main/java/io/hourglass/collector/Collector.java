@@ -66,6 +66,8 @@ public final class Collector implements Service {
     public static final String ANSWER_HEADER = "Hourglass-Answer";
     public static final String SUMMARY = "summary";
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
+    /** Sets of batch-sized buffers kept for reuse: enough for the batches usually in flight at once. */
+    private static final int KEPT_REQUEST_BUFFERS = 8;
 
     private final CollectorConfig config;
     private final KafkaSettings kafka;
@@ -74,6 +76,7 @@ public final class Collector implements Service {
     private final EventValidator validator;
     private final DirectClients direct;
     private final Semaphore inFlight;
+    private final RequestBuffers requestBuffers;
     private final MeterRegistry metrics;
     private final Timer batchTimer;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -96,6 +99,7 @@ public final class Collector implements Service {
         this.validator = new EventValidator(registry, config.maxEventBytes());
         this.direct = new DirectClients(config.directHost(), config.directGrace());
         this.inFlight = new Semaphore(config.maxInFlightBatches());
+        this.requestBuffers = new RequestBuffers(Math.min(config.maxInFlightBatches(), KEPT_REQUEST_BUFFERS));
         this.batchTimer = Timer.builder("hourglass_collector_batch_seconds")
                 .description("Time from receiving a batch to answering it, Kafka acknowledgement included")
                 .publishPercentiles(0.5, 0.99, 0.999)
@@ -170,10 +174,11 @@ public final class Collector implements Service {
             return;
         }
         Timer.Sample sample = Timer.start();
+        RequestBuffers.Set buffers = requestBuffers.take();
         try {
             Body body;
             try {
-                body = readBody(ctx);
+                body = readBody(ctx, buffers);
             } catch (BodyTooLargeException e) {
                 ctx.status(413).result(e.getMessage());
                 return;
@@ -189,7 +194,7 @@ public final class Collector implements Service {
                 ctx.status(400).result("header " + HOST_HEADER + " must be 1-128 letters, digits, '.', '_', ':' or '-'");
                 return;
             }
-            byte[] answer = process(body, agentHost, SUMMARY.equalsIgnoreCase(ctx.header(ANSWER_HEADER)));
+            byte[] answer = process(body, buffers, agentHost, SUMMARY.equalsIgnoreCase(ctx.header(ANSWER_HEADER)));
             ctx.contentType("application/json").result(answer);
         } catch (KafkaUnavailableException e) {
             metrics.counter("hourglass_collector_unavailable_total").increment();
@@ -197,21 +202,22 @@ public final class Collector implements Service {
             unavailable(ctx, e.getMessage());
         } finally {
             sample.stop(batchTimer);
+            requestBuffers.release(buffers);
             inFlight.release();
         }
     }
 
-    private byte[] process(Body body, String agentHost, boolean summary) {
+    private byte[] process(Body body, RequestBuffers.Set buffers, String agentHost, boolean summary) {
         Instant now = clock.instant();
         String host = agentHost != null ? agentHost : config.directHost();
         int count = body.events().count();
         Acks acks = new Acks(count);
         int[] ackOf = new int[count];
-        Packer packer = new Packer(producers, acks, ackOf, body.bytes().length);
+        Packer packer = new Packer(producers, acks, ackOf, buffers.records);
         List<Object> outcomes = new ArrayList<>(count);
         Receipt receipt = new Receipt(now, host);
-        AvroBuffer payload = new AvroBuffer(1024);
-        try (BodyParser lines = new BodyParser(body.bytes(), body.bytes().length)) {
+        AvroBuffer payload = buffers.payload;
+        try (BodyParser lines = new BodyParser(body.bytes(), body.size())) {
             for (int i = 0; i < count; i++) {
                 int from = body.events().from(i);
                 int to = body.events().to(i);
@@ -377,25 +383,23 @@ public final class Collector implements Service {
     }
 
     /** A request body and where its events are: each line that holds one, without copying it out. */
-    private record Body(byte[] bytes, Lines.Events events) {
+    private record Body(byte[] bytes, int size, Lines.Events events) {
     }
 
-    private Body readBody(Context ctx) throws IOException {
+    private Body readBody(Context ctx, RequestBuffers.Set buffers) throws IOException {
         String header = ctx.header("Content-Encoding");
         ContentEncoding encoding = ContentEncoding.of(header).orElseThrow(() -> new UnknownContentEncodingException(
                 "unsupported Content-Encoding '" + header.substring(0, Math.min(header.length(), 40)) + "'; use "
                         + ContentEncoding.names()));
-        // readNBytes reads 8 KiB chunks (young garbage) into one exact array: an array grown from a guess took more
-        // GC, as arrays of half a heap region or more are allocated in the old generation, each zeroed.
-        byte[] body;
+        int size;
         try (InputStream in = encoding.decompress(ctx.bodyInputStream())) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxRequestBytes() + 1));
+            size = buffers.read(in, config.maxRequestBytes());
         }
-        if (body.length > config.maxRequestBytes()) {
+        if (size > config.maxRequestBytes()) {
             throw new BodyTooLargeException("request body exceeds " + config.maxRequestBytes()
                     + " bytes; send smaller batches");
         }
-        return new Body(body, Lines.events(body));
+        return new Body(buffers.body(), size, Lines.events(buffers.body(), size));
     }
 
     private static void unavailable(Context ctx, String message) {

@@ -68,13 +68,14 @@ final class Packer {
 
     /**
      * Sends through {@code acks}; {@code ackOf[slot]} becomes the index there of the record holding that event.
-     * {@code expectedBytes} sizes the buffer of lake records (it grows when they take more).
+     * The batch's lake records are written into {@code records}, which is reset first.
      */
-    Packer(EventProducers producers, Acks acks, int[] ackOf, int expectedBytes) {
+    Packer(EventProducers producers, Acks acks, int[] ackOf, AvroBuffer records) {
         this.producers = producers;
         this.acks = acks;
         this.ackOf = ackOf;
-        this.records = new AvroBuffer(Math.max(1024, expectedBytes));
+        this.records = records;
+        records.reset();
     }
 
     /** Adds the event in position {@code slot} of the batch: its envelope as stamped, its payload in Avro. */

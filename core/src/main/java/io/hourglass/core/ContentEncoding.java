@@ -1,5 +1,6 @@
 package io.hourglass.core;
 
+import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import java.io.BufferedInputStream;
@@ -57,10 +58,12 @@ public enum ContentEncoding {
         return "one of " + Arrays.stream(values()).map(ContentEncoding::token).toList() + " (or none)";
     }
 
+    // zstd streams take their buffers from zstd-jni's pool: a stream is made per batch.
+
     /** Wraps {@code out}; closing the result finishes the compressed stream and closes {@code out}. */
     public OutputStream compress(OutputStream out) throws IOException {
         OutputStream encoded = switch (this) {
-            case ZSTD -> new ZstdOutputStreamNoFinalizer(out, 1);
+            case ZSTD -> new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE, 1);
             case GZIP -> new FastGzip(out);
             case IDENTITY -> out;
         };
@@ -70,8 +73,8 @@ public enum ContentEncoding {
     /** Wraps {@code in}; a damaged stream fails with an {@link IOException} when read. Close it (native memory). */
     public InputStream decompress(InputStream in) throws IOException {
         return switch (this) {
-            case ZSTD -> new BufferedInputStream(new ZstdInputStreamNoFinalizer(in).setLongMax(MAX_ZSTD_WINDOW_LOG),
-                    BUFFER);
+            case ZSTD -> new BufferedInputStream(new ZstdInputStreamNoFinalizer(in, RecyclingBufferPool.INSTANCE)
+                    .setLongMax(MAX_ZSTD_WINDOW_LOG), BUFFER);
             case GZIP -> new GZIPInputStream(in, BUFFER);
             case IDENTITY -> in;
         };

@@ -70,12 +70,17 @@ public final class Lines {
 
     /** The lines of {@code body} that hold events, found without copying them out. */
     public static Events events(byte[] body) {
+        return events(body, body.length);
+    }
+
+    /** The lines of the first {@code size} bytes of {@code body} that hold events. */
+    public static Events events(byte[] body, int size) {
         int[] bounds = new int[64];
         int count = 0;
         int start = 0;
-        while (start <= body.length) {
-            int newline = newline(body, start, body.length);
-            int next = newline < 0 ? body.length : newline;
+        while (start <= size) {
+            int newline = newline(body, start, size);
+            int next = newline < 0 ? size : newline;
             int end = eventEnd(body, start, next);
             if (end >= 0) {
                 if (2 * count == bounds.length) {

@@ -24,6 +24,11 @@ public final class AvroBuffer {
         size = 0;
     }
 
+    /** The bytes it holds before it must grow. */
+    public int capacity() {
+        return bytes.length;
+    }
+
     /** What was written, valid until the next write. */
     public ByteBuffer asByteBuffer() {
         return ByteBuffer.wrap(bytes, 0, size);
