@@ -35,6 +35,18 @@ final class CollectorClient {
     private final HttpClient http;
     private ContentEncoding compression;
     private int current;
+    /** The compressed batch, kept from one batch to the next (its doubling growth was most of an agent's garbage). */
+    private final Body body = new Body();
+
+    private static final class Body extends ByteArrayOutputStream {
+        Body() {
+            super(64 * 1024);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+    }
 
     CollectorClient(List<URI> collectors, String host, Duration timeout, ContentEncoding compression) {
         this.collectors = List.copyOf(collectors);
@@ -44,9 +56,12 @@ final class CollectorClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** Sends lines; returns what was acknowledged. Throws {@link RetryableException} when it must be resent. */
+    /**
+     * Sends lines; returns what was acknowledged. Throws {@link RetryableException} when it must be resent. Called by
+     * one thread at a time.
+     */
     FileState.Ack sendEvents(List<byte[]> lines) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.reset();
         try (OutputStream out = compression.compress(body)) {
             for (byte[] l : lines) {
                 out.write(l);
@@ -55,7 +70,7 @@ final class CollectorClient {
         } catch (IOException e) {
             throw new HourglassException("cannot compress batch", e);
         }
-        byte[] answer = post("/v1/events", body.toByteArray(), "application/x-ndjson", compression);
+        byte[] answer = post("/v1/events", body.array(), body.size(), "application/x-ndjson", compression);
         try (JsonParser p = Json.MAPPER.getFactory().createParser(answer)) {
             return read(p, lines.size());
         } catch (IOException e) {
@@ -167,16 +182,18 @@ final class CollectorClient {
 
     void sendSignal(HostSignal signal) {
         String path = signal instanceof io.hourglass.core.control.Marker ? "/v1/markers" : "/v1/heartbeats";
-        post(path, HostSignals.toBytes(signal), "application/json", ContentEncoding.IDENTITY);
+        byte[] bytes = HostSignals.toBytes(signal);
+        post(path, bytes, bytes.length, "application/json", ContentEncoding.IDENTITY);
     }
 
-    private byte[] post(String path, byte[] body, String contentType, ContentEncoding encoding) {
+    /** Posts the first {@code length} bytes of {@code body}. */
+    private byte[] post(String path, byte[] body, int length, String contentType, ContentEncoding encoding) {
         URI uri = collectors.get(current).resolve(path);
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", contentType)
                 .header("Hourglass-Host", host)
                 .header("Hourglass-Answer", "summary")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
         if (encoding != ContentEncoding.IDENTITY) {
             req.header("Content-Encoding", encoding.token());
         }

@@ -327,7 +327,8 @@ public final class Writer implements Service {
                 return;
             }
             byte[] record = LakeRecordEncoder.fromKafka(type, h, r.value());
-            stageAvro(tp, r, type, h, record, record.length - r.value().length, r.value());
+            stageAvro(tp, r, type, h, schemaOf(type, h.version()), record, record.length - r.value().length,
+                    r.value());
             return;
         }
         if (h == null) {
@@ -344,6 +345,10 @@ public final class Writer implements Service {
     /** Stages each lake record of a pack; what cannot be read as one goes to bad rows, the rest of the pack is kept. */
     private void acceptPack(TopicPartition tp, ConsumerRecord<String, byte[]> r, String type) {
         EventPack.Contents pack = EventPack.read(r.value() == null ? new byte[0] : r.value());
+        // A pack's events mostly share a schema version: it is looked up once for them.
+        Optional<Schema> schema = Optional.empty();
+        int version = 0;
+        boolean looked = false;
         for (byte[] record : pack.records()) {
             LakeRecords.Encoded e;
             try {
@@ -356,21 +361,30 @@ public final class Writer implements Service {
                 badRow(r, "an event of type '" + e.type() + "' in the topic of " + type, base64(record));
                 continue;
             }
-            stageAvro(tp, r, type, e.header(), record, e.payloadAt(), record);
+            if (!looked || e.header().version() != version) {
+                version = e.header().version();
+                schema = schemaOf(type, version);
+                looked = true;
+            }
+            stageAvro(tp, r, type, e.header(), schema, record, e.payloadAt(), record);
         }
         if (pack.damage() != null) {
             badRow(r, pack.damage(), base64(pack.rest()));
         }
     }
 
+    private Optional<Schema> schemaOf(String type, int version) {
+        return registry.get().find(type).flatMap(t -> t.schema(version));
+    }
+
     /**
-     * Stages a lake record whose payload starts at {@code payloadAt}. Kafka takes events from collectors only, so a
-     * payload that is not of its schema is a foreign producer's: it goes to bad rows as {@code asReceived}. One whose
-     * schema this writer does not know yet is checked when its file is written.
+     * Stages a lake record whose payload starts at {@code payloadAt}, with {@code schema} its payload's if this writer
+     * knows it. Kafka takes events from collectors only, so a payload that is not of its schema is a foreign
+     * producer's: it goes to bad rows as {@code asReceived}. One whose schema this writer does not know yet is checked
+     * when its file is written.
      */
     private void stageAvro(TopicPartition tp, ConsumerRecord<String, byte[]> r, String type, EnvelopeHeader h,
-                           byte[] record, int payloadAt, byte[] asReceived) {
-        Optional<Schema> schema = registry.get().find(type).flatMap(t -> t.schema(h.version()));
+                           Optional<Schema> schema, byte[] record, int payloadAt, byte[] asReceived) {
         Optional<String> problem = schema.flatMap(s -> payloadCheck.problem(s, record, payloadAt,
                 record.length - payloadAt));
         if (problem.isPresent()) {
