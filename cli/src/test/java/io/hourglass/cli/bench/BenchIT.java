@@ -22,7 +22,7 @@ class BenchIT {
     void aSmallRunReportsEveryFigureConsistently(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         int exit = new CommandLine(new BenchCommand()).execute("--duration", "5s", "--events", "20000", "--types",
-                "2", "--type-counts", "1,2", "--hosts", "2", "--json", json.toString());
+                "2", "--type-counts", "1,2", "--hosts", "2", "--rounds", "2", "--json", json.toString());
         assertThat(exit).isZero();
 
         JsonNode r = Json.MAPPER.readTree(json.toFile());
@@ -34,6 +34,7 @@ class BenchIT {
                 .isCloseTo(r.get("e2e_eps").asDouble() / r.get("kafka_produce_eps").asDouble(), within(1e-9));
         assertThat(r.get("ratio_writer_to_consume").asDouble())
                 .isCloseTo(r.get("writer_eps").asDouble() / r.get("kafka_consume_eps").asDouble(), within(1e-9));
+        assertHeadlineIsTheMedianRound(r, 2);
         assertOrderedPercentiles(r.get("latency_ack_ms"));
         assertThat(r.get("latency_ack_ms").get("samples").asInt()).isPositive();
         assertOrderedPercentiles(r.get("bucket_close_ms"));
@@ -49,6 +50,27 @@ class BenchIT {
             assertOrderedPercentiles(byCount.get("latency_ack_ms"));
             assertThat(byCount.get("bucket_close_ms").get("samples").asInt()).isEqualTo(Integer.parseInt(n));
         }
+    }
+
+    /** Each round's ratio is its own; the headline is the lower median of them, with that round's figures. */
+    private static void assertHeadlineIsTheMedianRound(JsonNode r, int rounds) {
+        JsonNode measured = r.get("rounds");
+        assertThat(measured).hasSize(rounds);
+        List<Double> ratios = new ArrayList<>();
+        for (JsonNode round : measured) {
+            assertThat(round.get("ratio_e2e_to_produce").asDouble()).isCloseTo(
+                    round.get("e2e_eps").asDouble() / round.get("kafka_produce_eps").asDouble(), within(1e-9));
+            ratios.add(round.get("ratio_e2e_to_produce").asDouble());
+        }
+        List<Double> sorted = ratios.stream().sorted().toList();
+        double median = sorted.get((sorted.size() - 1) / 2);
+        assertThat(r.get("ratio_e2e_to_produce").asDouble()).isEqualTo(median);
+        JsonNode headline = measured.get(r.get("headline_round").asInt() - 1);
+        assertThat(headline.get("ratio_e2e_to_produce").asDouble()).isEqualTo(median);
+        assertThat(r.get("e2e_eps").asDouble()).isEqualTo(headline.get("e2e_eps").asDouble());
+        assertThat(r.get("kafka_produce_eps").asDouble()).isEqualTo(headline.get("kafka_produce_eps").asDouble());
+        // The scaling run with --types is the headline round, not another run.
+        assertThat(r.get("by_type_count").get("2").get("e2e_eps").asDouble()).isEqualTo(r.get("e2e_eps").asDouble());
     }
 
     private static void assertOrderedPercentiles(JsonNode stats) {
