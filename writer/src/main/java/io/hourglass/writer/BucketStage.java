@@ -43,12 +43,19 @@ final class BucketStage implements Closeable {
         private long late;
         private int maxVersion;
         private final Map<String, Long> hosts = new TreeMap<>();
+        /** Events come in runs from one host (a pack is one agent's): a run is counted into the map when it ends. */
+        private String runHost;
+        private long run;
 
         void add(SpillFile.Spilled e) {
             events++;
             late += e.late() ? 1 : 0;
             maxVersion = Math.max(maxVersion, e.version());
-            hosts.merge(e.host(), 1L, Long::sum);
+            if (!e.host().equals(runHost)) {
+                endRun();
+                runHost = e.host();
+            }
+            run++;
         }
 
         long events() {
@@ -56,7 +63,15 @@ final class BucketStage implements Closeable {
         }
 
         Sealed sealed() {
+            endRun();
             return new Sealed(events, maxVersion, late, hosts);
+        }
+
+        private void endRun() {
+            if (run > 0) {
+                hosts.merge(runHost, run, Long::sum);
+                run = 0;
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * A stage's events on local disk, appended as they arrive and read back when the stage is finalized. It is not
@@ -133,6 +134,8 @@ final class SpillFile implements Closeable {
         private long high;
         private long low;
         private int hostLength;
+        private byte[] lastHostBytes = new byte[0];
+        private String lastHost = "";
 
         Spilled next(boolean withBytes) throws Unreadable {
             try {
@@ -140,7 +143,7 @@ final class SpillFile implements Closeable {
                 if (end < 0) {
                     return null;
                 }
-                String host = new String(buffer.array(), buffer.position(), hostLength, StandardCharsets.UTF_8);
+                String host = host();
                 buffer.position(buffer.position() + hostLength);
                 byte[] raw = null;
                 if (withBytes) {
@@ -152,6 +155,16 @@ final class SpillFile implements Closeable {
             } catch (IOException e) {
                 throw new Unreadable(path, e);
             }
+        }
+
+        /** The frame's host: the last frame's string if the bytes are the same, as frames come in runs by host. */
+        private String host() {
+            int at = buffer.position();
+            if (!Arrays.equals(buffer.array(), at, at + hostLength, lastHostBytes, 0, lastHostBytes.length)) {
+                lastHostBytes = Arrays.copyOfRange(buffer.array(), at, at + hostLength);
+                lastHost = new String(lastHostBytes, StandardCharsets.UTF_8);
+            }
+            return lastHost;
         }
 
         /** Sends the next frame's key to the visitor; false at the end of the file. */

@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,6 +147,32 @@ class BucketStageTest {
         assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
                 .hasMessageContaining("cut short");
         assertThat(dir.resolve("j.ids")).as("a failed build leaves no index").doesNotExist();
+        s.close();
+    }
+
+    @Test
+    void eachEventKeepsItsHostAndTheSealCountsEveryHostWhateverItsRuns() throws IOException {
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"));
+        // Runs of one host (as packs come), hosts of one length that differ in a byte, and hosts that come back.
+        List<String> hosts = new ArrayList<>();
+        Random random = new Random(7);
+        while (hosts.size() < 3000) {
+            String host = random.nextInt(10) == 0 ? null : "h" + random.nextInt(12);
+            for (int n = 1 + random.nextInt(random.nextBoolean() ? 3 : 40); n > 0; n--) {
+                hosts.add(host);
+            }
+        }
+        Map<String, Long> expected = new TreeMap<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            s.add(event(i, UUID.randomUUID().toString(), hosts.get(i), 1, false));
+            expected.merge(hosts.get(i) == null ? "" : hosts.get(i), 1L, Long::sum);
+        }
+        List<String> back = new ArrayList<>();
+        s.read(true, e -> back.add(e.host()));
+        assertThat(back).containsExactlyElementsOf(hosts.stream().map(h -> h == null ? "" : h).toList());
+        IdIndex.Built ids = s.deduplicate(hosts.size(), dir.resolve("s.ids"), 1000);
+        assertThat(s.sealed(hosts.size(), ids).hosts()).isEqualTo(expected);
+        ids.index().close();
         s.close();
     }
 
