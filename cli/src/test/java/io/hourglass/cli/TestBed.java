@@ -58,9 +58,14 @@ final class TestBed implements AutoCloseable {
 
     static TestBed start(Path dataDir, Instant t0, boolean agents,
                          java.util.function.UnaryOperator<io.hourglass.core.lake.LakeStore> lake) {
+        return start(dataDir, t0, agents, lake, Duration.ofMinutes(2));
+    }
+
+    static TestBed start(Path dataDir, Instant t0, boolean agents,
+                         java.util.function.UnaryOperator<io.hourglass.core.lake.LakeStore> lake, Duration grace) {
         MutableClock clock = new MutableClock(t0);
         StandaloneConfig config = StandaloneConfig.defaults(dataDir, REGISTRY).withPorts(0, 0)
-                .withAgentGrace(Duration.ofMinutes(2))
+                .withAgentGrace(grace)
                 .withClock(clock, Duration.ofSeconds(10), Duration.ofHours(1));
         if (!agents) {
             config = config.withoutAgents();

@@ -46,6 +46,10 @@ public record CollectorConfig(
                 Duration.ofMinutes(1));
     }
 
+    public CollectorConfig withDirectGrace(Duration grace) {
+        return new CollectorConfig(instanceId, maxEventBytes, maxRequestBytes, maxInFlightBatches, produceTimeout, grace);
+    }
+
     /** The host name under which this collector marks its direct clients' events. */
     public String directHost() {
         return "collector-" + instanceId;

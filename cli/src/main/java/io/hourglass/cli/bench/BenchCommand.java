@@ -112,6 +112,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final Duration WARM_UP = Duration.ofSeconds(3);
     private static final Duration LATENCY_DRAIN = Duration.ofSeconds(30);
+    /** The agents' grace in the live phase whose hour ends halfway: short, so that the bench need not wait. */
+    private static final Duration HOUR_CLOSE_GRACE = Duration.ofSeconds(5);
+    /** How long after its hour's end plus the grace the bench waits for a bucket to close. */
+    private static final Duration HOUR_CLOSE_WAIT = Duration.ofSeconds(60);
     /** About as long end to end (3-4 s here) as the raw baseline's {@link #WARM_UP}; 200k events were one second. */
     private static final int WARM_UP_EVENTS = 600_000;
     private static final int INGEST_BATCHES = 100;
@@ -190,9 +194,12 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("writer_cpu_share", writers.cpuShares());
 
             double half = main.eps() / 2;
-            Stats mainLatency = latency(half, phase, types);
+            Live mainLive = latency(half, phase, types, true);
+            Stats mainLatency = mainLive.ack();
             out.put("latency_ack_ms", mainLatency.json());
             out.put("latency_rate_eps", half);
+            out.put("hour_close_ms", mainLive.hourClose().json());
+            out.put("hour_close_grace_s", HOUR_CLOSE_GRACE.toSeconds());
 
             Map<String, Object> scaling = new LinkedHashMap<>();
             for (int n : typeCounts) {
@@ -204,7 +211,7 @@ public final class BenchCommand implements Callable<Integer> {
                     double produce = produceRaw(phase, n).eps();
                     progress("end to end with " + n + " types");
                     round = new Round(produce, endToEnd(n, events));
-                    latency = latency(round.e2e().eps() / 2, phase, n);
+                    latency = latency(round.e2e().eps() / 2, phase, n, false).ack();
                 }
                 E2e e = round.e2e();
                 scaling.put(Integer.toString(n), Map.of("kafka_produce_eps", round.produceEps(), "e2e_eps", e.eps(),
@@ -343,9 +350,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Standalone standalone(Path dir, boolean writers) {
+        return standalone(dir, writers, Clock.systemUTC());
+    }
+
+    private Standalone standalone(Path dir, boolean writers, Clock clock) {
         // Agents heartbeat every second here, so the completionist's start-up grace is two seconds.
         StandaloneConfig config = StandaloneConfig.defaults(dir, dir.resolve("registry")).withPorts(0, 0)
-                .withClock(Clock.systemUTC(), Duration.ofSeconds(1), Duration.ofSeconds(30))
+                .withClock(clock, Duration.ofSeconds(1), Duration.ofSeconds(30)).withAgentGrace(HOUR_CLOSE_GRACE)
                 .withExternalKafka(bootstrap, 1).withEventPartitions(partitions).withoutAgents();
         return new Standalone(writers ? config : config.withoutWriters()).start();
     }
@@ -632,21 +643,45 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Hosts log live events at {@code rate}; each event's latency is its Kafka timestamp minus its logged_at. */
-    private Stats latency(double rate, Duration phase, int typeCount) throws Exception {
+    /**
+     * A live phase's figures: latency from logged_at to in Kafka, and, if an hour ended during it, how long after
+     * that hour's end plus the agents' grace each of its buckets closed.
+     */
+    private record Live(Stats ack, Stats hourClose) {
+    }
+
+    /**
+     * Hosts log live events at {@code rate}; each event's latency is its Kafka timestamp minus its logged_at. With
+     * {@code crossHour}, the components, agents and loggers run on a clock set so that an hour ends halfway through
+     * the sampled time, and the phase then waits for that hour's buckets to close.
+     */
+    private Live latency(double rate, Duration phase, int typeCount, boolean crossHour) throws Exception {
         progress("latency with " + typeCount + " types at half the end-to-end maximum (" + (long) rate
-                + " events/s), " + phase.toSeconds() + " s after a " + WARM_UP.toSeconds() + " s warm-up");
-        try (Standalone s = standalone(typeCount)) {
+                + " events/s), " + phase.toSeconds() + " s after a " + WARM_UP.toSeconds() + " s warm-up"
+                + (crossHour ? "; an hour ends halfway, its agents' grace " + HOUR_CLOSE_GRACE.toSeconds() + " s"
+                : ""));
+        Instant realStart = Instant.now();
+        Duration shift = Duration.ZERO;
+        if (crossHour) {
+            // An hour after the next: no host of an earlier run (one broker, one markers topic) can have been alive
+            // in it, so none of them holds it open.
+            Instant hourEnd = Hours.end(Hours.hourOf(realStart)).plus(Duration.ofHours(1));
+            shift = Duration.between(realStart, hourEnd.minus(WARM_UP).minus(phase.dividedBy(2)));
+        }
+        Clock clock = Clock.offset(Clock.systemUTC(), shift);
+        Instant closing = Hours.hourOf(realStart.plus(shift));  // with crossHour, it ends halfway
+        long shiftMs = shift.toMillis();
+        try (Standalone s = standalone(prepare(typeCount), true, clock)) {
             BenchEvents gen = new BenchEvents(s.registry(), eventSize);
             Path hostsDir = s.dataDir().resolve("hosts");
             List<EventLogger> loggers = new ArrayList<>();
             List<HostAgent> agents = new ArrayList<>();
             AgentConfig config = AgentConfig.defaults(List.of(URI.create(s.collectorUrl())),
-                    s.dataDir().resolve("agent-state")).withHeartbeatInterval(Duration.ofSeconds(5))
-                    .withPollInterval(Duration.ofMillis(20));
+                    s.dataDir().resolve("agent-state")).withHeartbeatInterval(Duration.ofSeconds(1))
+                    .withPollInterval(Duration.ofMillis(20)).withGrace(HOUR_CLOSE_GRACE);
             for (int h = 0; h < hosts; h++) {
-                loggers.add(new EventLogger(hostsDir.resolve(host(h)), Clock.systemUTC(), false));
-                HostAgent a = new HostAgent(host(h), hostsDir.resolve(host(h)), config, Clock.systemUTC(),
+                loggers.add(new EventLogger(hostsDir.resolve(host(h)), clock, false));
+                HostAgent a = new HostAgent(host(h), hostsDir.resolve(host(h)), config, clock,
                         new SimpleMeterRegistry());
                 agents.add(a);
                 a.start();
@@ -675,15 +710,16 @@ public final class BenchCommand implements Callable<Integer> {
                 while ((now = System.nanoTime()) < end || (n < expected && now < drainUntil)) {
                     long due = now < end ? (long) ((now - start) / 1e9 * rate) : sent;
                     for (; sent < due; sent++) {
-                        Instant loggedAt = Instant.now();
-                        if (loggedAt.toEpochMilli() >= sampleFrom && expected < samples.length) {
+                        Instant loggedAt = clock.instant();
+                        if (loggedAt.toEpochMilli() - shiftMs >= sampleFrom && expected < samples.length) {
                             expected++;
                         }
                         loggers.get((int) (sent % hosts)).append(gen.event(loggedAt));
                     }
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(5))) {
                         for (EnvelopeHeader h : envelopes(r)) {
-                            long loggedAt = h.loggedAt().toEpochMilli();
+                            // Kafka's timestamps are the real time; logged_at is the phase's clock.
+                            long loggedAt = h.loggedAt().toEpochMilli() - shiftMs;
                             // An event an agent resent is in Kafka twice: its first copy is its sample, so copies
                             // cannot stand in for events still missing.
                             if (n < expected && loggedAt >= sampleFrom && sampled.putIfAbsent(h.id(), r.offset())) {
@@ -697,12 +733,33 @@ public final class BenchCommand implements Callable<Integer> {
                             + " logged; they are left out of the latency figures (see latency_ack_ms.missing)%n",
                             expected - n, expected, LATENCY_DRAIN.toSeconds());
                 }
-                return Stats.of(samples, n, expected - n);
+                Stats ack = Stats.of(samples, n, expected - n);
+                return new Live(ack, crossHour ? hourClose(s, closing, clock) : Stats.of(new long[0], 0, 0));
             } finally {
                 agents.forEach(HostAgent::stop);
                 loggers.forEach(EventLogger::close);
             }
         }
+    }
+
+    /**
+     * Waits for the buckets of {@code hour} to close, with the agents still running; each bucket's figure is its
+     * {@code _SUCCESS} time minus the hour's end plus the agents' grace. One not closed in time counts as missing.
+     */
+    private Stats hourClose(Standalone s, Instant hour, Clock clock) throws InterruptedException {
+        Instant due = Hours.end(hour).plus(HOUR_CLOSE_GRACE);
+        List<Path> successes = s.registry().all().stream().map(t -> s.dataDir().resolve("lake")
+                .resolve(new BucketId(t.name(), hour).path()).resolve("_SUCCESS")).toList();
+        long deadline = System.nanoTime() + Math.max(0, Duration.between(clock.instant(), due).toNanos())
+                + HOUR_CLOSE_WAIT.toNanos();
+        while (!successes.stream().allMatch(Files::exists) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        long[] micros = successes.stream().filter(Files::exists)
+                .mapToLong(p -> Duration.between(due, manifest(p).closedAt()).toNanos() / 1000).toArray();
+        progress(String.format("the hour that ended during the phase: %d of %d buckets closed", micros.length,
+                successes.size()));
+        return Stats.of(micros, micros.length, successes.size() - micros.length);
     }
 
     private static void print(Map<String, Object> out) {

@@ -80,8 +80,10 @@ public final class Standalone implements AutoCloseable {
             lake = lakeDecorator.apply(new LocalLakeStore(config.dataDir()));
             KafkaProbe probe = new KafkaProbe(kafka, Duration.ofSeconds(2));
             run(probe);
-            collector = new Collector(CollectorConfig.defaults("standalone"), kafka, () -> registry, config.clock(),
-                    metrics);
+            // One grace for the hour: an hour is sealed only after its direct clients' grace too, so a longer one
+            // would hold every bucket past the agents' grace.
+            collector = new Collector(CollectorConfig.defaults("standalone").withDirectGrace(config.agentGrace()), kafka,
+                    () -> registry, config.clock(), metrics);
             run(collector);
             parts = new CopyOnWriteArrayList<>(List.of(probe, collector));
             http = new HttpEndpoints("127.0.0.1", config.httpPort(), metrics, parts, 32L * 1024 * 1024,

@@ -28,7 +28,8 @@ public final class StandaloneCommand implements Callable<Integer> {
     String externalKafka;
 
     @Option(names = "--grace", defaultValue = "PT2M",
-            description = "Agent grace after hour end before an hour's file is sealed (default: ${DEFAULT-VALUE}).")
+            description = "How long after an hour ends agents' files and clients posting directly may still add to"
+                    + " it before it is sealed (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
     @Override

@@ -38,6 +38,10 @@ class BenchIT {
         assertOrderedPercentiles(r.get("latency_ack_ms"));
         assertThat(r.get("latency_ack_ms").get("samples").asInt()).isPositive();
         assertOrderedPercentiles(r.get("bucket_close_ms"));
+        // An hour ends during the main latency phase: each of its buckets closes, one per type.
+        assertOrderedPercentiles(r.get("hour_close_ms"));
+        assertThat(r.get("hour_close_ms").get("samples").asInt()).isEqualTo(2);
+        assertThat(r.get("hour_close_ms").get("missing").asInt()).isZero();
         assertThat(r.get("bucket_close_ms").get("samples").asInt()).isEqualTo(2);  // one bucket per type
         assertThat(sum(r.get("cpu_share"))).isCloseTo(1.0, within(0.02));
 
