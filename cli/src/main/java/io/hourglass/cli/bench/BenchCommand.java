@@ -128,6 +128,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String invalid = invalidOptions();
+        if (invalid != null) {
+            System.err.println("bench: " + invalid);
+            return 2;
+        }
         work = Files.createTempDirectory("hourglass-bench");
         KafkaNode.Server kafka = null;
         if (externalKafka == null) {
@@ -236,6 +241,23 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Utils.delete(work.toFile());  // a full run leaves gigabytes of logs, topics and buckets
         }
+    }
+
+    /** What is wrong with the options, or null. */
+    String invalidOptions() {
+        if (rounds < 1 || types < 1 || hosts < 1 || partitions < 1) {
+            return "--rounds, --types, --hosts and --partitions must be at least 1";
+        }
+        if (events < hosts) {
+            return "--events must be at least --hosts (" + hosts + ")";
+        }
+        if (typeCounts.stream().anyMatch(n -> n < 1)) {
+            return "--type-counts must all be at least 1";
+        }
+        if (eventSize < 1 || duration.isNegative() || duration.isZero()) {
+            return "--event-size and --duration must be positive";
+        }
+        return null;
     }
 
     private double mb(double eps) {
