@@ -208,10 +208,9 @@ public final class BenchCommand implements Callable<Integer> {
 
             Map<String, Object> scaling = new LinkedHashMap<>();
             for (int n : typeCounts) {
-                // The headline round is the run with --types; it is not run again.
-                Round round = n == types ? headline : null;
-                Stats latency = n == types ? mainLatency : null;
-                if (round == null) {
+                Round round = headline;  // the run with --types is the headline round; it is not run again
+                Stats latency = mainLatency;
+                if (n != types) {
                     progress("raw Kafka produce with " + n + " topics, " + phase.toSeconds() + " s");
                     double produce = produceRaw(phase, n).eps();
                     progress("end to end with " + n + " types");
@@ -219,11 +218,13 @@ public final class BenchCommand implements Callable<Integer> {
                     latency = latency(round.e2e().eps() / 2, phase, n, false).ack();
                 }
                 E2e e = round.e2e();
-                scaling.put(Integer.toString(n), Map.of("kafka_produce_eps", round.produceEps(), "e2e_eps", e.eps(),
-                        "ratio_e2e_to_produce", round.ratio(), "cpu_s_per_million_events",
-                        e.cpuPerMillion(), "cpu_s_per_million_events_without_jit", e.cpuPerMillionWithoutJit(),
-                        "cpu_share", e.cpuShares(), "heap_peak_mb", e.heapPeakMb(), "latency_ack_ms", latency.json(),
-                        "latency_rate_eps", e.eps() / 2, "bucket_close_ms", e.closeDelays().json()));
+                Map<String, Object> byCount = new LinkedHashMap<>(round.json());
+                byCount.put("cpu_share", e.cpuShares());
+                byCount.put("heap_peak_mb", e.heapPeakMb());
+                byCount.put("latency_ack_ms", latency.json());
+                byCount.put("latency_rate_eps", e.eps() / 2);
+                byCount.put("bucket_close_ms", e.closeDelays().json());
+                scaling.put(Integer.toString(n), byCount);
             }
             out.put("by_type_count", scaling);
             out.put("event_size_bytes", eventSize);
