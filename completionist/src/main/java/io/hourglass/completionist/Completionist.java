@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -60,9 +61,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes hourly buckets. A bucket (type, H) is sealed when every expected host is done with H: it has published its
  * marker for H, or its watermark is past H and it had nothing for H. Expected are the hosts that heartbeated during
- * H or were alive when it began, that marked H, or that are alive now. If the type's lateness limit runs out first, the bucket is sealed anyway
- * at the partitions' current end, as incomplete, naming the missing hosts. Once writers have finalized every
- * partition, the {@code _SUCCESS} manifest is written last and the bucket is announced on {@code _hourglass.buckets}.
+ * H or were alive when it began, that marked H, or that are alive now. If the type's lateness limit runs out first,
+ * the bucket is sealed anyway, as incomplete, naming the missing hosts. A seal reaches to its hosts' markers and to
+ * the partitions' ends when it is made, so it also takes the late events that arrived in H. Once writers have
+ * finalized every partition, the {@code _SUCCESS} manifest is written last and the bucket is announced on
+ * {@code _hourglass.buckets}.
  */
 public final class Completionist implements Service {
     private static final Logger log = LoggerFactory.getLogger(Completionist.class);
@@ -181,6 +184,7 @@ public final class Completionist implements Service {
         }
         noteDeadCollectors(now);
         Instant lastFull = Hours.hourOf(now).minus(Duration.ofHours(1));
+        ledger.takeOldestSeen().ifPresent(this::rewindFrontiers);
         pruneClosedPast(first);
         List<Open> open = openBuckets(first, lastFull);
         try {
@@ -206,6 +210,15 @@ public final class Completionist implements Service {
         if (h.isAfter(from)) {
             frontier.put(type, h);
         }
+    }
+
+    /**
+     * A host may bring files of an hour older than a type's frontier (it was off, or new with a backlog): the
+     * frontiers go back to it so that its buckets open. Buckets closed since stay closed; {@link #sealDue} checks the
+     * lake for those the ledger has forgotten.
+     */
+    private void rewindFrontiers(Instant hour) {
+        frontier.replaceAll((type, from) -> hour.isBefore(from) ? hour : from);
     }
 
     /** A bucket of a full hour that is not closed yet. */
@@ -244,17 +257,49 @@ public final class Completionist implements Service {
         for (Open o : open) {
             if (ledger.seal(o.bucket()).isEmpty()) {
                 Seal seal = decideSeal(o.type(), o.bucket(), now);
-                if (seal != null) {
+                if (seal != null && closedInLake(o.bucket())) {
+                    ledger.closed(o.bucket());
+                } else if (seal != null) {
                     seals.add(seal);
                 }
             }
         }
-        publishAll(Topics.SEALS, seals, seal -> seal.bucket().key(), Json::toBytes, seal -> {
+        publishAll(Topics.SEALS, reachingTheEnds(seals), seal -> seal.bucket().key(), Json::toBytes, seal -> {
             FailPoints.reached("completionist.after-seal");
             ledger.sealed(seal);
             log.info("Sealed {} ({}; expected hosts {}{})", seal.bucket(), seal.complete() ? "complete" : "INCOMPLETE",
                     seal.expectedHosts(), seal.missingHosts().isEmpty() ? "" : ", missing " + seal.missingHosts());
         });
+    }
+
+    /**
+     * Each seal reaches at least to its partitions' current ends, as well as to its hosts' markers: late events that
+     * arrived in the hour are in Kafka by now, and the bucket of their arrival takes them even where no event of the
+     * hour came after them. All topics are asked at once, a round trip whatever the number of types.
+     */
+    private List<Seal> reachingTheEnds(List<Seal> seals) {
+        if (seals.isEmpty()) {
+            return seals;
+        }
+        Map<String, Map<Integer, Long>> ends = endOffsets(seals.stream().map(s -> Topics.events(s.type())).toList());
+        return seals.stream().map(s -> s.reaching(ends.getOrDefault(Topics.events(s.type()), Map.of()))).toList();
+    }
+
+    /**
+     * Whether the bucket was closed before, though the ledger no longer says so: it forgets what lies a day behind
+     * the oldest open bucket, and Kafka's retention drops old announcements. A closed bucket is never sealed again.
+     */
+    private boolean closedInLake(BucketId b) {
+        if (!lake.exists(successPath(b))) {
+            return false;
+        }
+        log.info("{} was closed before ({} is in the lake): it stays as it is. Its events that arrive now go to the"
+                + " open bucket of their arrival hour, flagged late", b, successPath(b));
+        return true;
+    }
+
+    private static String successPath(BucketId b) {
+        return "lake/" + b.path() + "/" + SUCCESS;
     }
 
     private Seal decideSeal(EventType type, BucketId b, Instant now) {
@@ -292,7 +337,6 @@ public final class Completionist implements Service {
         if (backlogHeld || now.isBefore(Hours.end(hour).plus(type.latenessLimit()))) {
             return null;
         }
-        endOffsets(type.topic()).forEach((p, o) -> sealOffsets.merge(p, o, Math::max));
         log.warn("Lateness limit {} of {} ran out: sealing {} as incomplete. Missing hosts {} stopped heartbeating;"
                         + " their events that arrive later go to the open bucket flagged late. Check their agents.",
                 type.latenessLimit(), type.name(), b, missing);
@@ -318,10 +362,8 @@ public final class Completionist implements Service {
                 known = null;
             }
             if (known == null && h.lastSeen().isBefore(now.minus(config.hostTimeout()))) {
-                Map<String, Map<Integer, Long>> snapshot = new HashMap<>();
-                for (EventType t : registry.get().all()) {
-                    snapshot.put(t.topic(), endOffsets(t.topic()));
-                }
+                Map<String, Map<Integer, Long>> snapshot = endOffsets(registry.get().all().stream()
+                        .map(EventType::topic).toList());
                 goneCollectors.put(h.host(), new GoneCollector(h.lastSeen(), snapshot));
                 log.info("Collector host {} is gone (last heartbeat {}); its hours are sealed at current offsets",
                         h.host(), h.lastSeen());
@@ -374,7 +416,7 @@ public final class Completionist implements Service {
 
     /** The bucket's {@code _SUCCESS} manifest: the one already in the lake, or a new one written there. */
     private Manifest manifest(BucketId b, Seal seal, Map<Integer, Finalized> parts, Instant now) {
-        String path = "lake/" + b.path() + "/" + SUCCESS;
+        String path = successPath(b);
         if (lake.exists(path)) {
             return readManifest(path);
         }
@@ -453,11 +495,12 @@ public final class Completionist implements Service {
         });
     }
 
-    /** Offset of the last record in each partition, -1 when empty. */
-    private Map<Integer, Long> endOffsets(String topic) {
-        Map<Integer, Long> last = new TreeMap<>();
-        offsets.endOffsets(partitionsOf(topic), Duration.ofSeconds(30)).forEach((tp, end) ->
-                last.put(tp.partition(), end - 1));
+    /** Offset of the last record in each partition of each topic (-1 when empty), asked in one request. */
+    private Map<String, Map<Integer, Long>> endOffsets(Collection<String> topics) {
+        List<TopicPartition> all = topics.stream().distinct().flatMap(t -> partitionsOf(t).stream()).toList();
+        Map<String, Map<Integer, Long>> last = new HashMap<>();
+        offsets.endOffsets(all, Duration.ofSeconds(30)).forEach((tp, end) ->
+                last.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), end - 1));
         return last;
     }
 }

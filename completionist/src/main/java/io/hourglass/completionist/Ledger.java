@@ -33,6 +33,8 @@ final class Ledger {
     private final Map<BucketId, Map<Integer, Finalized>> finalized = new HashMap<>();
     private final Set<BucketId> closed = new HashSet<>();
     private Instant firstHour;
+    /** The oldest hour seen since the completionist last asked: a host may bring an hour older than its frontier. */
+    private Instant oldestSeen;
 
     synchronized void accept(ConsumerRecord<String, byte[]> r) {
         if (r.value() == null) {
@@ -78,6 +80,16 @@ final class Ledger {
         if (firstHour == null || hour.isBefore(firstHour)) {
             firstHour = hour;
         }
+        if (oldestSeen == null || hour.isBefore(oldestSeen)) {
+            oldestSeen = hour;
+        }
+    }
+
+    /** The oldest hour of a marker, seal or host watermark read since the last call, if any was read. */
+    synchronized Optional<Instant> takeOldestSeen() {
+        Optional<Instant> oldest = Optional.ofNullable(oldestSeen);
+        oldestSeen = null;
+        return oldest;
     }
 
     synchronized void finalized(Finalized f) {

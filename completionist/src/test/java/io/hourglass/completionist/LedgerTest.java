@@ -45,6 +45,20 @@ class LedgerTest {
     }
 
     @Test
+    void theOldestHourSeenIsTakenOnceAndThenStartsAfresh() {
+        Ledger l = new Ledger();
+        Instant h12 = H10.plus(Duration.ofHours(2));
+        l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(5), h12)));
+        l.accept(signal(new Marker("web-2", H10, Map.of(), Map.of(), 0, h12)));
+        l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(15), h12)));
+        assertThat(l.takeOldestSeen()).contains(H10);
+        assertThat(l.takeOldestSeen()).isEmpty();
+        l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(25), h12)));
+        assertThat(l.takeOldestSeen()).contains(h12);
+        assertThat(l.firstHour()).contains(H10);
+    }
+
+    @Test
     void pruneForgetsWhatLiesBeforeTheHorizonOnly() {
         Ledger l = new Ledger();
         l.accept(signal(new Heartbeat("old", H10.plusSeconds(5), H10)));

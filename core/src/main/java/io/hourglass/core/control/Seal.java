@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The completionist's decision that bucket ({@code type}, {@code hour}) holds exactly the events of that hour at or
- * below {@code offsets} (partition → offset, -1 for none). Events of the hour beyond it are late.
+ * below {@code offsets} (partition → offset, -1 for none), and the late events that arrived in it. Events of the hour
+ * beyond it are late.
  */
 public record Seal(
         String type,
@@ -30,6 +32,13 @@ public record Seal(
 
     public long offset(int partition) {
         return offsets.getOrDefault(partition, -1L);
+    }
+
+    /** This seal, reaching at least to {@code ends} (partition → offset) in every partition. */
+    public Seal reaching(Map<Integer, Long> ends) {
+        Map<Integer, Long> merged = new TreeMap<>(offsets);
+        ends.forEach((p, o) -> merged.merge(p, o, Math::max));
+        return new Seal(type, hour, merged, complete, expectedHosts, missingHosts, sealedAt);
     }
 
     public BucketId bucket() {
