@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param checkpointInterval how often at most the checkpoint is saved (fsynced) while batches keep coming; zero saves
  *                          it after every batch. After a crash the agent resends what it sent since the last save, and
  *                          the copies are dropped downstream (Filebeat's {@code registry.flush})
+ * @param maxInFlight       batches sent before the oldest one's acknowledgement is waited for (Filebeat's
+ *                          {@code pipelining}); the checkpoint moves only over acknowledged batches, in order
  */
 public record AgentConfig(
         List<URI> collectors,
@@ -38,14 +40,17 @@ public record AgentConfig(
         Duration backoffMax,
         Duration requestTimeout,
         ContentEncoding compression,
-        Duration checkpointInterval) {
+        Duration checkpointInterval,
+        int maxInFlight) {
 
     /** zstd: faster than gzip both ways, and smaller. Agents fall back to gzip for collectors from before zstd. */
     public static final ContentEncoding DEFAULT_COMPRESSION = ContentEncoding.ZSTD;
-    /** An agent waits for each batch's acknowledgement, so a batch is all that one round trip carries. */
+    /** A round trip carries a batch; bigger ones cost the collector and Kafka less per event. */
     public static final int DEFAULT_BATCH_MAX_EVENTS = 5000;
     /** Filebeat's {@code registry.flush} default too. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+    /** One batch is read, compressed and sent while the collector works on the one before. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 2;
 
     public AgentConfig {
         collectors = List.copyOf(collectors);
@@ -61,6 +66,9 @@ public record AgentConfig(
                     "agent.batch-max-events >= 1, agent.batch-max-bytes >= 1024 and 256 <= agent.max-line-bytes"
                             + " <= agent.batch-max-bytes");
         }
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("agent.max-in-flight must be at least 1");
+        }
         if (checkpointInterval.isNegative()) {
             throw new IllegalArgumentException("agent.checkpoint-interval must not be negative");
         }
@@ -73,31 +81,42 @@ public record AgentConfig(
     public static AgentConfig defaults(List<URI> collectors, java.nio.file.Path stateDir) {
         return new AgentConfig(collectors, stateDir, Duration.ofMinutes(2), DEFAULT_BATCH_MAX_EVENTS, 2 * 1024 * 1024,
                 256 * 1024, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(200),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_COMPRESSION, DEFAULT_CHECKPOINT_INTERVAL);
+                Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_COMPRESSION, DEFAULT_CHECKPOINT_INTERVAL,
+                DEFAULT_MAX_IN_FLIGHT);
     }
 
     public AgentConfig withGrace(Duration g) {
         return new AgentConfig(collectors, stateDir, g, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
-                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression, checkpointInterval);
+                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression, checkpointInterval,
+                maxInFlight);
     }
 
     public AgentConfig withHeartbeatInterval(Duration interval) {
         return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
-                interval, backoffBase, backoffMax, requestTimeout, compression, checkpointInterval);
+                interval, backoffBase, backoffMax, requestTimeout, compression, checkpointInterval,
+                maxInFlight);
     }
 
     public AgentConfig withPollInterval(Duration interval) {
         return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, interval,
-                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression, checkpointInterval);
+                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression, checkpointInterval,
+                maxInFlight);
     }
 
     public AgentConfig withBackoff(Duration base, Duration max) {
         return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
-                heartbeatInterval, base, max, requestTimeout, compression, checkpointInterval);
+                heartbeatInterval, base, max, requestTimeout, compression, checkpointInterval,
+                maxInFlight);
+    }
+
+    public AgentConfig withMaxInFlight(int batches) {
+        return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
+                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression, checkpointInterval, batches);
     }
 
     public AgentConfig withCheckpointInterval(Duration interval) {
         return new AgentConfig(collectors, stateDir, grace, batchMaxEvents, batchMaxBytes, maxLineBytes, pollInterval,
-                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression, interval);
+                heartbeatInterval, backoffBase, backoffMax, requestTimeout, compression, interval,
+                maxInFlight);
     }
 }

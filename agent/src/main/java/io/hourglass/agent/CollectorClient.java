@@ -20,6 +20,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +40,12 @@ final class CollectorClient {
     private final HttpClient http;
     private ContentEncoding compression;
     private int current;
-    /** The compressed batch, kept from one batch to the next (its doubling growth was most of an agent's garbage). */
-    private final Body body = new Body();
+    /**
+     * Compressed batches' buffers, kept from one batch to the next (their doubling growth was most of an agent's
+     * garbage). A buffer comes back once its request is over, not when the agent gives up waiting for it: until then
+     * the HTTP client may still be reading it.
+     */
+    private final Queue<Body> spareBodies = new ConcurrentLinkedQueue<>();
 
     private static final class Body extends ByteArrayOutputStream {
         Body() {
@@ -48,6 +57,10 @@ final class CollectorClient {
         }
     }
 
+    /** A batch on its way to a collector: where it went, how, and the answer when it comes. */
+    record Sent(URI uri, int events, ContentEncoding encoding, CompletableFuture<HttpResponse<byte[]>> response) {
+    }
+
     CollectorClient(List<URI> collectors, String host, Duration timeout, ContentEncoding compression) {
         this.collectors = List.copyOf(collectors);
         this.host = host;
@@ -56,11 +69,9 @@ final class CollectorClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /**
-     * Sends lines; returns what was acknowledged. Throws {@link RetryableException} when it must be resent. Called by
-     * one thread at a time.
-     */
-    FileState.Ack sendEvents(List<byte[]> lines) {
+    /** Sends lines without waiting for the answer; {@link #acknowledgement} waits for it. Called by one thread. */
+    Sent sendEvents(List<byte[]> lines) {
+        Body body = Objects.requireNonNullElseGet(spareBodies.poll(), Body::new);
         body.reset();
         try (OutputStream out = compression.compress(body)) {
             for (byte[] l : lines) {
@@ -68,11 +79,33 @@ final class CollectorClient {
                 out.write('\n');
             }
         } catch (IOException e) {
+            spareBodies.add(body);
             throw new HourglassException("cannot compress batch", e);
         }
-        byte[] answer = post("/v1/events", body.array(), body.size(), "application/x-ndjson", compression);
+        URI uri = collectors.get(current).resolve("/v1/events");
+        CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(
+                request(uri, body.array(), body.size(), "application/x-ndjson", compression),
+                HttpResponse.BodyHandlers.ofByteArray());
+        response.whenComplete((r, e) -> spareBodies.add(body));
+        return new Sent(uri, lines.size(), compression, response);
+    }
+
+    /**
+     * Waits for a sent batch's answer; returns what was acknowledged. Throws {@link RetryableException} when it must
+     * be resent. Called by the thread that sent it.
+     */
+    FileState.Ack acknowledgement(Sent sent) {
+        HttpResponse<byte[]> resp;
+        try {
+            resp = sent.response().get();
+        } catch (InterruptedException e) {
+            throw HourglassException.interrupted("posting to " + sent.uri(), e);
+        } catch (ExecutionException e) {
+            throw unreachable(sent.uri(), e.getCause());
+        }
+        byte[] answer = answer(sent.uri(), resp, sent.encoding());
         try (JsonParser p = Json.MAPPER.getFactory().createParser(answer)) {
-            return read(p, lines.size());
+            return read(p, sent.events());
         } catch (IOException e) {
             throw new RetryableException("collector answered with unreadable JSON: " + e.getMessage());
         }
@@ -186,9 +219,20 @@ final class CollectorClient {
         post(path, bytes, bytes.length, "application/json", ContentEncoding.IDENTITY);
     }
 
-    /** Posts the first {@code length} bytes of {@code body}. */
+    /** Posts the first {@code length} bytes of {@code body} and waits for the answer. */
     private byte[] post(String path, byte[] body, int length, String contentType, ContentEncoding encoding) {
         URI uri = collectors.get(current).resolve(path);
+        try {
+            return answer(uri, http.send(request(uri, body, length, contentType, encoding),
+                    HttpResponse.BodyHandlers.ofByteArray()), encoding);
+        } catch (IOException e) {
+            throw unreachable(uri, e);
+        } catch (InterruptedException e) {
+            throw HourglassException.interrupted("posting to " + uri, e);
+        }
+    }
+
+    private HttpRequest request(URI uri, byte[] body, int length, String contentType, ContentEncoding encoding) {
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", contentType)
                 .header("Hourglass-Host", host)
@@ -197,21 +241,22 @@ final class CollectorClient {
         if (encoding != ContentEncoding.IDENTITY) {
             req.header("Content-Encoding", encoding.token());
         }
-        HttpResponse<byte[]> resp;
-        try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            failOver();
-            throw new RetryableException(uri + " unreachable: " + e);
-        } catch (InterruptedException e) {
-            throw HourglassException.interrupted("posting to " + uri, e);
-        }
+        return req.build();
+    }
+
+    private RetryableException unreachable(URI uri, Throwable cause) {
+        failOver();
+        return new RetryableException(uri + " unreachable: " + cause);
+    }
+
+    /** The body of a 200 answer; anything else is a {@link RetryableException}. */
+    private byte[] answer(URI uri, HttpResponse<byte[]> resp, ContentEncoding encoding) {
         int status = resp.statusCode();
         if (status == 200) {
             return resp.body();
         }
         String answer = new String(resp.body(), StandardCharsets.UTF_8).strip();
-        if (refused(status, answer, encoding)) {
+        if (refused(status, answer, encoding) && compression != ContentEncoding.GZIP) {
             log.warn("{} does not take {} request bodies ({}); host {} sends gzip from now on. Upgrade the collectors"
                     + " or set agent.compression=gzip.", uri, encoding.token(), status, host);
             compression = ContentEncoding.GZIP;

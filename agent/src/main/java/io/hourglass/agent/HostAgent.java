@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships one host's event log. Files are read in hour order; a batch is sent, and only after the collector's
- * acknowledgement is the checkpoint moved (durably). Once an hour's file is sealed (clock past hour end plus grace)
- * and fully acknowledged, the agent publishes the hour's marker, then records that in the checkpoint.
+ * Ships one host's event log. Files are read in hour order; up to {@code agent.max-in-flight} batches are sent before
+ * the oldest one's answer is waited for, and the checkpoint moves (durably) only over acknowledged batches, in order.
+ * Once an hour's file is sealed (clock past hour end plus grace) and fully acknowledged, the agent publishes the hour's
+ * marker, then records that in the checkpoint.
  */
 public final class HostAgent implements Service {
     private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
@@ -52,6 +55,11 @@ public final class HostAgent implements Service {
     private volatile Instant lastHeartbeat = Instant.EPOCH;
     /** Whether the state holds acknowledgements the checkpoint on disk does not have yet. */
     private boolean unsaved;
+    private static final FileState.Ack NOTHING = new FileState.Ack(Map.of(), Map.of(), 0);
+    /** Batches sent and not yet acknowledged, oldest first; at most {@code agent.max-in-flight}. */
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    /** Where each file's next batch starts: past the batches in flight, so ahead of its acknowledged bytes. */
+    private final Map<String, Long> sentUpTo = new HashMap<>();
     /** Holds the batch being read; kept, as a batch-sized array per batch was old-generation garbage (2 MiB). */
     private byte[] readBuffer = new byte[0];
     private long lastSaveNanos;
@@ -185,25 +193,33 @@ public final class HostAgent implements Service {
         }
         for (String name : files.keySet()) {
             FileState fs = state.get(name);
-            if (fs.marked() && sizeOf(name) <= fs.ackedBytes()) {
+            long from = sentUpTo.getOrDefault(name, fs.ackedBytes());
+            long size = sizeOf(name);
+            if (size < from && Files.exists(logDir.resolve(name))) {
+                log.warn("Host {}: {} shrank from {} to {} bytes (truncated or replaced); resending it from the"
+                        + " start. Duplicates are dropped downstream.", host, name, from, size);
+                inFlight.clear();  // their acknowledgements would move the checkpoint past the new end
+                sentUpTo.clear();
+                fs = fs.restartedAt(0);
+                state.put(name, fs);
+                from = 0;
+            }
+            if (fs.marked() && size <= from) {
                 continue;  // done; lines appended to a marked hour later are still sent, and arrive late
             }
             boolean sealed = !now.isBefore(Hours.end(fs.hour()).plus(config.grace()));
-            Batch batch = read(logDir.resolve(name), fs, sealed);
-            if (!batch.lines().isEmpty()) {
-                FileState.Ack ack = client.sendEvents(batch.lines());
-                FailPoints.reached("agent.after-ack");
-                fs = fs.acknowledged(batch.endOffset(), ack);
-                state.put(name, fs);
-                checkpointSoon();
-                metrics.counter("hourglass_agent_events_sent_total", "host", host).increment(batch.lines().size());
-                return true;
+            Batch batch = read(logDir.resolve(name), from, sealed);
+            while (inFlight.size() < config.maxInFlight() && batch.endOffset() > from) {
+                // Only blank lines, or an over-long blank one, are acknowledged as nothing, in their turn.
+                inFlight.add(new InFlight(name, batch.endOffset(), batch.lines().size(),
+                        batch.lines().isEmpty() ? null : client.sendEvents(batch.lines())));
+                sentUpTo.put(name, batch.endOffset());
+                from = batch.endOffset();
+                batch = inFlight.size() < config.maxInFlight() ? read(logDir.resolve(name), from, sealed) : batch;
             }
-            if (batch.endOffset() > fs.ackedBytes()) {
-                // Only blank lines, or an over-long blank one: nothing to send, so the checkpoint moves past them.
-                fs = fs.acknowledged(batch.endOffset(), new FileState.Ack(Map.of(), Map.of(), 0));
-                state.put(name, fs);
-                checkpoint();
+            if (!inFlight.isEmpty()) {
+                acknowledgeOldest();
+                return true;
             }
             if (sealed && batch.atEnd() && !fs.marked()) {
                 client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), now));
@@ -216,6 +232,29 @@ public final class HostAgent implements Service {
             checkpoint();  // caught up: nothing is left to resend after a crash
         }
         return false;
+    }
+
+    /**
+     * Waits for the oldest batch in flight and moves its file's checkpoint past it: acknowledgements are taken in the
+     * order the batches were read, so the checkpoint never passes a batch that was not acknowledged. If it failed, the
+     * batches after it are given up too and everything from the checkpoint is sent again (their copies that did get
+     * through are dropped downstream).
+     */
+    private void acknowledgeOldest() {
+        InFlight oldest = inFlight.peekFirst();
+        FileState.Ack ack;
+        try {
+            ack = oldest.sent() == null ? NOTHING : client.acknowledgement(oldest.sent());
+        } catch (RuntimeException e) {
+            inFlight.clear();
+            sentUpTo.clear();
+            throw e;
+        }
+        inFlight.removeFirst();
+        FailPoints.reached("agent.after-ack");
+        state.put(oldest.file(), state.get(oldest.file()).acknowledged(oldest.endOffset(), ack));
+        checkpointSoon();
+        metrics.counter("hourglass_agent_events_sent_total", "host", host).increment(oldest.events());
     }
 
     /**
@@ -269,17 +308,15 @@ public final class HostAgent implements Service {
     private record Batch(List<byte[]> lines, long endOffset, boolean atEnd) {
     }
 
+    /** A batch of a file, up to {@code endOffset}, sent and not yet acknowledged; none sent for blank lines only. */
+    private record InFlight(String file, long endOffset, int events, CollectorClient.Sent sent) {
+    }
+
     /** Reads complete lines after the checkpoint; a sealed file's unterminated last line is sent as it is. */
-    private Batch read(Path file, FileState fs, boolean sealed) {
+    private Batch read(Path file, long from, boolean sealed) {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             long size = raf.length();
-            long pos = fs.ackedBytes();
-            if (size < pos) {
-                log.warn("Host {}: {} shrank from {} to {} bytes (truncated or replaced); resending it from the"
-                        + " start. Duplicates are dropped downstream.", host, file.getFileName(), pos, size);
-                pos = 0;
-                state.put(file.getFileName().toString(), fs.restartedAt(0));
-            }
+            long pos = from;
             int toRead = (int) Math.min(size - pos, config.batchMaxBytes());
             if (readBuffer.length < toRead) {
                 readBuffer = new byte[toRead];
@@ -307,7 +344,7 @@ public final class HostAgent implements Service {
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             log.error("Host {}: {} vanished before it was fully sent; marking what was acknowledged.", host,
                     file.getFileName());
-            return new Batch(List.of(), fs.ackedBytes(), true);
+            return new Batch(List.of(), from, true);
         } catch (IOException e) {
             throw new HourglassException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -36,9 +36,10 @@ class AgentConfigTest {
                 .hasMessageContaining("agent.backoff-base");
         assertThatThrownBy(() -> new AgentConfig(URLS, Path.of("s"), d.grace(), 0, d.batchMaxBytes(),
                 d.maxLineBytes(), d.pollInterval(), d.heartbeatInterval(), d.backoffBase(), d.backoffMax(),
-                d.requestTimeout(), d.compression(), d.checkpointInterval()))
+                d.requestTimeout(), d.compression(), d.checkpointInterval(), d.maxInFlight()))
                 .hasMessageContaining("agent.batch-max-events");
         assertThatThrownBy(() -> d.withCheckpointInterval(Duration.ofSeconds(-1)))
                 .hasMessageContaining("agent.checkpoint-interval");
+        assertThatThrownBy(() -> d.withMaxInFlight(0)).hasMessageContaining("agent.max-in-flight");
     }
 }

@@ -76,12 +76,16 @@ class CollectorClientTest {
         x.close();
     }
 
+    private static FileState.Ack send(CollectorClient client) {
+        return client.acknowledgement(client.sendEvents(LINES));
+    }
+
     @Test
     void aCollectorThatRefusesZstdGetsGzipFromThenOn() {
         CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.ZSTD);
-        assertThatThrownBy(() -> client.sendEvents(LINES)).isInstanceOf(CollectorClient.RetryableException.class)
+        assertThatThrownBy(() -> send(client)).isInstanceOf(CollectorClient.RetryableException.class)
                 .hasMessageContaining("400");
-        FileState.Ack ack = client.sendEvents(LINES);
+        FileState.Ack ack = send(client);
         assertThat(ack.counts()).containsEntry("T", 2L);
         assertThat(encodings).containsExactly("zstd", "gzip");
     }
@@ -91,7 +95,7 @@ class CollectorClientTest {
         refusal = "cannot read request body: broken pipe";
         CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.ZSTD);
         for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> client.sendEvents(LINES)).isInstanceOf(CollectorClient.RetryableException.class);
+            assertThatThrownBy(() -> send(client)).isInstanceOf(CollectorClient.RetryableException.class);
         }
         assertThat(encodings).containsExactly("zstd", "zstd");
     }
@@ -101,7 +105,7 @@ class CollectorClientTest {
         summary = "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":1,\"offset\":9,"
                 + "\"events\":1},{\"type\":\"T\",\"partition\":1,\"offset\":4,\"events\":1}]}";
         CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.GZIP);
-        FileState.Ack ack = client.sendEvents(LINES);
+        FileState.Ack ack = send(client);
         assertThat(ack.counts()).containsExactly(Map.entry("T", 2L));
         assertThat(ack.offsets()).containsExactly(Map.entry("events.T", Map.of(1, 9L)));
         assertThat(ack.rejected()).isZero();
@@ -109,7 +113,7 @@ class CollectorClientTest {
 
         summary = "{\"accepted\":1,\"rejected\":1,\"acks\":[{\"type\":\"T\",\"partition\":0,\"offset\":3,"
                 + "\"events\":1}]}";
-        FileState.Ack withRejected = client.sendEvents(LINES);
+        FileState.Ack withRejected = send(client);
         assertThat(withRejected.counts()).containsExactly(Map.entry("T", 1L));
         assertThat(withRejected.rejected()).isEqualTo(1);
     }
@@ -125,7 +129,7 @@ class CollectorClientTest {
                 "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"partition\":0,\"offset\":3,\"events\":2}]}",
                 "{\"accepted\":2,\"rejected\":0,\"acks\":{}}")) {
             summary = wrong;
-            assertThatThrownBy(() -> client.sendEvents(LINES)).as(wrong)
+            assertThatThrownBy(() -> send(client)).as(wrong)
                     .isInstanceOf(CollectorClient.RetryableException.class);
         }
     }

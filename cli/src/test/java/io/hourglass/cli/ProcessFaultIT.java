@@ -3,6 +3,7 @@ package io.hourglass.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hourglass.agent.AgentConfig;
 import io.hourglass.cli.chaos.Proc;
 import io.hourglass.cli.verify.LakeVerifier;
 import io.hourglass.cli.verify.VerifyReport;
@@ -35,8 +36,9 @@ class ProcessFaultIT {
             h.component("writer", "writer").start();
             h.component("completionist", "completionist").start();
             Set<String> ids = h.log("host-a", TYPE, 300);
-            // A checkpoint after every batch, so that exactly the batch acknowledged before the kill is resent.
-            Proc agent = h.agent("host-a", List.of(collector), 50, Duration.ZERO)
+            // A checkpoint after every batch and one batch in flight, so that exactly the batch acknowledged before
+            // the kill is resent.
+            Proc agent = h.agent("host-a", List.of(collector), 50, Duration.ZERO, 1)
                     .env("HOURGLASS_FAIL_AT", "agent.after-ack:3");
             agent.start();
             assertThat(agent.awaitOutput("FAILPOINT agent.after-ack", FAILPOINT_WAIT)).as(() -> agent.tail(40)).isTrue();
@@ -47,6 +49,34 @@ class ProcessFaultIT {
             Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
             assertExactlyOnce(h, m, ids);
             assertThat(m.duplicatesDropped()).as("the acknowledged but uncheckpointed batch, resent").isEqualTo(50);
+        }
+    }
+
+    @Test
+    void agentKilledWithTwoBatchesInFlightResendsFromItsCheckpointAndTheBucketHasEachEventOnce(@TempDir Path dir)
+            throws Exception {
+        try (ProcessHarness h = new ProcessHarness(dir)) {
+            Proc collector = h.collector("c1");
+            collector.start();
+            h.component("writer", "writer").start();
+            h.component("completionist", "completionist").start();
+            Set<String> ids = h.log("host-a", TYPE, 300);
+            // Killed as the third answer comes in: the fourth batch is sent and may be in Kafka too.
+            Proc agent = h.agent("host-a", List.of(collector), 50, Duration.ZERO, 2)
+                    .env("HOURGLASS_FAIL_AT", "agent.after-ack:3");
+            agent.start();
+            assertThat(agent.awaitOutput("FAILPOINT agent.after-ack", FAILPOINT_WAIT)).as(() -> agent.tail(40))
+                    .isTrue();
+            agent.kill();
+            assertThat(h.kafkaEvents(TYPE)).isBetween(150L, 200L);
+
+            agent.env("HOURGLASS_FAIL_AT", null).start();
+            Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
+            assertExactlyOnce(h, m, ids);
+            long copies = h.kafkaEvents(TYPE) - ids.size();
+            assertThat(m.duplicatesDropped()).as("every copy in Kafka is dropped").isEqualTo(copies);
+            assertThat(copies).as("resent from the checkpoint after the second batch: the third, maybe the fourth")
+                    .isBetween(50L, 100L);
         }
     }
 
@@ -62,7 +92,8 @@ class ProcessFaultIT {
             h.component("writer", "writer").start();
             h.component("completionist", "completionist").start();
             Set<String> ids = h.log("host-b", TYPE, 200);
-            Proc agent = h.agent("host-b", List.of(c1, c2), 50);
+            // One batch in flight, so that exactly the batch produced before the kill is resent.
+            Proc agent = h.agent("host-b", List.of(c1, c2), 50, AgentConfig.DEFAULT_CHECKPOINT_INTERVAL, 1);
             agent.start();
             assertThat(c1.awaitOutput("FAILPOINT collector.after-produce", FAILPOINT_WAIT)).as(() -> c1.tail(40)).isTrue();
             c1.kill();  // the second batch is in Kafka, but its sender never heard so

@@ -93,11 +93,16 @@ final class ProcessHarness implements AutoCloseable {
     }
 
     Proc agent(String host, List<Proc> collectors, int batch, Duration checkpointInterval) {
+        return agent(host, collectors, batch, checkpointInterval, AgentConfig.DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    Proc agent(String host, List<Proc> collectors, int batch, Duration checkpointInterval, int maxInFlight) {
         return component("agent", "agent-" + host, "agent.hosts-dir=" + dir.resolve("hosts").toAbsolutePath(),
                 "agent.host=" + host, "agent.state-dir=" + dir.resolve("agent-state").toAbsolutePath(),
                 "agent.collectors=" + String.join(",", collectors.stream().map(this::url).toList()),
                 "agent.batch-max-events=" + batch, "agent.backoff-max=1s", "agent.heartbeat-interval=1s",
-                "agent.checkpoint-interval=" + checkpointInterval.toMillis() + "ms");
+                "agent.checkpoint-interval=" + checkpointInterval.toMillis() + "ms",
+                "agent.max-in-flight=" + maxInFlight);
     }
 
     /** Logs {@code n} events of {@code type} in the harness's past hour into a host's event log. */

@@ -123,7 +123,7 @@ final class TestBed implements AutoCloseable {
         AgentConfig c = new AgentConfig(d.collectors(), d.stateDir(), Duration.ofMinutes(2), batchMaxEvents,
                 d.batchMaxBytes(), d.maxLineBytes(), Duration.ofMillis(50), Duration.ofSeconds(10),
                 Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(10), d.compression(),
-                checkpointInterval);
+                checkpointInterval, d.maxInFlight());
         HostAgent agent = new HostAgent(host, dataDir.resolve("hosts").resolve(host), c, clock, metrics);
         testAgents.add(agent);
         return agent;

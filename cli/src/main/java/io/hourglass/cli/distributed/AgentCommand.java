@@ -68,6 +68,7 @@ public final class AgentCommand implements Callable<Integer> {
                 s.duration("agent.backoff-max", d.backoffMax()),
                 s.duration("agent.request-timeout", d.requestTimeout()),
                 s.parsed("agent.compression", d.compression(), ContentEncoding::of, ContentEncoding.names()),
-                s.duration("agent.checkpoint-interval", d.checkpointInterval()));
+                s.duration("agent.checkpoint-interval", d.checkpointInterval()),
+                s.integer("agent.max-in-flight", d.maxInFlight()));
     }
 }

@@ -1,0 +1,179 @@
+package io.hourglass.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.hourglass.core.ContentEncoding;
+import io.hourglass.core.Hours;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An agent sends its next batch while the collector works on the one before, and its checkpoint moves only over
+ * acknowledged batches, in order. Against a real HTTP server that answers as a collector does, each request on its
+ * own thread.
+ */
+class PipeliningTest {
+    private static final Instant HOUR = Instant.parse("2026-03-01T10:00:00Z");
+    private static final int BATCH = 10;
+
+    /** The first line of each request, in the order they arrived, and every line received. */
+    private final List<String> firstLines = new CopyOnWriteArrayList<>();
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger concurrent = new AtomicInteger();
+    private final AtomicInteger mostConcurrent = new AtomicInteger();
+    private final CountDownLatch secondAnswered = new CountDownLatch(1);
+    private volatile boolean failFirst;
+    private ExecutorService threads;
+    private HttpServer server;
+    private URI uri;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/events", this::events);
+        server.createContext("/v1/heartbeats", x -> reply(x, 200, "{}"));
+        server.createContext("/v1/markers", x -> reply(x, 200, "{}"));
+        threads = Executors.newFixedThreadPool(4);
+        server.setExecutor(threads);
+        server.start();
+        uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+
+    /** The first request waits (up to 5 s) until a second one has been answered, then answers. */
+    private void events(HttpExchange x) throws IOException {
+        int n = requests.incrementAndGet();
+        mostConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+        List<String> lines;
+        try (InputStream in = ContentEncoding.ZSTD.decompress(x.getRequestBody())) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+        firstLines.add(lines.get(0));
+        try {
+            if (n == 1) {
+                secondAnswered.await(5, TimeUnit.SECONDS);
+            }
+            if (n == 1 && failFirst) {
+                reply(x, 503, "busy");
+                return;
+            }
+            received.addAll(lines);
+            reply(x, 200, "{\"accepted\":" + lines.size() + ",\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":0,"
+                    + "\"offset\":" + n + ",\"events\":" + lines.size() + "}]}");
+            if (n == 2) {
+                secondAnswered.countDown();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            concurrent.decrementAndGet();
+        }
+    }
+
+    private static void reply(HttpExchange x, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        x.sendResponseHeaders(status, bytes.length);
+        x.getResponseBody().write(bytes);
+        x.close();
+    }
+
+    private List<String> logLines(int count) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lines.add("{\"type\":\"T\",\"n\":" + i + "}");
+        }
+        Path logDir = Files.createDirectories(dir.resolve("hosts").resolve("h1"));
+        Files.write(logDir.resolve(Hours.logFileName(HOUR)), lines);
+        return lines;
+    }
+
+    private HostAgent agent() {
+        AgentConfig config = AgentConfig.defaults(List.of(uri), dir.resolve("state"))
+                .withGrace(Duration.ofMinutes(2)).withBackoff(Duration.ofMillis(10), Duration.ofMillis(10));
+        config = new AgentConfig(config.collectors(), config.stateDir(), config.grace(), BATCH, config.batchMaxBytes(),
+                config.maxLineBytes(), config.pollInterval(), config.heartbeatInterval(), config.backoffBase(),
+                config.backoffMax(), config.requestTimeout(), config.compression(), Duration.ZERO, 2);
+        Clock clock = Clock.fixed(HOUR.plus(Duration.ofMinutes(30)), ZoneOffset.UTC);
+        return new HostAgent("h1", dir.resolve("hosts").resolve("h1"), config, clock, new SimpleMeterRegistry());
+    }
+
+    private long checkpointedBytes() {
+        FileState fs = new CheckpointStore(dir.resolve("state").resolve("h1.checkpoint.json")).load()
+                .get(Hours.logFileName(HOUR));
+        return fs == null ? 0 : fs.ackedBytes();
+    }
+
+    private long logBytes() throws IOException {
+        return Files.size(dir.resolve("hosts").resolve("h1").resolve(Hours.logFileName(HOUR)));
+    }
+
+    /** Steps until the agent is caught up; a bounded number of times. */
+    private static void stepUntilCaughtUp(HostAgent agent) {
+        for (int i = 0; agent.step(); i++) {
+            assertThat(i).as("steps").isLessThan(20);
+        }
+    }
+
+    @Test
+    void theNextBatchIsSentWhileTheCollectorWorksOnTheOneBefore() throws IOException {
+        List<String> lines = logLines(3 * BATCH);
+        stepUntilCaughtUp(agent());
+        assertThat(mostConcurrent.get()).isEqualTo(2);
+        assertThat(received).containsExactlyInAnyOrderElementsOf(lines);
+        assertThat(firstLines).containsExactlyInAnyOrder(lines.get(0), lines.get(BATCH), lines.get(2 * BATCH));
+        assertThat(checkpointedBytes()).isEqualTo(logBytes());
+    }
+
+    @Test
+    void aFailedBatchIsSentAgainWithTheOnesAfterItAndTheCheckpointNeverPassesIt() throws IOException {
+        failFirst = true;
+        List<String> lines = logLines(3 * BATCH);
+        HostAgent agent = agent();
+        assertThatThrownBy(agent::step).as("two batches sent, the first refused")
+                .isInstanceOf(CollectorClient.RetryableException.class).hasMessageContaining("503");
+        assertThat(received).as("the second batch got through").containsExactlyElementsOf(
+                lines.subList(BATCH, 2 * BATCH));
+        assertThat(checkpointedBytes()).as("not past the batch that was refused").isZero();
+        stepUntilCaughtUp(agent);
+        assertThat(firstLines).as("both sent again from the checkpoint, then the third").containsExactlyInAnyOrder(
+                lines.get(0), lines.get(BATCH), lines.get(0), lines.get(BATCH), lines.get(2 * BATCH));
+        assertThat(Set.copyOf(received)).isEqualTo(Set.copyOf(lines));
+        assertThat(received).hasSize(lines.size() + BATCH);
+        assertThat(checkpointedBytes()).isEqualTo(logBytes());
+    }
+}
