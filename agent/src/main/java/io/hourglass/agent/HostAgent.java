@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostAgent implements Service {
     private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
+    /** What a batch of blank lines only is acknowledged with. */
+    private static final FileState.Ack NOTHING = new FileState.Ack(Map.of(), Map.of(), 0);
 
     private final String host;
     private final Path logDir;
@@ -55,7 +57,6 @@ public final class HostAgent implements Service {
     private volatile Instant lastHeartbeat = Instant.EPOCH;
     /** Whether the state holds acknowledgements the checkpoint on disk does not have yet. */
     private boolean unsaved;
-    private static final FileState.Ack NOTHING = new FileState.Ack(Map.of(), Map.of(), 0);
     /** Batches sent and not yet acknowledged, oldest first; at most {@code agent.max-in-flight}. */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     /** Where each file's next batch starts: past the batches in flight, so ahead of its acknowledged bytes. */
