@@ -2,19 +2,28 @@ package io.hourglass.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourglass.agent.AgentConfig;
+import io.hourglass.agent.HostAgent;
 import io.hourglass.client.EventLogger;
 import io.hourglass.core.Hours;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
@@ -47,14 +56,14 @@ class OlderHourIT {
             }
             backlog.close();
             bed.awaitAgents(Set.of("host-back"));
+            // Hosts that heartbeated before 08:00 turned up are done with it only by a heartbeat after.
+            bed.advanceTo(bed.clock.instant().plus(Duration.ofSeconds(10)));
 
             BucketId old = new BucketId(TYPE, eight);
             Manifest m = bed.awaitClosed(old);
             assertThat(m.complete()).isTrue();
             assertThat(bed.records(old).keySet()).isEqualTo(ids);
             assertThat(m.hosts()).containsOnlyKeys("host-back");
-            // Its next heartbeat says it is done with 09:00 too, which it had no file of.
-            bed.advanceTo(bed.clock.instant().plus(Duration.ofSeconds(10)));
             assertThat(bed.awaitClosed(new BucketId(TYPE, Hours.end(eight))).events())
                     .as("the hour between it and the first one seen had no bucket either").isZero();
             assertThat(bed.awaitClosed(new BucketId("UserLogin", eight)).events()).isZero();
@@ -94,6 +103,65 @@ class OlderHourIT {
             assertThat(bed.recordsWithKey(Topics.SEALS, ten.key())).as("the closed bucket is not sealed again")
                     .isEqualTo(1);
         }
+    }
+
+    @Test
+    void aHostWhoseLastHeartbeatCameBeforeTheOlderHourTurnedUpMustMarkIt(@TempDir Path dir) throws Exception {
+        try (TestBed bed = TestBed.start(dir, T0, false, UnaryOperator.identity(), GRACE)) {
+            HostAgent quick = bed.agent("host-b", List.of(bed.collector()), 100);
+            // host-a heartbeats once, at its start, and ships an event a request: host-b marks 08:00 long before
+            // host-a is through, while host-a's only watermark (10:00) is from before its file of 08:00 turned up.
+            AgentConfig d = AgentConfig.defaults(List.of(bed.collector()), dir.resolve("agent-state"));
+            HostAgent slow = new HostAgent("host-a", dir.resolve("hosts").resolve("host-a"), new AgentConfig(
+                    d.collectors(), d.stateDir(), Duration.ofMinutes(2), 1, d.batchMaxBytes(), d.maxLineBytes(),
+                    Duration.ofMillis(20), Duration.ofHours(1), d.backoffBase(), d.backoffMax(), d.requestTimeout(),
+                    d.compression(), d.checkpointInterval(), d.maxInFlight()), bed.clock, new SimpleMeterRegistry());
+            EventLogger liveA = bed.logger("host-a");
+            String tenEvent = bed.log(liveA, TYPE);
+            quick.start();
+            slow.start();
+            ScheduledExecutorService ticking = Executors.newSingleThreadScheduledExecutor();
+            try {
+                BucketId ten = new BucketId(TYPE, Hours.hourOf(T0));
+                bed.advanceTo(Hours.end(ten.hour()).plus(Duration.ofMinutes(2)).plusSeconds(1));
+                assertThat(bed.awaitClosed(ten).hosts()).isEqualTo(Map.of("host-a", 1L));
+                assertThat(bed.records(ten).keySet()).containsExactly(tenEvent);
+
+                Instant eight = ten.hour().minus(Duration.ofHours(2));
+                Set<String> ids = new HashSet<>();
+                ids.addAll(logElsewhereThenMove(bed, "host-a", eight.plus(Duration.ofMinutes(10)), 300));
+                ids.addAll(logElsewhereThenMove(bed, "host-b", eight.plus(Duration.ofMinutes(20)), 1));
+                // Time passes (a second every 100 ms): the collector and host-b heartbeat again, host-a does not.
+                ticking.scheduleAtFixedRate(() -> bed.clock.advance(Duration.ofSeconds(1)), 100, 100,
+                        TimeUnit.MILLISECONDS);
+
+                BucketId old = new BucketId(TYPE, eight);
+                Manifest m = bed.awaitClosed(old);
+                assertThat(m.complete()).isTrue();
+                assertThat(m.hosts()).as("host-a's 300 events, not those sent before host-b marked the hour")
+                        .isEqualTo(Map.of("host-a", 300L, "host-b", 1L));
+                assertThat(bed.records(old).keySet()).isEqualTo(ids);
+            } finally {
+                ticking.shutdownNow();
+                slow.stop();
+                quick.stop();
+            }
+        }
+    }
+
+    /** Logs {@code n} events at {@code t} into a file elsewhere, then moves it into the host's log at once. */
+    private static Set<String> logElsewhereThenMove(TestBed bed, String host, Instant t, int n) throws Exception {
+        Path elsewhere = bed.dataDir.resolve("staging-" + host);
+        Set<String> ids = new HashSet<>();
+        try (EventLogger logger = new EventLogger(elsewhere, Clock.fixed(t, ZoneOffset.UTC), false)) {
+            for (int i = 0; i < n; i++) {
+                ids.add(bed.log(logger, TYPE));
+            }
+        }
+        Path hostDir = Files.createDirectories(bed.dataDir.resolve("hosts").resolve(host));
+        String name = Hours.logFileName(Hours.hourOf(t));
+        Files.move(elsewhere.resolve(name), hostDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        return ids;
     }
 
     /** A logger whose clock stands at {@code t}: its host's files are of that hour. */

@@ -315,7 +315,7 @@ public final class Completionist implements Service {
                 continue;
             }
             expected.add(h.host());
-            if (marked.containsKey(h.host()) || h.watermark().isAfter(hour)) {
+            if (marked.containsKey(h.host()) || ledger.doneByWatermark(h, hour)) {
                 continue;
             }
             GoneCollector gone = goneCollectors.get(h.host());

@@ -12,16 +12,19 @@ final class HostView {
     private final Map<Instant, Instant> latestByHour = new HashMap<>();
     private Instant lastSeen = Instant.EPOCH;
     private Instant watermark = Instant.EPOCH;
+    /** Where in the ledger's reading the latest heartbeat came. */
+    private long watermarkRead = -1;
 
     HostView(String host) {
         this.host = host;
     }
 
-    void heartbeat(Instant sentAt, Instant hour, Instant newWatermark) {
+    void heartbeat(Instant sentAt, Instant hour, Instant newWatermark, long read) {
         latestByHour.merge(hour, sentAt, (a, b) -> a.isAfter(b) ? a : b);
         if (sentAt.isAfter(lastSeen)) {
             lastSeen = sentAt;
             watermark = newWatermark;
+            watermarkRead = read;
         }
     }
 
@@ -51,6 +54,10 @@ final class HostView {
 
     Instant watermark() {
         return watermark;
+    }
+
+    long watermarkRead() {
+        return watermarkRead;
     }
 
     /** Collectors act as hosts for their direct clients; their part of an hour is in Kafka once they are gone. */

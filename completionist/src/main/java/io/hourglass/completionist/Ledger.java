@@ -35,11 +35,15 @@ final class Ledger {
     private Instant firstHour;
     /** The oldest hour seen since the completionist last asked: a host may bring an hour older than its frontier. */
     private Instant oldestSeen;
+    /** Records read so far, and how many had been read when each hour was first seen. */
+    private long read;
+    private final Map<Instant, Long> firstSeen = new HashMap<>();
 
     synchronized void accept(ConsumerRecord<String, byte[]> r) {
         if (r.value() == null) {
             return;
         }
+        read++;
         switch (r.topic()) {
             case Topics.MARKERS -> signal(HostSignals.fromBytes(r.value()));
             case Topics.SEALS -> {
@@ -59,7 +63,7 @@ final class Ledger {
             seen(m.hour());
         } else if (s instanceof Heartbeat hb) {
             hosts.computeIfAbsent(hb.host(), HostView::new).heartbeat(hb.sentAt(), Hours.hourOf(hb.sentAt()),
-                    hb.watermark());
+                    hb.watermark(), read);
             seen(hb.watermark());
         }
     }
@@ -77,6 +81,7 @@ final class Ledger {
     }
 
     private void seen(Instant hour) {
+        firstSeen.putIfAbsent(hour, read);
         if (firstHour == null || hour.isBefore(firstHour)) {
             firstHour = hour;
         }
@@ -108,6 +113,17 @@ final class Ledger {
         return Optional.ofNullable(firstHour);
     }
 
+    /**
+     * Whether the host is done with {@code hour} by its watermark: past the hour, in a heartbeat read after the hour
+     * was first seen. A heartbeat from before then does not count: files of an older hour may have been put on the
+     * host since (a backfill, a restore), and its agent had not seen them when it sent it. An hour no record named
+     * (the clock jumped over it) is one no host had anything for. A host that marked the hour is done whatever its
+     * watermark.
+     */
+    synchronized boolean doneByWatermark(HostView h, Instant hour) {
+        return h.watermark().isAfter(hour) && h.watermarkRead() > firstSeen.getOrDefault(hour, -1L);
+    }
+
     synchronized boolean isClosed(BucketId b) {
         return closed.contains(b);
     }
@@ -130,6 +146,7 @@ final class Ledger {
      */
     synchronized void prune(Instant before) {
         markers.keySet().removeIf(h -> h.isBefore(before));
+        firstSeen.keySet().removeIf(h -> h.isBefore(before));
         seals.keySet().removeIf(b -> b.hour().isBefore(before));
         finalized.keySet().removeIf(b -> b.hour().isBefore(before));
         closed.removeIf(b -> b.hour().isBefore(before));

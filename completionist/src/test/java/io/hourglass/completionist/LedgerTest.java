@@ -23,13 +23,13 @@ class LedgerTest {
     @Test
     void aHostMayHaveLoggedInAnHourItHeartbeatedInOrWasAliveWhenItBegan() {
         HostView h = new HostView("web-1");
-        h.heartbeat(H10.plus(Duration.ofMinutes(59).plusSeconds(50)), H10, H10);
+        h.heartbeat(H10.plus(Duration.ofMinutes(59).plusSeconds(50)), H10, H10, 0);
         Duration timeout = Duration.ofMinutes(1);
         assertThat(h.mayHaveLoggedIn(H10, timeout)).isTrue();
         assertThat(h.mayHaveLoggedIn(H10.plus(Duration.ofHours(1)), timeout)).as("alive at 11:00").isTrue();
         assertThat(h.mayHaveLoggedIn(H10.plus(Duration.ofHours(2)), timeout)).isFalse();
         HostView early = new HostView("web-2");
-        early.heartbeat(H10.plus(Duration.ofMinutes(30)), H10, H10);
+        early.heartbeat(H10.plus(Duration.ofMinutes(30)), H10, H10, 0);
         assertThat(early.mayHaveLoggedIn(H10.plus(Duration.ofHours(1)), timeout)).as("died at 10:30").isFalse();
     }
 
@@ -56,6 +56,22 @@ class LedgerTest {
         l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(25), h12)));
         assertThat(l.takeOldestSeen()).contains(h12);
         assertThat(l.firstHour()).contains(H10);
+    }
+
+    @Test
+    void aWatermarkCountsForAnHourOnlyFromAHeartbeatReadAfterTheHourWasFirstSeen() {
+        Ledger l = new Ledger();
+        Instant h12 = H10.plus(Duration.ofHours(2));
+        Instant h11 = H10.plus(Duration.ofHours(1));
+        l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(5), h12)));
+        HostView web1 = l.hosts().get(0);
+        assertThat(l.doneByWatermark(web1, h11)).as("an hour no record named").isTrue();
+        l.accept(signal(new Marker("web-2", H10, Map.of("T", 1L), Map.of(), 0, h12.plusSeconds(6))));
+        assertThat(l.doneByWatermark(web1, H10)).as("its heartbeat came before 10:00 turned up").isFalse();
+        l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(15), h12)));
+        assertThat(l.doneByWatermark(web1, H10)).isTrue();
+        l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(25), H10)));
+        assertThat(l.doneByWatermark(web1, H10)).as("its agent found a file of 10:00").isFalse();
     }
 
     @Test
