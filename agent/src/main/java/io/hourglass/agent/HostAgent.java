@@ -196,6 +196,9 @@ public final class HostAgent implements Service {
             FileState fs = state.get(name);
             long from = sentUpTo.getOrDefault(name, fs.ackedBytes());
             long size = sizeOf(name);
+            if (fs.marked() && size <= from) {
+                continue;  // done; lines appended to a marked hour later are still sent, and arrive late
+            }
             if (size < from && Files.exists(logDir.resolve(name))) {
                 log.warn("Host {}: {} shrank from {} to {} bytes (truncated or replaced); resending it from the"
                         + " start. Duplicates are dropped downstream.", host, name, from, size);
@@ -204,9 +207,6 @@ public final class HostAgent implements Service {
                 fs = fs.restartedAt(0);
                 state.put(name, fs);
                 from = 0;
-            }
-            if (fs.marked() && size <= from) {
-                continue;  // done; lines appended to a marked hour later are still sent, and arrive late
             }
             boolean sealed = !now.isBefore(Hours.end(fs.hour()).plus(config.grace()));
             Batch batch = read(logDir.resolve(name), from, sealed);

@@ -50,6 +50,8 @@ class PipeliningTest {
     private final AtomicInteger mostConcurrent = new AtomicInteger();
     private final CountDownLatch secondAnswered = new CountDownLatch(1);
     private volatile boolean failFirst;
+    private volatile String firstBatchHead;
+    private volatile String secondBatchHead;
     private ExecutorService threads;
     private HttpServer server;
     private URI uri;
@@ -75,7 +77,11 @@ class PipeliningTest {
         threads.shutdownNow();
     }
 
-    /** The first request waits (up to 5 s) until a second one has been answered, then answers. */
+    /**
+     * The first batch, the first time it comes, waits (up to 5 s) until the second batch has been answered, then
+     * answers (503 if {@code failFirst}). Batches are told by their first line: two requests on their way may arrive
+     * in either order.
+     */
     private void events(HttpExchange x) throws IOException {
         int n = requests.incrementAndGet();
         mostConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
@@ -83,19 +89,20 @@ class PipeliningTest {
         try (InputStream in = ContentEncoding.ZSTD.decompress(x.getRequestBody())) {
             lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }
+        boolean held = lines.get(0).equals(firstBatchHead) && !firstLines.contains(firstBatchHead);
         firstLines.add(lines.get(0));
         try {
-            if (n == 1) {
+            if (held) {
                 secondAnswered.await(5, TimeUnit.SECONDS);
             }
-            if (n == 1 && failFirst) {
+            if (held && failFirst) {
                 reply(x, 503, "busy");
                 return;
             }
             received.addAll(lines);
             reply(x, 200, "{\"accepted\":" + lines.size() + ",\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":0,"
                     + "\"offset\":" + n + ",\"events\":" + lines.size() + "}]}");
-            if (n == 2) {
+            if (lines.get(0).equals(secondBatchHead)) {
                 secondAnswered.countDown();
             }
         } catch (InterruptedException e) {
@@ -117,6 +124,8 @@ class PipeliningTest {
         for (int i = 0; i < count; i++) {
             lines.add("{\"type\":\"T\",\"n\":" + i + "}");
         }
+        firstBatchHead = lines.get(0);
+        secondBatchHead = lines.get(BATCH);
         Path logDir = Files.createDirectories(dir.resolve("hosts").resolve("h1"));
         Files.write(logDir.resolve(Hours.logFileName(HOUR)), lines);
         return lines;
@@ -157,6 +166,20 @@ class PipeliningTest {
         assertThat(received).containsExactlyInAnyOrderElementsOf(lines);
         assertThat(firstLines).containsExactlyInAnyOrder(lines.get(0), lines.get(BATCH), lines.get(2 * BATCH));
         assertThat(checkpointedBytes()).isEqualTo(logBytes());
+    }
+
+    @Test
+    void aFileThatShrankIsSentAgainFromItsStart() throws IOException {
+        logLines(3 * BATCH);
+        HostAgent agent = agent();
+        stepUntilCaughtUp(agent);
+        long before = logBytes();
+        received.clear();
+        List<String> replaced = List.of("{\"type\":\"T\",\"replaced\":1}", "{\"type\":\"T\",\"replaced\":2}");
+        Files.write(dir.resolve("hosts").resolve("h1").resolve(Hours.logFileName(HOUR)), replaced);
+        stepUntilCaughtUp(agent);
+        assertThat(received).isEqualTo(replaced);
+        assertThat(checkpointedBytes()).isEqualTo(logBytes()).isLessThan(before);
     }
 
     @Test
