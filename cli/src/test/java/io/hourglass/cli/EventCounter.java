@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -35,6 +36,12 @@ final class EventCounter implements AutoCloseable {
 
     /** The events in the topics up to their ends as of this call. */
     long count() {
+        readToEnd(r -> events += events(r));
+        return events;
+    }
+
+    /** Reads on from where the last read stopped to the topics' ends as of this call. */
+    private void readToEnd(Consumer<ConsumerRecord<String, byte[]>> each) {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, CATCH_UP);
         long deadline = System.nanoTime() + CATCH_UP.toNanos();
         while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
@@ -42,10 +49,9 @@ final class EventCounter implements AutoCloseable {
                 throw new IllegalStateException("could not read the topics to their ends within " + CATCH_UP);
             }
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                events += events(r);
+                each.accept(r);
             }
         }
-        return events;
     }
 
     /** How many events a record of {@code events.<type>} holds. */
@@ -56,6 +62,15 @@ final class EventCounter implements AutoCloseable {
         }
         EventPack.Contents pack = EventPack.read(r.value());
         return pack.records().size() + (pack.damage() == null ? 0 : 1);
+    }
+
+    /** How many records of a topic, from its start to its end, have this key. */
+    static long recordsWithKey(KafkaSettings kafka, String topic, String key) {
+        long[] count = {0};
+        try (EventCounter c = new EventCounter(kafka, List.of(topic))) {
+            c.readToEnd(r -> count[0] += key.equals(r.key()) ? 1 : 0);
+        }
+        return count[0];
     }
 
     /** One count, for callers that ask once. */

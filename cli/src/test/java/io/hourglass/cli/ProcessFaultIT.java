@@ -31,23 +31,11 @@ class ProcessFaultIT {
     @Test
     void agentKilledBetweenAckAndCheckpointResendsAndTheBucketHasEachEventOnce(@TempDir Path dir) throws Exception {
         try (ProcessHarness h = new ProcessHarness(dir)) {
-            Proc collector = h.collector("c1");
-            collector.start();
-            h.component("writer", "writer").start();
-            h.component("completionist", "completionist").start();
-            Set<String> ids = h.log("host-a", TYPE, 300);
-            // A checkpoint after every batch and one batch in flight, so that exactly the batch acknowledged before
-            // the kill is resent.
-            Proc agent = h.agent("host-a", List.of(collector), 50, Duration.ZERO, 1)
-                    .env("HOURGLASS_FAIL_AT", "agent.after-ack:3");
-            agent.start();
-            assertThat(agent.awaitOutput("FAILPOINT agent.after-ack", FAILPOINT_WAIT)).as(() -> agent.tail(40)).isTrue();
-            agent.kill();
+            // One batch in flight, so that exactly the batch acknowledged before the kill is resent.
+            KilledAgent killed = killAgentAtThirdAnswer(h, 1);
             assertThat(h.kafkaEvents(TYPE)).isEqualTo(150);
 
-            agent.env("HOURGLASS_FAIL_AT", null).start();
-            Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
-            assertExactlyOnce(h, m, ids);
+            Manifest m = killed.restartAndAwaitClose(h);
             assertThat(m.duplicatesDropped()).as("the acknowledged but uncheckpointed batch, resent").isEqualTo(50);
         }
     }
@@ -56,28 +44,45 @@ class ProcessFaultIT {
     void agentKilledWithTwoBatchesInFlightResendsFromItsCheckpointAndTheBucketHasEachEventOnce(@TempDir Path dir)
             throws Exception {
         try (ProcessHarness h = new ProcessHarness(dir)) {
-            Proc collector = h.collector("c1");
-            collector.start();
-            h.component("writer", "writer").start();
-            h.component("completionist", "completionist").start();
-            Set<String> ids = h.log("host-a", TYPE, 300);
             // Killed as the third answer comes in: the fourth batch is sent and may be in Kafka too.
-            Proc agent = h.agent("host-a", List.of(collector), 50, Duration.ZERO, 2)
-                    .env("HOURGLASS_FAIL_AT", "agent.after-ack:3");
-            agent.start();
-            assertThat(agent.awaitOutput("FAILPOINT agent.after-ack", FAILPOINT_WAIT)).as(() -> agent.tail(40))
-                    .isTrue();
-            agent.kill();
+            KilledAgent killed = killAgentAtThirdAnswer(h, 2);
             assertThat(h.kafkaEvents(TYPE)).isBetween(150L, 200L);
 
-            agent.env("HOURGLASS_FAIL_AT", null).start();
-            Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
-            assertExactlyOnce(h, m, ids);
-            long copies = h.kafkaEvents(TYPE) - ids.size();
+            Manifest m = killed.restartAndAwaitClose(h);
+            long copies = h.kafkaEvents(TYPE) - killed.ids().size();
             assertThat(m.duplicatesDropped()).as("every copy in Kafka is dropped").isEqualTo(copies);
             assertThat(copies).as("resent from the checkpoint after the second batch: the third, maybe the fourth")
                     .isBetween(50L, 100L);
         }
+    }
+
+    /** An agent SIGKILLed as its third answer came in, and the ids of its host's 300 events. */
+    private record KilledAgent(Proc agent, Set<String> ids) {
+        /** Starts the agent again, waits for the bucket to close, and checks each event is in it once. */
+        Manifest restartAndAwaitClose(ProcessHarness h) throws Exception {
+            agent.env("HOURGLASS_FAIL_AT", null).start();
+            Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
+            assertExactlyOnce(h, m, ids);
+            return m;
+        }
+    }
+
+    /**
+     * Starts a collector, a writer and a completionist, logs 300 events on host-a, and runs its agent (batches of 50,
+     * a checkpoint after every answer) until the third answer comes in, then kills it.
+     */
+    private static KilledAgent killAgentAtThirdAnswer(ProcessHarness h, int maxInFlight) throws Exception {
+        Proc collector = h.collector("c1");
+        collector.start();
+        h.component("writer", "writer").start();
+        h.component("completionist", "completionist").start();
+        Set<String> ids = h.log("host-a", TYPE, 300);
+        Proc agent = h.agent("host-a", List.of(collector), 50, Duration.ZERO, maxInFlight)
+                .env("HOURGLASS_FAIL_AT", "agent.after-ack:3");
+        agent.start();
+        assertThat(agent.awaitOutput("FAILPOINT agent.after-ack", FAILPOINT_WAIT)).as(() -> agent.tail(40)).isTrue();
+        agent.kill();
+        return new KilledAgent(agent, ids);
     }
 
     @Test

@@ -205,22 +205,7 @@ final class TestBed implements AutoCloseable {
 
     /** How many records of {@code topic}, read from its start to its end, have this key. */
     long recordsWithKey(String topic, String key) {
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer =
-                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                             KafkaSettings.singleNode(hourglass.bootstrap()).consumer("test-key-count", null))) {
-            List<org.apache.kafka.common.TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(parts);
-            long count = 0;
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    count += key.equals(r.key()) ? 1 : 0;
-                }
-            }
-            return count;
-        }
+        return EventCounter.recordsWithKey(KafkaSettings.singleNode(hourglass.bootstrap()), topic, key);
     }
 
     @Override

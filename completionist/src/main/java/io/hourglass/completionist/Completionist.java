@@ -255,13 +255,14 @@ public final class Completionist implements Service {
         }
         List<Seal> seals = new ArrayList<>();
         for (Open o : open) {
-            if (ledger.seal(o.bucket()).isEmpty()) {
-                Seal seal = decideSeal(o.type(), o.bucket(), now);
-                if (seal != null && closedInLake(o.bucket())) {
-                    ledger.closed(o.bucket());
-                } else if (seal != null) {
-                    seals.add(seal);
-                }
+            Seal seal = ledger.seal(o.bucket()).isEmpty() ? decideSeal(o.type(), o.bucket(), now) : null;
+            if (seal == null) {
+                continue;
+            }
+            if (closedInLake(o.bucket())) {
+                ledger.closed(o.bucket());
+            } else {
+                seals.add(seal);
             }
         }
         publishAll(Topics.SEALS, reachingTheEnds(seals), seal -> seal.bucket().key(), Json::toBytes, seal -> {
