@@ -1,6 +1,7 @@
 package io.hourglass.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hourglass.agent.AgentConfig;
 import io.hourglass.agent.HostAgent;
@@ -9,6 +10,9 @@ import io.hourglass.core.Hours;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.Topics;
+import io.hourglass.core.registry.EventType;
+import io.hourglass.writer.Writer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +108,61 @@ class OlderHourIT {
             assertThat(bed.recordsWithKey(Topics.SEALS, ten.key())).as("the closed bucket is not sealed again")
                     .isEqualTo(1);
         }
+    }
+
+    @Test
+    void anHourTheWritersForgotStillSendsItsLateEventsOnAndDropsCopiesOfItsEvents(@TempDir Path dir) throws Exception {
+        try (TestBed bed = TestBed.start(dir, T0, true, UnaryOperator.identity(), GRACE)) {
+            EventLogger live = bed.logger("host-a");
+            bed.awaitAgents(Set.of("host-a"));
+            String first = bed.log(live, TYPE);
+            BucketId ten = new BucketId(TYPE, Hours.hourOf(T0));
+            closeHoursUpTo(bed, Hours.end(ten.hour()));
+            byte[] tenManifest = Files.readAllBytes(bed.bucketDir(ten).resolve("_SUCCESS"));
+            // Two days and two hours on, the writers forget hour 10, the only one finalized more than two days ago.
+            Instant later = ten.hour().plus(Writer.SEALS_KEPT).plus(Duration.ofHours(2));
+            closeHoursUpTo(bed, later);
+            List<String> types = bed.hourglass.registry().all().stream().map(EventType::name).toList();
+            Instant lastClosed = later.minus(Duration.ofHours(1));
+            types.forEach(t -> bed.awaitClosed(new BucketId(t, lastClosed)));
+            long sealed;
+            try (Stream<Path> files = Files.walk(dir.resolve("lake"))) {
+                sealed = files.filter(f -> f.endsWith("_SUCCESS")).count();
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sealsKnown(bed))
+                    .as("every sealed bucket but those of hour 10").isEqualTo(sealed - types.size()));
+
+            EventLogger returning = loggerAt(bed, "host-back", ten.hour().plus(Duration.ofMinutes(30)));
+            String lateId = bed.log(returning, TYPE);
+            returning.close();
+            copyLine(bed, "host-a", "host-copy", ten.hour(), first);
+            bed.awaitAgents(Set.of("host-back", "host-copy"));
+            BucketId arrival = new BucketId(TYPE, later);
+            closeHoursUpTo(bed, Hours.end(later));
+
+            Manifest m = bed.manifest(arrival);
+            assertThat(m.lateEvents()).isEqualTo(1);
+            assertThat(m.duplicatesDropped()).as("the copy of an event in the forgotten bucket's file").isEqualTo(1);
+            assertThat(bed.records(arrival).keySet()).containsExactly(lateId);
+            assertThat(bed.records(arrival).get(lateId).get("late")).isEqualTo(true);
+            assertThat(Files.readAllBytes(bed.bucketDir(ten).resolve("_SUCCESS"))).isEqualTo(tenManifest);
+            assertThat(bed.recordsWithKey(Topics.SEALS, ten.key())).isEqualTo(1);
+        }
+    }
+
+    private static double sealsKnown(TestBed bed) {
+        return bed.hourglass.metrics().find("hourglass_writer_seals_known").gauges().stream()
+                .mapToDouble(Gauge::value).sum();
+    }
+
+    /** Puts the line of event {@code id} from one host's log of {@code hour} into another host's log, at once. */
+    private static void copyLine(TestBed bed, String from, String to, Instant hour, String id) throws Exception {
+        String name = Hours.logFileName(hour);
+        String line = Files.readAllLines(bed.dataDir.resolve("hosts").resolve(from).resolve(name)).stream()
+                .filter(l -> l.contains(id)).findFirst().orElseThrow();
+        Path hostDir = Files.createDirectories(bed.dataDir.resolve("hosts").resolve(to));
+        Path elsewhere = Files.writeString(bed.dataDir.resolve(name + ".copy"), line + "\n");
+        Files.move(elsewhere, hostDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test

@@ -69,7 +69,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Completionist implements Service {
     private static final Logger log = LoggerFactory.getLogger(Completionist.class);
-    private static final String SUCCESS = "_SUCCESS";
     /** Manifests written at once: each waits on two fsyncs, which a disk serves side by side. */
     private static final int MANIFEST_WRITERS = 8;
     /** How far behind the oldest open bucket the ledger keeps markers, seals and heartbeats. */
@@ -291,16 +290,12 @@ public final class Completionist implements Service {
      * the oldest open bucket, and Kafka's retention drops old announcements. A closed bucket is never sealed again.
      */
     private boolean closedInLake(BucketId b) {
-        if (!lake.exists(successPath(b))) {
+        if (!lake.exists(b.successPath())) {
             return false;
         }
         log.info("{} was closed before ({} is in the lake): it stays as it is. Its events that arrive now go to the"
-                + " open bucket of their arrival hour, flagged late", b, successPath(b));
+                + " open bucket of their arrival hour, flagged late", b, b.successPath());
         return true;
-    }
-
-    private static String successPath(BucketId b) {
-        return "lake/" + b.path() + "/" + SUCCESS;
     }
 
     private Seal decideSeal(EventType type, BucketId b, Instant now) {
@@ -417,7 +412,7 @@ public final class Completionist implements Service {
 
     /** The bucket's {@code _SUCCESS} manifest: the one already in the lake, or a new one written there. */
     private Manifest manifest(BucketId b, Seal seal, Map<Integer, Finalized> parts, Instant now) {
-        String path = successPath(b);
+        String path = b.successPath();
         if (lake.exists(path)) {
             return readManifest(path);
         }

@@ -1,33 +1,77 @@
 package io.hourglass.writer;
 
+import static java.util.Objects.requireNonNull;
+
+import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Seal;
 import io.hourglass.core.kafka.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * What writers know of seals and of finalized partition-hours, read from {@code _hourglass.seals} and
  * {@code _hourglass.finalized}. Thread-safe: a tailer thread writes, the writer thread reads. Seals are kept
  * without their host lists, which writers do not need and which grow with the fleet.
+ *
+ * <p>Both topics are compacted and keep a record per bucket forever, so the book forgets a bucket once every partition
+ * of its seal has been finalized for {@code keep} and its hour ended {@code keep} ago: the book holds about {@code keep}
+ * of buckets, not the whole history. An event of a forgotten hour asks the lake whether the bucket was closed.
  */
 final class SealBook {
+    /** A bucket that the lake says is open is asked about again after this (a backfill seals it meanwhile). */
+    private static final Duration RECHECK_OPEN = Duration.ofMinutes(1);
+    private static final int MIN_RECORDS_BETWEEN_SWEEPS = 1024;
+    /** A quiet lane still forgets: it sweeps at the first record after this. */
+    private static final Duration MAX_TIME_BETWEEN_SWEEPS = Duration.ofMinutes(10);
+    private static final int LAKE_ANSWERS_KEPT = 4096;
+
+    private final Clock clock;
+    private final Duration keep;
+    private final Predicate<String> ofLane;
+    private final Predicate<BucketId> closedInLake;
     private final Map<BucketId, Seal> seals = new ConcurrentHashMap<>();
-    /** Looked up for every event, so keyed by value rather than by a string built each time. */
-    private final Set<PartitionHour> finalized = ConcurrentHashMap.newKeySet();
+    /** When each partition-hour was finalized. Looked up for every event, so keyed by value, not by a built string. */
+    private final Map<PartitionHour, Instant> finalized = new ConcurrentHashMap<>();
     /** Seals that may still have work for the partitions last asked about; all seals again when those change. */
     private final NavigableSet<BucketId> unfinished = new ConcurrentSkipListSet<>();
     private Map<String, List<Integer>> askedFor = Map.of();
+    /** The lake's answers about forgotten hours: closed (for good), or open since the instant. Writer thread only. */
+    private final Map<BucketId, Instant> lakeAnswers = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<BucketId, Instant> eldest) {
+            return size() > LAKE_ANSWERS_KEPT;
+        }
+    };
+    private int recordsSinceSweep;
+    private Instant nextSweep = Instant.MIN;
+
+    /**
+     * @param keep         how long a closed bucket stays known without asking the lake
+     * @param ofLane       whether an event type is of this writer's lane: the seals of other types are not kept
+     * @param closedInLake whether a bucket's {@code _SUCCESS} is in the lake; asked only about hours older than
+     *                     {@code keep}
+     */
+    SealBook(Clock clock, Duration keep, Predicate<String> ofLane, Predicate<BucketId> closedInLake) {
+        this.clock = requireNonNull(clock, "clock is null");
+        this.keep = requireNonNull(keep, "keep is null");
+        this.ofLane = requireNonNull(ofLane, "ofLane is null");
+        this.closedInLake = requireNonNull(closedInLake, "closedInLake is null");
+    }
 
     void accept(ConsumerRecord<String, byte[]> r) {
         if (r.value() == null) {
@@ -35,11 +79,23 @@ final class SealBook {
         }
         if (r.topic().equals(Topics.SEALS)) {
             Seal s = Json.fromBytes(r.value(), Seal.class);
+            if (!ofLane.test(s.type())) {
+                return;
+            }
             seals.put(s.bucket(), new Seal(s.type(), s.hour(), s.offsets(), s.complete(), List.of(), List.of(),
                     s.sealedAt()));
             unfinished.add(s.bucket());
         } else if (r.topic().equals(Topics.FINALIZED)) {
-            markFinalized(Json.fromBytes(r.value(), Finalized.class));
+            Finalized f = Json.fromBytes(r.value(), Finalized.class);
+            if (!ofLane.test(f.type())) {
+                return;
+            }
+            markFinalized(f);
+        }
+        // A sweep costs a pass over the book, so it waits for as many records: constant work per record.
+        if (++recordsSinceSweep >= Math.max(MIN_RECORDS_BETWEEN_SWEEPS, seals.size() + finalized.size())
+                || !clock.instant().isBefore(nextSweep)) {
+            forgetOldBuckets();
         }
     }
 
@@ -48,11 +104,74 @@ final class SealBook {
     }
 
     boolean isFinalized(BucketId bucket, int partition) {
-        return finalized.contains(new PartitionHour(bucket, partition));
+        return finalized.containsKey(new PartitionHour(bucket, partition));
+    }
+
+    /**
+     * Whether events that reach this partition of the bucket must move on: it is finalized, or the book forgot it and
+     * the lake has it closed. Writer thread only.
+     */
+    boolean closed(BucketId bucket, int partition) {
+        if (seals.containsKey(bucket)) {
+            return isFinalized(bucket, partition);
+        }
+        Instant now = clock.instant();
+        if (!forgettable(Hours.end(bucket.hour()), now)) {
+            return false;  // a bucket that young is never forgotten: no seal means not sealed yet
+        }
+        Instant openAt = lakeAnswers.get(bucket);
+        if (openAt == Instant.MAX) {
+            return true;
+        }
+        if (openAt != null && now.isBefore(openAt.plus(RECHECK_OPEN))) {
+            return false;
+        }
+        boolean closed = closedInLake.test(bucket);
+        lakeAnswers.put(bucket, closed ? Instant.MAX : now);
+        return closed;
     }
 
     void markFinalized(Finalized f) {
-        finalized.add(new PartitionHour(f.bucket(), f.partition()));
+        finalized.put(new PartitionHour(f.bucket(), f.partition()), f.finalizedAt());
+    }
+
+    /** Buckets whose seal the book holds. */
+    int bucketsKnown() {
+        return seals.size();
+    }
+
+    private boolean forgettable(Instant hourEndOrFinalized, Instant now) {
+        return hourEndOrFinalized.isBefore(now.minus(keep));
+    }
+
+    /**
+     * Forgets the seals whose partitions were all finalized, and whose hour ended, more than {@code keep} ago, with
+     * their finalized partitions. A finalized record without its seal stays: the seal may still be on its way. Tailer
+     * thread only.
+     */
+    void forgetOldBuckets() {
+        recordsSinceSweep = 0;
+        Instant now = clock.instant();
+        nextSweep = now.plus(MAX_TIME_BETWEEN_SWEEPS);
+        for (Iterator<Seal> it = seals.values().iterator(); it.hasNext(); ) {
+            Seal s = it.next();
+            if (!forgettable(Hours.end(s.hour()), now)) {
+                continue;
+            }
+            List<PartitionHour> parts = new ArrayList<>();
+            boolean done = true;
+            for (int p : s.offsets().keySet()) {
+                PartitionHour ph = new PartitionHour(s.bucket(), p);
+                Instant at = finalized.get(ph);
+                done &= at != null && forgettable(at, now);
+                parts.add(ph);
+            }
+            if (done) {
+                it.remove();
+                unfinished.remove(s.bucket());
+                parts.forEach(finalized::remove);
+            }
+        }
     }
 
     private record PartitionHour(BucketId bucket, int partition) {
@@ -70,11 +189,12 @@ final class SealBook {
         List<Seal> pending = new ArrayList<>();
         for (Iterator<BucketId> it = unfinished.iterator(); it.hasNext(); ) {
             BucketId b = it.next();
+            Seal seal = seals.get(b);
             List<Integer> mine = partitions.getOrDefault(b.type(), List.of());
-            if (mine.stream().allMatch(p -> isFinalized(b, p))) {
-                it.remove();
+            if (seal == null || mine.stream().allMatch(p -> isFinalized(b, p))) {
+                it.remove();  // forgotten meanwhile, or done
             } else {
-                pending.add(seals.get(b));
+                pending.add(seal);
             }
         }
         return pending;

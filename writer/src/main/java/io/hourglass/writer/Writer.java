@@ -23,6 +23,7 @@ import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.service.Service;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Writer implements Service {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
+    /**
+     * How long a writer keeps the seal of a closed bucket: late events within it are routed without asking the lake
+     * whether their hour is closed.
+     */
+    public static final Duration SEALS_KEPT = Duration.ofHours(48);
     /** Room on the staging disk for the ids of closed partition-hours: 27-53 bytes an id. */
     private static final long CLOSED_IDS_BYTES = 512L << 20;
 
@@ -89,7 +95,7 @@ public final class Writer implements Service {
     private final LakeStore lake;
     private final Clock clock;
     private final MeterRegistry metrics;
-    private final SealBook seals = new SealBook();
+    private final SealBook seals;
     /** Used by the consuming thread only. */
     private final AvroCheck payloadCheck = new AvroCheck();
     private ClosedIds closedIds;
@@ -118,6 +124,9 @@ public final class Writer implements Service {
         this.lake = requireNonNull(lake, "lake is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        // A type not in the registry (any more) is kept: a seal is small, and the registry may be behind.
+        this.seals = new SealBook(clock, SEALS_KEPT, type -> registry.get().find(type)
+                .map(t -> t.lane().equals(config.lane())).orElse(true), b -> lake.exists(b.successPath()));
         this.thread = new Thread(this::run, "writer-" + config.lane() + "-" + config.instanceId());
         AtomicInteger finalizerCount = new AtomicInteger();
         this.finalizers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
@@ -126,8 +135,9 @@ public final class Writer implements Service {
             t.setDaemon(true);
             return t;
         });
-        metrics.gauge("hourglass_writer_staged_events", List.of(io.micrometer.core.instrument.Tag.of("lane",
-                config.lane())), staged);
+        List<Tag> lane = List.of(Tag.of("lane", config.lane()));
+        metrics.gauge("hourglass_writer_staged_events", lane, staged);
+        metrics.gauge("hourglass_writer_seals_known", lane, seals, SealBook::bucketsKnown);
     }
 
     /** Deterministic name of a partition's final file in its bucket directory. */
@@ -400,9 +410,11 @@ public final class Writer implements Service {
     }
 
     /**
-     * Puts an event into the first bucket, from {@code hour} on, that this writer has not finalized; if that bucket
-     * is sealed below this offset, its finalize moves the event on. An event moved past its own hour is late, and
-     * dropped if a closed bucket has its id: every bucket that it passed is closed, so their ids are on disk.
+     * Puts an event into the first bucket, from {@code hour} on, that is not closed (finalized here, or forgotten by
+     * the seal book and closed in the lake); if that bucket is sealed below this offset, its finalize moves the event
+     * on. An event moved past its own hour is late, and dropped if a closed bucket has its id: every bucket that it
+     * passed is closed, so their ids are on disk. That also drops a re-read event of a forgotten bucket, whose seal
+     * offset is no longer known.
      */
     private void route(TopicPartition tp, String type, BucketStage.Staged e, Instant hour) {
         int p = tp.partition();
@@ -411,13 +423,11 @@ public final class Writer implements Service {
         Instant candidate = hour;
         while (true) {
             BucketId b = new BucketId(type, candidate);
-            Seal seal = seals.seal(b).orElse(null);
-            boolean finalized = seals.isFinalized(b, p);
-            if (seal == null || !finalized) {
+            if (!seals.closed(b, p)) {
                 stage(tp, b, e, natural, candidate);
                 return;
             }
-            if (offset <= seal.offset(p)) {
+            if (seals.seal(b).map(s -> offset <= s.offset(p)).orElse(false)) {
                 return;  // already in that bucket's final file: this is a re-read after a restart
             }
             candidate = candidate.equals(natural)
@@ -459,7 +469,7 @@ public final class Writer implements Service {
         TopicPartition tp = new TopicPartition(Topics.events(type), partition);
         for (Instant h = from; h.isBefore(target); h = Hours.end(h)) {
             BucketId b = new BucketId(type, h);
-            if (seals.isFinalized(b, partition)) {
+            if (seals.closed(b, partition)) {
                 if (closedIds.contains(b, partition, id)) {
                     return true;
                 }

@@ -2,13 +2,22 @@ package io.hourglass.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
+import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Seal;
 import io.hourglass.core.kafka.Topics;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -16,25 +25,42 @@ class SealBookTest {
     private static final Instant H10 = Instant.parse("2026-01-01T10:00:00Z");
     private static final Instant H11 = Instant.parse("2026-01-01T11:00:00Z");
 
+    private static final Duration KEEP = Duration.ofHours(48);
+    private final TestClock clock = new TestClock(H11);
+    private final Set<BucketId> closedInLake = new HashSet<>();
+    private final List<BucketId> lakeAsked = new ArrayList<>();
+
+    private SealBook book() {
+        return new SealBook(clock, KEEP, type -> !type.equals("Other"), b -> {
+            lakeAsked.add(b);
+            return closedInLake.contains(b);
+        });
+    }
+
     private static ConsumerRecord<String, byte[]> seal(String type, Instant hour) {
         Seal s = new Seal(type, hour, Map.of(0, 5L, 1, 7L), true, List.of("h1", "h2"), List.of(), hour);
         return new ConsumerRecord<>(Topics.SEALS, 0, 0, s.bucket().key(), Json.toBytes(s));
     }
 
     private static ConsumerRecord<String, byte[]> finalized(String type, Instant hour, int partition) {
-        Finalized f = new Finalized(type, hour, partition, null, 0, 0, 0, Map.of(), hour);
+        return finalized(type, hour, partition, hour.plus(Duration.ofHours(1)));
+    }
+
+    private static ConsumerRecord<String, byte[]> finalized(String type, Instant hour, int partition, Instant at) {
+        Finalized f = new Finalized(type, hour, partition, null, 0, 0, 0, Map.of(), at);
         return new ConsumerRecord<>(Topics.FINALIZED, 0, 0, f.key(), Json.toBytes(f));
     }
 
     @Test
     void pendingSealsAreOldestFirstAndLeaveOnceEveryOwnedPartitionIsFinalized() {
-        SealBook book = new SealBook();
+        SealBook book = book();
         book.accept(seal("B", H11));
         book.accept(seal("A", H10));
         book.accept(seal("Other", H10));
         Map<String, List<Integer>> mine = Map.of("A", List.of(0, 1), "B", List.of(0, 1));
 
         assertThat(book.pending(mine)).extracting(s -> s.bucket().type()).containsExactly("A", "B");
+        assertThat(book.bucketsKnown()).as("the seal of another lane's type is not kept").isEqualTo(2);
         assertThat(book.pending(mine).get(0).offset(1)).isEqualTo(7);
         assertThat(book.pending(mine).get(0).expectedHosts()).as("host lists are not kept").isEmpty();
 
@@ -42,15 +68,129 @@ class SealBookTest {
         assertThat(book.pending(mine)).extracting(s -> s.bucket().type()).containsExactly("A", "B");
         book.accept(finalized("A", H10, 1));
         assertThat(book.pending(mine)).extracting(s -> s.bucket().type()).containsExactly("B");
-        assertThat(book.isFinalized(new io.hourglass.core.control.BucketId("A", H10), 1)).isTrue();
+        assertThat(book.isFinalized(new BucketId("A", H10), 1)).isTrue();
     }
 
     @Test
     void aPartitionGainedInARebalanceBringsBackTheSealsItStillOwes() {
-        SealBook book = new SealBook();
+        SealBook book = book();
         book.accept(seal("A", H10));
         book.accept(finalized("A", H10, 0));
         assertThat(book.pending(Map.of("A", List.of(0)))).isEmpty();
         assertThat(book.pending(Map.of("A", List.of(0, 1)))).extracting(s -> s.bucket().type()).containsExactly("A");
+    }
+
+    @Test
+    void aBucketIsForgottenOnceEveryPartitionWasFinalizedAndItsHourEndedLongerAgoThanKeep() {
+        SealBook book = book();
+        BucketId a = new BucketId("A", H10);
+        book.accept(seal("A", H10));
+        book.accept(finalized("A", H10, 0));
+        book.accept(finalized("A", H10, 1));
+        clock.set(Hours.end(H10).plus(KEEP).minusSeconds(1));
+        book.forgetOldBuckets();
+        assertThat(book.seal(a)).as("not yet: its hour ended less than %s ago", KEEP).isPresent();
+
+        clock.set(Hours.end(H10).plus(KEEP).plusSeconds(1));
+        book.forgetOldBuckets();
+        assertThat(book.seal(a)).isEmpty();
+        assertThat(book.isFinalized(a, 0)).isFalse();
+        assertThat(book.bucketsKnown()).isZero();
+        assertThat(book.pending(Map.of("A", List.of(0, 1)))).as("a forgotten seal is no work").isEmpty();
+    }
+
+    @Test
+    void aBucketWithAPartitionNotFinalizedOrFinalizedRecentlyIsKeptHoweverOld() {
+        SealBook book = book();
+        book.accept(seal("A", H10));
+        book.accept(finalized("A", H10, 0));
+        Instant later = H10.plus(Duration.ofDays(30));
+        book.accept(seal("B", H10));
+        book.accept(finalized("B", H10, 0));
+        book.accept(finalized("B", H10, 1, later.minus(Duration.ofHours(1))));  // a backfill, finalized just now
+        clock.set(later);
+        book.forgetOldBuckets();
+        assertThat(book.seal(new BucketId("A", H10))).as("partition 1 is not finalized").isPresent();
+        assertThat(book.seal(new BucketId("B", H10))).as("finalized an hour ago").isPresent();
+        assertThat(book.pending(Map.of("A", List.of(0, 1)))).extracting(Seal::type).containsExactly("A");
+    }
+
+    @Test
+    void aForgottenBucketIsClosedIfTheLakeSaysSoAndAYoungBucketWithoutASealIsOpenWithoutAsking() {
+        SealBook book = book();
+        BucketId young = new BucketId("A", H11);
+        assertThat(book.closed(young, 0)).isFalse();
+        assertThat(lakeAsked).as("a young bucket without a seal is simply not sealed yet").isEmpty();
+
+        clock.set(H11.plus(Duration.ofDays(10)));
+        BucketId forgotten = new BucketId("A", H10);
+        closedInLake.add(forgotten);
+        assertThat(book.closed(forgotten, 0)).isTrue();
+        assertThat(book.closed(forgotten, 1)).isTrue();
+        assertThat(lakeAsked).as("a closed bucket stays closed: asked once").containsExactly(forgotten);
+
+        BucketId backfill = new BucketId("B", H10);
+        assertThat(book.closed(backfill, 0)).isFalse();
+        assertThat(book.closed(backfill, 0)).isFalse();
+        assertThat(lakeAsked).as("an open one is asked again only a minute later").hasSize(2);
+        clock.set(clock.instant().plus(Duration.ofMinutes(1)));
+        assertThat(book.closed(backfill, 0)).isFalse();
+        assertThat(lakeAsked).hasSize(3);
+
+        book.accept(seal("B", H10));
+        assertThat(book.closed(backfill, 0)).as("once sealed, the book answers: not finalized yet").isFalse();
+        book.accept(finalized("B", H10, 0, clock.instant()));
+        assertThat(book.closed(backfill, 0)).isTrue();
+        assertThat(lakeAsked).hasSize(3);
+    }
+
+    @Test
+    void overALongHistoryTheBookHoldsAboutKeepOfBucketsSweepingAsRecordsArrive() {
+        SealBook book = book();
+        Instant hour = H10;
+        int types = 20;
+        for (int h = 0; h < 24 * 30; h++, hour = Hours.end(hour)) {
+            clock.set(Hours.end(hour).plus(Duration.ofMinutes(5)));
+            for (int t = 0; t < types; t++) {
+                book.accept(seal("T" + t, hour));
+                book.accept(finalized("T" + t, hour, 0, clock.instant()));
+                book.accept(finalized("T" + t, hour, 1, clock.instant()));
+            }
+        }
+        long keptHours = KEEP.toHours() + 1;
+        assertThat(book.bucketsKnown()).as("30 days of %s types", types)
+                .isBetween((int) (keptHours * types), (int) (2 * keptHours * types));
+        Instant last = hour.minus(Duration.ofHours(1));
+        assertThat(book.seal(new BucketId("T0", last))).isPresent();
+        assertThat(book.seal(new BucketId("T0", last.minus(KEEP)))).isPresent();
+        assertThat(book.seal(new BucketId("T0", H10))).isEmpty();
+    }
+
+    /** A clock that tests set. */
+    private static final class TestClock extends Clock {
+        private volatile Instant now;
+
+        TestClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant t) {
+            now = t;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
     }
 }

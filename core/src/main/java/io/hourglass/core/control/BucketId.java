@@ -17,6 +17,11 @@ public record BucketId(String type, Instant hour) implements Comparable<BucketId
         return type + "/" + Hours.partitionPath(hour);
     }
 
+    /** Where the bucket's {@code _SUCCESS} manifest is in the lake store: it exists once the bucket is closed. */
+    public String successPath() {
+        return "lake/" + path() + "/_SUCCESS";
+    }
+
     /** Kafka key of control records about this bucket. */
     public String key() {
         return type + "|" + hour;
