@@ -63,10 +63,16 @@ final class TestBed implements AutoCloseable {
 
     static TestBed start(Path dataDir, Instant t0, boolean agents,
                          java.util.function.UnaryOperator<io.hourglass.core.lake.LakeStore> lake, Duration grace) {
+        return start(dataDir, t0, agents, lake, grace, java.util.function.UnaryOperator.identity());
+    }
+
+    static TestBed start(Path dataDir, Instant t0, boolean agents,
+                         java.util.function.UnaryOperator<io.hourglass.core.lake.LakeStore> lake, Duration grace,
+                         java.util.function.UnaryOperator<StandaloneConfig> tune) {
         MutableClock clock = new MutableClock(t0);
-        StandaloneConfig config = StandaloneConfig.defaults(dataDir, REGISTRY).withPorts(0, 0)
+        StandaloneConfig config = tune.apply(StandaloneConfig.defaults(dataDir, REGISTRY).withPorts(0, 0)
                 .withAgentGrace(grace)
-                .withClock(clock, Duration.ofSeconds(10), Duration.ofHours(1));
+                .withClock(clock, Duration.ofSeconds(10), Duration.ofHours(1)));
         if (!agents) {
             config = config.withoutAgents();
         }

@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -90,7 +91,8 @@ public final class Completionist implements Service {
     private TopicTailer tailer;
     private KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> offsets;
-    private ScheduledExecutorService ticker;
+    private volatile ScheduledExecutorService ticker;
+    private final AtomicBoolean tickQueued = new AtomicBoolean();
     private ExecutorService manifestWriters;
     private volatile boolean healthy = true;
     private Instant startedAt;
@@ -115,7 +117,11 @@ public final class Completionist implements Service {
             return;
         }
         tailer = new TopicTailer(kafka, "hourglass-completionist-control",
-                List.of(Topics.MARKERS, Topics.SEALS, Topics.FINALIZED, Topics.BUCKETS), ledger::accept);
+                List.of(Topics.MARKERS, Topics.SEALS, Topics.FINALIZED, Topics.BUCKETS), r -> {
+                    if (ledger.accept(r)) {
+                        tickSoon();
+                    }
+                });
         tailer.start();
         tailer.awaitCaughtUp(Duration.ofSeconds(60));
         Properties producerSettings = kafka.producer("hourglass-completionist");
@@ -158,6 +164,25 @@ public final class Completionist implements Service {
     @Override
     public boolean ready() {
         return started.get() && healthy;
+    }
+
+    /**
+     * Runs a tick now, unless one is already waiting to run: a marker or a finalized partition may close a bucket,
+     * and waiting for the next tick would add up to a tick interval to the close of every bucket, twice.
+     */
+    private void tickSoon() {
+        ScheduledExecutorService t = ticker;
+        if (t == null || !tickQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            t.execute(() -> {
+                tickQueued.set(false);
+                tickSafely();
+            });
+        } catch (RejectedExecutionException e) {
+            tickQueued.set(false);  // stopping
+        }
     }
 
     private void tickSafely() {

@@ -39,33 +39,52 @@ final class Ledger {
     private long read;
     private final Map<Instant, Long> firstSeen = new HashMap<>();
 
-    synchronized void accept(ConsumerRecord<String, byte[]> r) {
+    /**
+     * Takes in a control record. Returns whether it may let a bucket be sealed or closed at once (a marker, a
+     * finalized partition), so that the completionist decides now rather than at its next tick.
+     */
+    synchronized boolean accept(ConsumerRecord<String, byte[]> r) {
         if (r.value() == null) {
-            return;
+            return false;
         }
         read++;
         switch (r.topic()) {
-            case Topics.MARKERS -> signal(HostSignals.fromBytes(r.value()));
+            case Topics.MARKERS -> {
+                return signal(HostSignals.fromBytes(r.value()));
+            }
             case Topics.SEALS -> {
                 Seal s = Json.fromBytes(r.value(), Seal.class);
                 seals.put(s.bucket(), s);
                 seen(s.hour());
+                return false;
             }
-            case Topics.FINALIZED -> finalized(Json.fromBytes(r.value(), Finalized.class));
-            case Topics.BUCKETS -> closed.add(Json.fromBytes(r.value(), Manifest.class).bucket());
+            case Topics.FINALIZED -> {
+                finalized(Json.fromBytes(r.value(), Finalized.class));
+                return true;
+            }
+            case Topics.BUCKETS -> {
+                closed.add(Json.fromBytes(r.value(), Manifest.class).bucket());
+                return false;
+            }
             default -> throw new IllegalArgumentException("unexpected topic " + r.topic());
         }
     }
 
-    private void signal(HostSignal s) {
+    /** A marker may seal a bucket, and so may a heartbeat whose watermark moved (once an hour); others wait. */
+    private boolean signal(HostSignal s) {
         if (s instanceof Marker m) {
             markers.computeIfAbsent(m.hour(), h -> new HashMap<>()).merge(m.host(), m, Ledger::merge);
             seen(m.hour());
-        } else if (s instanceof Heartbeat hb) {
-            hosts.computeIfAbsent(hb.host(), HostView::new).heartbeat(hb.sentAt(), Hours.hourOf(hb.sentAt()),
-                    hb.watermark(), read);
-            seen(hb.watermark());
+            return true;
         }
+        if (s instanceof Heartbeat hb) {
+            HostView host = hosts.computeIfAbsent(hb.host(), HostView::new);
+            Instant before = host.watermark();
+            host.heartbeat(hb.sentAt(), Hours.hourOf(hb.sentAt()), hb.watermark(), read);
+            seen(hb.watermark());
+            return !host.watermark().equals(before);
+        }
+        return false;
     }
 
     /** A host may mark an hour twice (a resend after a lost checkpoint); the seal must cover both. */

@@ -2,12 +2,16 @@ package io.hourglass.completionist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourglass.core.Json;
+import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Heartbeat;
 import io.hourglass.core.control.HostSignals;
 import io.hourglass.core.control.Marker;
+import io.hourglass.core.control.Seal;
 import io.hourglass.core.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -42,6 +46,23 @@ class LedgerTest {
         Marker m = l.markers(H10).get("web-1");
         assertThat(m.offsets()).isEqualTo(Map.of("events.T", Map.of(0, 5L, 1, 7L)));
         assertThat(m.counts()).isEqualTo(Map.of("T", 3L));
+    }
+
+    @Test
+    void markersFinalizedPartitionsAndMovedWatermarksAskForADecisionNowOtherRecordsWaitForTheTick() {
+        Ledger l = new Ledger();
+        Instant h11 = H10.plus(Duration.ofHours(1));
+        assertThat(l.accept(signal(new Heartbeat("web-1", H10.plusSeconds(5), H10)))).as("a new host").isTrue();
+        assertThat(l.accept(signal(new Heartbeat("web-1", H10.plusSeconds(15), H10)))).isFalse();
+        assertThat(l.accept(signal(new Heartbeat("web-1", h11.plusSeconds(5), h11)))).as("watermark moved").isTrue();
+        assertThat(l.accept(signal(new Marker("web-1", H10, Map.of(), Map.of(), 0, h11)))).isTrue();
+        Seal seal = new Seal("T", H10, Map.of(0, 5L), true, List.of(), List.of(), h11);
+        assertThat(l.accept(new ConsumerRecord<>(Topics.SEALS, 0, 0, seal.bucket().key(), Json.toBytes(seal))))
+                .isFalse();
+        Finalized f = new Finalized("T", H10, 0, null, 0, 0, 0, Map.of(), h11);
+        assertThat(l.accept(new ConsumerRecord<>(Topics.FINALIZED, 0, 0, f.key(), Json.toBytes(f)))).isTrue();
+        assertThat(l.accept(new ConsumerRecord<>(Topics.FINALIZED, 0, 1, f.key(), null))).as("a tombstone")
+                .isFalse();
     }
 
     @Test

@@ -86,6 +86,11 @@ public final class Writer implements Service {
      * whether their hour is closed.
      */
     public static final Duration SEALS_KEPT = Duration.ofHours(48);
+    /**
+     * A seal that arrives while the writer is idle waits for the poll to return: short, as every bucket's close waits
+     * for it, while an idle loop costs next to nothing.
+     */
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
     /** Room on the staging disk for the ids of closed partition-hours: 27-53 bytes an id. */
     private static final long CLOSED_IDS_BYTES = 512L << 20;
 
@@ -223,7 +228,7 @@ public final class Writer implements Service {
             });
             while (running.get()) {
                 Set<TopicPartition> stalled = new HashSet<>();
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL_TIMEOUT)) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     if (stalled.contains(tp)) {
                         continue;

@@ -94,7 +94,7 @@ public final class Standalone implements AutoCloseable {
             }
             run(new BadRowsWriter(kafka, lake));
             Completionist completionist = new Completionist(
-                    new CompletionistConfig(config.hostTimeout(), Duration.ofMillis(250),
+                    new CompletionistConfig(config.hostTimeout(), config.completionistTick(),
                             config.heartbeatInterval().multipliedBy(2)), kafka, () -> registry,
                     lake, config.clock(), metrics);
             run(completionist);

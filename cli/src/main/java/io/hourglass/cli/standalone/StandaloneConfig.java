@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param runAgents         whether to tail {@code dataDir/hosts/*} in this JVM
  * @param runWriters        whether to run the lanes' writers in this JVM (the bench runs them on their own)
  * @param replicationFactor replication factor of created topics; {@code min.insync.replicas} is one less
+ * @param completionistTick how often the completionist decides when no marker or finalized partition asks it to
  */
 public record StandaloneConfig(
         Path dataDir,
@@ -36,7 +37,8 @@ public record StandaloneConfig(
         Clock clock,
         boolean runAgents,
         boolean runWriters,
-        int replicationFactor) {
+        int replicationFactor,
+        Duration completionistTick) {
 
     public StandaloneConfig {
         requireNonNull(dataDir, "dataDir is null");
@@ -52,37 +54,40 @@ public record StandaloneConfig(
 
     public static StandaloneConfig defaults(Path dataDir, Path registryDir) {
         return new StandaloneConfig(dataDir, registryDir, 7070, 0, null, 3, Duration.ofMinutes(2),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC(), true, true, 1);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC(), true, true, 1,
+                Duration.ofMillis(250));
     }
 
     public StandaloneConfig withPorts(int http, int kafka) {
         return new StandaloneConfig(dataDir, registryDir, http, kafka, externalKafka, eventPartitions, agentGrace,
-                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replicationFactor);
+                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replicationFactor, completionistTick);
     }
 
     public StandaloneConfig withAgentGrace(Duration grace) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions, grace,
-                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replicationFactor);
+                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replicationFactor, completionistTick);
     }
 
     public StandaloneConfig withClock(Clock c, Duration heartbeat, Duration timeout) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
-                agentGrace, heartbeat, timeout, c, runAgents, runWriters, replicationFactor);
+                agentGrace, heartbeat, timeout, c, runAgents, runWriters, replicationFactor, completionistTick);
     }
 
     public StandaloneConfig withEventPartitions(int partitions) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, partitions, agentGrace,
-                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replicationFactor);
+                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replicationFactor, completionistTick);
     }
 
     public StandaloneConfig withoutAgents() {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
-                agentGrace, heartbeatInterval, hostTimeout, clock, false, runWriters, replicationFactor);
+                agentGrace, heartbeatInterval, hostTimeout, clock, false, runWriters, replicationFactor,
+                completionistTick);
     }
 
     public StandaloneConfig withoutWriters() {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
-                agentGrace, heartbeatInterval, hostTimeout, clock, runAgents, false, replicationFactor);
+                agentGrace, heartbeatInterval, hostTimeout, clock, runAgents, false, replicationFactor,
+                completionistTick);
     }
 
     public StandaloneConfig withExternalKafka(String bootstrap) {
@@ -91,6 +96,11 @@ public record StandaloneConfig(
 
     public StandaloneConfig withExternalKafka(String bootstrap, int replication) {
         return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, bootstrap, eventPartitions, agentGrace,
-                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replication);
+                heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replication, completionistTick);
+    }
+
+    public StandaloneConfig withCompletionistTick(Duration tick) {
+        return new StandaloneConfig(dataDir, registryDir, httpPort, kafkaPort, externalKafka, eventPartitions,
+                agentGrace, heartbeatInterval, hostTimeout, clock, runAgents, runWriters, replicationFactor, tick);
     }
 }
