@@ -26,7 +26,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * What writers know of seals and of finalized partition-hours, read from {@code _hourglass.seals} and
  * {@code _hourglass.finalized}. Thread-safe: a tailer thread writes, the writer thread reads. Seals are kept
- * without their host lists, which writers do not need and which grow with the fleet.
+ * without their host lists, which writers do not need and which grow with the fleet. They are kept for every type, not
+ * only the lane's: a type moved to this lane brings events whose hours were closed by another lane's writers.
  *
  * <p>Both topics are compacted and keep a record per bucket forever, so the book forgets a bucket once every partition
  * of its seal has been finalized for {@code keep} and its hour ended {@code keep} ago: the book holds about {@code keep}
@@ -42,7 +43,6 @@ final class SealBook {
 
     private final Clock clock;
     private final Duration keep;
-    private final Predicate<String> ofLane;
     private final Predicate<BucketId> closedInLake;
     private final Map<BucketId, Seal> seals = new ConcurrentHashMap<>();
     /** When each partition-hour was finalized. Looked up for every event, so keyed by value, not by a built string. */
@@ -62,14 +62,12 @@ final class SealBook {
 
     /**
      * @param keep         how long a closed bucket stays known without asking the lake
-     * @param ofLane       whether an event type is of this writer's lane: the seals of other types are not kept
      * @param closedInLake whether a bucket's {@code _SUCCESS} is in the lake; asked only about hours older than
      *                     {@code keep}
      */
-    SealBook(Clock clock, Duration keep, Predicate<String> ofLane, Predicate<BucketId> closedInLake) {
+    SealBook(Clock clock, Duration keep, Predicate<BucketId> closedInLake) {
         this.clock = requireNonNull(clock, "clock is null");
         this.keep = requireNonNull(keep, "keep is null");
-        this.ofLane = requireNonNull(ofLane, "ofLane is null");
         this.closedInLake = requireNonNull(closedInLake, "closedInLake is null");
     }
 
@@ -79,18 +77,11 @@ final class SealBook {
         }
         if (r.topic().equals(Topics.SEALS)) {
             Seal s = Json.fromBytes(r.value(), Seal.class);
-            if (!ofLane.test(s.type())) {
-                return;
-            }
             seals.put(s.bucket(), new Seal(s.type(), s.hour(), s.offsets(), s.complete(), List.of(), List.of(),
                     s.sealedAt()));
             unfinished.add(s.bucket());
         } else if (r.topic().equals(Topics.FINALIZED)) {
-            Finalized f = Json.fromBytes(r.value(), Finalized.class);
-            if (!ofLane.test(f.type())) {
-                return;
-            }
-            markFinalized(f);
+            markFinalized(Json.fromBytes(r.value(), Finalized.class));
         }
         // A sweep costs a pass over the book, so it waits for as many records: constant work per record.
         if (++recordsSinceSweep >= Math.max(MIN_RECORDS_BETWEEN_SWEEPS, seals.size() + finalized.size())

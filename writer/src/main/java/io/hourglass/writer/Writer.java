@@ -129,9 +129,7 @@ public final class Writer implements Service {
         this.lake = requireNonNull(lake, "lake is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        // A type not in the registry (any more) is kept: a seal is small, and the registry may be behind.
-        this.seals = new SealBook(clock, SEALS_KEPT, type -> registry.get().find(type)
-                .map(t -> t.lane().equals(config.lane())).orElse(true), b -> lake.exists(b.successPath()));
+        this.seals = new SealBook(clock, SEALS_KEPT, b -> lake.exists(b.successPath()));
         this.thread = new Thread(this::run, "writer-" + config.lane() + "-" + config.instanceId());
         AtomicInteger finalizerCount = new AtomicInteger();
         this.finalizers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
