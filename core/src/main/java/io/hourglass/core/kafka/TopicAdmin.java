@@ -32,8 +32,13 @@ public final class TopicAdmin {
     /** Creates every control topic and one events topic per registered type; existing topics are left as they are. */
     public static void ensureTopics(KafkaSettings kafka, Registry registry) {
         List<NewTopic> wanted = new ArrayList<>();
-        for (String t : List.of(Topics.REGISTRY, Topics.SEALS, Topics.FINALIZED, Topics.BUCKETS)) {
-            wanted.add(topic(kafka, t, 1, TopicConfig.CLEANUP_POLICY_COMPACT));
+        wanted.add(topic(kafka, Topics.REGISTRY, 1, TopicConfig.CLEANUP_POLICY_COMPACT));
+        for (String t : Topics.DECISIONS) {
+            NewTopic decisions = topic(kafka, t, 1,
+                    TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE);
+            decisions.configs().put(TopicConfig.RETENTION_MS_CONFIG,
+                    Long.toString(Topics.DECISIONS_KEPT.toMillis()));
+            wanted.add(decisions);
         }
         wanted.add(topic(kafka, Topics.MARKERS, 1, TopicConfig.CLEANUP_POLICY_DELETE));
         wanted.add(topic(kafka, Topics.BADROWS, kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE));

@@ -1,5 +1,6 @@
 package io.hourglass.core.kafka;
 
+import java.time.Duration;
 import java.util.List;
 
 /** Names of Hourglass's Kafka topics. */
@@ -9,16 +10,23 @@ public final class Topics {
     public static final String REGISTRY = "_hourglass.registry";
     /** Markers and heartbeats, keyed by host: one partition keeps their order. */
     public static final String MARKERS = "_hourglass.markers";
-    /** Seal decisions of the completionist, compacted, keyed by bucket. */
+    /** Seal decisions of the completionist, compacted and kept {@link #DECISIONS_KEPT}, keyed by bucket. */
     public static final String SEALS = "_hourglass.seals";
-    /** Partition-hours that writers have finalized, compacted, keyed by bucket and partition. */
+    /** Partition-hours that writers have finalized, compacted and kept {@link #DECISIONS_KEPT}. */
     public static final String FINALIZED = "_hourglass.finalized";
-    /** Closed buckets with their manifests, compacted, keyed by bucket. */
+    /** Closed buckets with their manifests, compacted and kept {@link #DECISIONS_KEPT}, keyed by bucket. */
     public static final String BUCKETS = "_hourglass.buckets";
     /** Rejected events with their reasons. */
     public static final String BADROWS = "_hourglass.badrows";
 
-    public static final List<String> COMPACTED = List.of(REGISTRY, SEALS, FINALIZED, BUCKETS);
+    /** The topics of per-bucket decisions: a record per bucket, so they are not kept forever. */
+    public static final List<String> DECISIONS = List.of(SEALS, FINALIZED, BUCKETS);
+    /**
+     * How long a bucket's seal, finalized partitions and announcement stay in Kafka (by the time they were written).
+     * Every component reads them all at start, and a compacted topic alone keeps a record per bucket forever; for an
+     * older bucket the lake's {@code _SUCCESS} is the record, as it is for writers after two days.
+     */
+    public static final Duration DECISIONS_KEPT = Duration.ofDays(30);
 
     private Topics() {
     }

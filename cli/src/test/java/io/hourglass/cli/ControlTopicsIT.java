@@ -1,0 +1,43 @@
+package io.hourglass.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hourglass.core.kafka.KafkaSettings;
+import io.hourglass.core.kafka.Topics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-bucket decision topics are compacted and also expire; the registry is compacted only, kept forever. */
+class ControlTopicsIT {
+    @Test
+    void decisionsExpireAfterTheirRetentionAndTheRegistryNever(@TempDir Path dir) throws Exception {
+        try (TestBed bed = TestBed.start(dir, Instant.parse("2026-03-01T10:00:00Z"), false);
+             Admin admin = Admin.create(KafkaSettings.singleNode(bed.hourglass.bootstrap()).admin("test"))) {
+            List<ConfigResource> topics = new ArrayList<>();
+            for (String t : Topics.DECISIONS) {
+                topics.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
+            }
+            ConfigResource registry = new ConfigResource(ConfigResource.Type.TOPIC, Topics.REGISTRY);
+            topics.add(registry);
+            Map<ConfigResource, Config> configs = admin.describeConfigs(topics).all().get(30, TimeUnit.SECONDS);
+
+            for (String t : Topics.DECISIONS) {
+                Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t));
+                assertThat(c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(t).isEqualTo("compact,delete");
+                assertThat(Long.parseLong(c.get(TopicConfig.RETENTION_MS_CONFIG).value())).as(t)
+                        .isEqualTo(Topics.DECISIONS_KEPT.toMillis());
+            }
+            assertThat(configs.get(registry).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+        }
+    }
+}
