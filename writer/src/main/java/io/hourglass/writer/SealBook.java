@@ -103,9 +103,18 @@ final class SealBook {
      * the lake has it closed. Writer thread only.
      */
     boolean closed(BucketId bucket, int partition) {
-        if (seals.containsKey(bucket)) {
-            return isFinalized(bucket, partition);
+        if (!seals.containsKey(bucket)) {
+            return forgottenAndClosed(bucket);
         }
+        if (isFinalized(bucket, partition)) {
+            return true;
+        }
+        // A sweep removes a seal before its finalized partitions: if this one is missing because the tailer thread
+        // swept the bucket meanwhile, its seal is missing now too.
+        return !seals.containsKey(bucket) && forgottenAndClosed(bucket);
+    }
+
+    private boolean forgottenAndClosed(BucketId bucket) {
         Instant now = clock.instant();
         if (!forgettable(Hours.end(bucket.hour()), now)) {
             return false;  // a bucket that young is never forgotten: no seal means not sealed yet
@@ -158,7 +167,7 @@ final class SealBook {
                 parts.add(ph);
             }
             if (done) {
-                it.remove();
+                it.remove();  // before its finalized partitions: see closed()
                 unfinished.remove(s.bucket());
                 parts.forEach(finalized::remove);
             }
