@@ -29,9 +29,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * without their host lists, which writers do not need and which grow with the fleet. They are kept for every type, not
  * only the lane's: a type moved to this lane brings events whose hours were closed by another lane's writers.
  *
- * <p>Both topics are compacted and keep a record per bucket forever, so the book forgets a bucket once every partition
- * of its seal has been finalized for {@code keep} and its hour ended {@code keep} ago: the book holds about {@code keep}
- * of buckets, not the whole history. An event of a forgotten hour asks the lake whether the bucket was closed.
+ * <p>Both topics keep a record per bucket for weeks ({@link Topics#DECISIONS_KEPT}), so the book forgets a bucket once
+ * every partition of its seal has been finalized for {@code keep} and its hour ended {@code keep} ago: it holds about
+ * {@code keep} of buckets. An event of a forgotten hour asks the lake whether the bucket was closed.
  */
 final class SealBook {
     /** A bucket that the lake says is open is asked about again after this (a backfill seals it meanwhile). */
