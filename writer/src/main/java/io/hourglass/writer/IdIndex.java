@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -97,6 +98,7 @@ public final class IdIndex implements Closeable {
             Drops drops = new Drops();
             Table.Zero zero = new Table.Zero();
             long size = 0;
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file),
                     256 * 1024))) {
                 out.writeInt(MAGIC);
@@ -114,7 +116,7 @@ public final class IdIndex implements Closeable {
                         Files.delete(scratch[p]);
                     }
                     size += table.size;
-                    table.writeKeys(out);
+                    table.writeKeys(out, chunk);
                 }
             }
             if (zero.present()) {
@@ -357,13 +359,21 @@ public final class IdIndex implements Closeable {
             return lower ? index : keptIndex;
         }
 
-        /** Writes the keys slot by slot, all zero where a slot is empty. */
-        void writeKeys(DataOutputStream out) throws IOException {
+        /**
+         * Writes the keys slot by slot, all zero where a slot is empty, through {@code chunk} (big-endian, as the
+         * index is read): a call per slot into the stream was half the cost of building an index.
+         */
+        void writeKeys(OutputStream out, ByteBuffer chunk) throws IOException {
+            chunk.clear();
             for (int i = 0; i < slots.length; i += 4) {
+                if (chunk.remaining() < SLOT) {
+                    out.write(chunk.array(), 0, chunk.position());
+                    chunk.clear();
+                }
                 boolean empty = slots[i + 3] == EMPTY;
-                out.writeLong(empty ? 0 : slots[i]);
-                out.writeLong(empty ? 0 : slots[i + 1]);
+                chunk.putLong(empty ? 0 : slots[i]).putLong(empty ? 0 : slots[i + 1]);
             }
+            out.write(chunk.array(), 0, chunk.position());
         }
     }
 
