@@ -59,6 +59,11 @@ final class SealBook {
     };
     private int recordsSinceSweep;
     private Instant nextSweep = Instant.MIN;
+    /**
+     * Hours before this may have been forgotten: those whose end was {@code keep} before the last sweep. Kept rather
+     * than asking the clock, as every event of a bucket without a seal yet asks.
+     */
+    private volatile Instant forgettableBefore;
 
     /**
      * @param keep         how long a closed bucket stays known without asking the lake
@@ -69,6 +74,12 @@ final class SealBook {
         this.clock = requireNonNull(clock, "clock is null");
         this.keep = requireNonNull(keep, "keep is null");
         this.closedInLake = requireNonNull(closedInLake, "closedInLake is null");
+        this.forgettableBefore = forgettableBefore(clock.instant());
+    }
+
+    /** Hours before the instant ended more than {@code keep} before {@code now}, as {@link #forgettable} asks. */
+    private Instant forgettableBefore(Instant now) {
+        return now.minus(keep).minus(Duration.ofHours(1));
     }
 
     void accept(ConsumerRecord<String, byte[]> r) {
@@ -115,10 +126,10 @@ final class SealBook {
     }
 
     private boolean forgottenAndClosed(BucketId bucket) {
-        Instant now = clock.instant();
-        if (!forgettable(Hours.end(bucket.hour()), now)) {
+        if (!bucket.hour().isBefore(forgettableBefore)) {
             return false;  // a bucket that young is never forgotten: no seal means not sealed yet
         }
+        Instant now = clock.instant();
         Instant openAt = lakeAnswers.get(bucket);
         if (openAt == Instant.MAX) {
             return true;
@@ -153,6 +164,7 @@ final class SealBook {
         recordsSinceSweep = 0;
         Instant now = clock.instant();
         nextSweep = now.plus(MAX_TIME_BETWEEN_SWEEPS);
+        forgettableBefore = forgettableBefore(now);
         for (Iterator<Seal> it = seals.values().iterator(); it.hasNext(); ) {
             Seal s = it.next();
             if (!forgettable(Hours.end(s.hour()), now)) {

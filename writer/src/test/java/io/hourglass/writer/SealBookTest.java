@@ -125,6 +125,9 @@ class SealBookTest {
         clock.set(H11.plus(Duration.ofDays(10)));
         BucketId forgotten = new BucketId("A", H10);
         closedInLake.add(forgotten);
+        assertThat(book.closed(forgotten, 0)).as("the book goes by the time of its last sweep").isFalse();
+        assertThat(lakeAsked).isEmpty();
+        book.forgetOldBuckets();
         assertThat(book.closed(forgotten, 0)).isTrue();
         assertThat(book.closed(forgotten, 1)).isTrue();
         assertThat(lakeAsked).as("a closed bucket stays closed: asked once").containsExactly(forgotten);
