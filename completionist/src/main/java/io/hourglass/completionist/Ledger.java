@@ -40,8 +40,8 @@ final class Ledger {
     private final Map<Instant, Long> firstSeen = new HashMap<>();
 
     /**
-     * Takes in a control record. Returns whether it may let a bucket be sealed or closed at once (a marker, a
-     * finalized partition), so that the completionist decides now rather than at its next tick.
+     * Takes in a control record. Returns whether it may let a bucket be sealed or closed at once (a marker, a moved
+     * watermark, a finalized partition), so that the completionist decides now rather than at its next tick.
      */
     synchronized boolean accept(ConsumerRecord<String, byte[]> r) {
         if (r.value() == null) {
