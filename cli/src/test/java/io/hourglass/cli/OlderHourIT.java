@@ -46,12 +46,9 @@ class OlderHourIT {
     @Test
     void anHourOlderThanEveryClosedOneGetsItsBucketsWhenAHostBringsIt(@TempDir Path dir) throws Exception {
         try (TestBed bed = TestBed.start(dir, T0, true, UnaryOperator.identity(), GRACE)) {
-            EventLogger live = bed.logger("host-a");
-            bed.awaitAgents(Set.of("host-a"));
-            bed.log(live, TYPE);
-            BucketId ten = new BucketId(TYPE, Hours.hourOf(T0));
-            closeHoursUpTo(bed, Hours.end(ten.hour()));
-            byte[] tenManifest = Files.readAllBytes(bed.bucketDir(ten).resolve("_SUCCESS"));
+            ClosedHour closed = oneEventInAClosedHour(bed);
+            BucketId ten = closed.bucket();
+            byte[] tenManifest = closed.manifest();
 
             Instant eight = ten.hour().minus(Duration.ofHours(2));
             EventLogger backlog = loggerAt(bed, "host-back", eight.plus(Duration.ofMinutes(30)));
@@ -80,12 +77,10 @@ class OlderHourIT {
     @Test
     void anHourClosedAndForgottenStaysClosedAndItsNewEventsArriveLate(@TempDir Path dir) throws Exception {
         try (TestBed bed = TestBed.start(dir, T0, true, UnaryOperator.identity(), GRACE)) {
-            EventLogger live = bed.logger("host-a");
-            bed.awaitAgents(Set.of("host-a"));
-            String first = bed.log(live, TYPE);
-            BucketId ten = new BucketId(TYPE, Hours.hourOf(T0));
-            closeHoursUpTo(bed, Hours.end(ten.hour()));
-            byte[] tenManifest = Files.readAllBytes(bed.bucketDir(ten).resolve("_SUCCESS"));
+            ClosedHour closed = oneEventInAClosedHour(bed);
+            String first = closed.eventId();
+            BucketId ten = closed.bucket();
+            byte[] tenManifest = closed.manifest();
             // More than a day on, the completionist forgets the hour; one more hour makes sure it has pruned.
             Instant dayOn = ten.hour().plus(Duration.ofHours(27));
             closeHoursUpTo(bed, dayOn);
@@ -113,12 +108,10 @@ class OlderHourIT {
     @Test
     void anHourTheWritersForgotStillSendsItsLateEventsOnAndDropsCopiesOfItsEvents(@TempDir Path dir) throws Exception {
         try (TestBed bed = TestBed.start(dir, T0, true, UnaryOperator.identity(), GRACE)) {
-            EventLogger live = bed.logger("host-a");
-            bed.awaitAgents(Set.of("host-a"));
-            String first = bed.log(live, TYPE);
-            BucketId ten = new BucketId(TYPE, Hours.hourOf(T0));
-            closeHoursUpTo(bed, Hours.end(ten.hour()));
-            byte[] tenManifest = Files.readAllBytes(bed.bucketDir(ten).resolve("_SUCCESS"));
+            ClosedHour closed = oneEventInAClosedHour(bed);
+            String first = closed.eventId();
+            BucketId ten = closed.bucket();
+            byte[] tenManifest = closed.manifest();
             // Two days and two hours on, the writers forget hour 10, the only one finalized more than two days ago.
             Instant later = ten.hour().plus(Writer.SEALS_KEPT).plus(Duration.ofHours(2));
             closeHoursUpTo(bed, later);
@@ -209,6 +202,19 @@ class OlderHourIT {
                 quick.stop();
             }
         }
+    }
+
+    /** host-a's one event at T0, in its hour's bucket, closed: what each test compares the lake with later. */
+    private record ClosedHour(String eventId, BucketId bucket, byte[] manifest) {
+    }
+
+    private static ClosedHour oneEventInAClosedHour(TestBed bed) throws Exception {
+        EventLogger live = bed.logger("host-a");
+        bed.awaitAgents(Set.of("host-a"));
+        String id = bed.log(live, TYPE);
+        BucketId ten = new BucketId(TYPE, Hours.hourOf(T0));
+        closeHoursUpTo(bed, Hours.end(ten.hour()));
+        return new ClosedHour(id, ten, Files.readAllBytes(bed.bucketDir(ten).resolve("_SUCCESS")));
     }
 
     /** Logs {@code n} events at {@code t} into a file elsewhere, then moves it into the host's log at once. */

@@ -2,7 +2,6 @@ package io.hourglass.writer;
 
 import static java.util.Objects.requireNonNull;
 
-import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Finalized;
@@ -77,7 +76,7 @@ final class SealBook {
         this.forgettableBefore = forgettableBefore(clock.instant());
     }
 
-    /** Hours before the instant ended more than {@code keep} before {@code now}, as {@link #forgettable} asks. */
+    /** Hours before the instant ended more than {@code keep} before {@code now}. */
     private Instant forgettableBefore(Instant now) {
         return now.minus(keep).minus(Duration.ofHours(1));
     }
@@ -151,10 +150,6 @@ final class SealBook {
         return seals.size();
     }
 
-    private boolean forgettable(Instant hourEndOrFinalized, Instant now) {
-        return hourEndOrFinalized.isBefore(now.minus(keep));
-    }
-
     /**
      * Forgets the seals whose partitions were all finalized, and whose hour ended, more than {@code keep} ago, with
      * their finalized partitions. A finalized record without its seal stays: the seal may still be on its way. Tailer
@@ -164,10 +159,12 @@ final class SealBook {
         recordsSinceSweep = 0;
         Instant now = clock.instant();
         nextSweep = now.plus(MAX_TIME_BETWEEN_SWEEPS);
+        // closed() takes hours before this for possibly forgotten: the sweep forgets no other.
         forgettableBefore = forgettableBefore(now);
+        Instant finalizedBefore = now.minus(keep);
         for (Iterator<Seal> it = seals.values().iterator(); it.hasNext(); ) {
             Seal s = it.next();
-            if (!forgettable(Hours.end(s.hour()), now)) {
+            if (!s.hour().isBefore(forgettableBefore)) {
                 continue;
             }
             List<PartitionHour> parts = new ArrayList<>();
@@ -175,7 +172,7 @@ final class SealBook {
             for (int p : s.offsets().keySet()) {
                 PartitionHour ph = new PartitionHour(s.bucket(), p);
                 Instant at = finalized.get(ph);
-                done &= at != null && forgettable(at, now);
+                done &= at != null && at.isBefore(finalizedBefore);
                 parts.add(ph);
             }
             if (done) {

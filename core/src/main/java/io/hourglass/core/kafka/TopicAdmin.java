@@ -34,11 +34,8 @@ public final class TopicAdmin {
         List<NewTopic> wanted = new ArrayList<>();
         wanted.add(topic(kafka, Topics.REGISTRY, 1, TopicConfig.CLEANUP_POLICY_COMPACT));
         for (String t : Topics.DECISIONS) {
-            NewTopic decisions = topic(kafka, t, 1,
-                    TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE);
-            decisions.configs().put(TopicConfig.RETENTION_MS_CONFIG,
-                    Long.toString(Topics.DECISIONS_KEPT.toMillis()));
-            wanted.add(decisions);
+            wanted.add(topic(kafka, t, 1, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                    Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topics.DECISIONS_KEPT.toMillis()))));
         }
         wanted.add(topic(kafka, Topics.MARKERS, 1, TopicConfig.CLEANUP_POLICY_DELETE));
         wanted.add(topic(kafka, Topics.BADROWS, kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE));
@@ -102,7 +99,12 @@ public final class TopicAdmin {
     }
 
     private static NewTopic topic(KafkaSettings kafka, String name, int partitions, String cleanup) {
-        Map<String, String> configs = new HashMap<>();
+        return topic(kafka, name, partitions, cleanup, Map.of());
+    }
+
+    private static NewTopic topic(KafkaSettings kafka, String name, int partitions, String cleanup,
+                                  Map<String, String> more) {
+        Map<String, String> configs = new HashMap<>(more);
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup);
         configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(kafka.minInsyncReplicas()));
         return new NewTopic(name, partitions, kafka.replicationFactor()).configs(configs);
