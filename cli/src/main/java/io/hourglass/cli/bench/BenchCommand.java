@@ -99,6 +99,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int events;
 
+    @Option(names = "--warm-up-events", defaultValue = "600000",
+            description = "Events of the untimed end-to-end run before the rounds, in which the JIT compiles"
+                    + " Hourglass's paths; 0 for none (default: ${DEFAULT-VALUE}).")
+    int warmUpEvents;
+
     @Option(names = "--rounds", defaultValue = "3",
             description = "Rounds of raw Kafka produce, each followed by an end-to-end run with --types; the headline"
                     + " figures are the round with the median ratio (default: ${DEFAULT-VALUE}).")
@@ -116,8 +121,6 @@ public final class BenchCommand implements Callable<Integer> {
     private static final Duration HOUR_CLOSE_GRACE = Duration.ofSeconds(5);
     /** How long after its hour's end plus the grace the bench waits for a bucket to close. */
     private static final Duration HOUR_CLOSE_WAIT = Duration.ofSeconds(60);
-    /** About as long end to end (3-4 s here) as the raw baseline's {@link #WARM_UP}; 200k events were one second. */
-    private static final int WARM_UP_EVENTS = 600_000;
     private static final int INGEST_BATCHES = 100;
     /** As many events as an agent sends in one request. */
     private static final int INGEST_BATCH_EVENTS = AgentConfig.DEFAULT_BATCH_MAX_EVENTS;
@@ -156,15 +159,17 @@ public final class BenchCommand implements Callable<Integer> {
             double ingest = ingest(phase);
 
             // Like the raw baseline's warm-up: the JIT compiles Hourglass's paths before anything is timed.
-            progress("warm-up: end to end with " + types + " types, " + WARM_UP_EVENTS + " events, not reported");
-            endToEnd(types, Math.min(events, WARM_UP_EVENTS));
+            if (warmUpEvents > 0) {
+                progress("warm-up: end to end with " + types + " types, " + warmUpEvents + " events, not reported");
+                endToEnd(types, warmUpEvents);
+            }
             List<Round> measured = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 if (r > 1) {
                     progress("round " + r + " of " + rounds + ": raw Kafka produce, " + types + " topics, "
                             + phase.toSeconds() + " s");
                 }
-                double produce = r == 1 ? raw.produceEps() : produceRaw(phase, types).eps();
+                RawProduced produce = r == 1 ? raw.produced() : produceRaw(phase, types);
                 progress("round " + r + " of " + rounds + ": client library writing host logs");
                 measured.add(new Round(produce, endToEnd(types, events)));
             }
@@ -172,6 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
             E2e main = headline.e2e();
             out.put("kafka_produce_eps", headline.produceEps());
             out.put("kafka_produce_mbps", mb(headline.produceEps()));
+            out.put("kafka_produce_cpu_s_per_million_events", headline.raw().cpuPerMillion());
             out.put("ingest_eps", ingest);
             out.put("ratio_ingest_to_produce", ingest / headline.produceEps());
             out.put("client_log_eps", main.logEps());
@@ -212,7 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
                 Stats latency = mainLatency;
                 if (n != types) {
                     progress("raw Kafka produce with " + n + " topics, " + phase.toSeconds() + " s");
-                    double produce = produceRaw(phase, n).eps();
+                    RawProduced produce = produceRaw(phase, n);
                     progress("end to end with " + n + " types");
                     round = new Round(produce, endToEnd(n, events));
                     latency = latency(round.e2e().eps() / 2, phase, n, false).ack();
@@ -249,6 +255,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (rounds < 1 || types < 1 || hosts < 1 || partitions < 1) {
             return "--rounds, --types, --hosts and --partitions must be at least 1";
         }
+        if (warmUpEvents < 0 || warmUpEvents > 0 && warmUpEvents < hosts) {
+            return "--warm-up-events must be 0 or at least --hosts (" + hosts + ")";
+        }
         if (events < hosts) {
             return "--events must be at least --hosts (" + hosts + ")";
         }
@@ -269,13 +278,20 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println("bench: " + what + "...");
     }
 
-    private record RawKafka(double produceEps, double consumeEps) {
+    private record RawKafka(RawProduced produced, double consumeEps) {
+        double produceEps() {
+            return produced.eps();
+        }
     }
 
     /** Raw Kafka produce, then Hourglass end to end on the same broker right after it. */
-    private record Round(double produceEps, E2e e2e) {
+    private record Round(RawProduced raw, E2e e2e) {
+        double produceEps() {
+            return raw.eps();
+        }
+
         double ratio() {
-            return e2e.eps() / produceEps;
+            return e2e.eps() / produceEps();
         }
 
         /** The round whose ratio is the median (the lower of the middle two for an even count). */
@@ -285,14 +301,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         Map<String, Object> json() {
-            return Map.of("kafka_produce_eps", produceEps, "e2e_eps", e2e.eps(), "ratio_e2e_to_produce", ratio(),
+            return Map.of("kafka_produce_eps", produceEps(), "e2e_eps", e2e.eps(), "ratio_e2e_to_produce", ratio(),
                     "cpu_s_per_million_events", e2e.cpuPerMillion(), "cpu_s_per_million_events_without_jit",
-                    e2e.cpuPerMillionWithoutJit(), "jit_share", e2e.cpuShares().getOrDefault("jit", 0.0));
+                    e2e.cpuPerMillionWithoutJit(), "jit_share", e2e.cpuShares().getOrDefault("jit", 0.0),
+                    "kafka_produce_cpu_s_per_million_events", raw.cpuPerMillion());
         }
     }
 
-    /** What a raw produce phase made: its topics, the events Kafka acknowledged, and their rate. */
-    private record RawProduced(List<String> topics, long events, double eps) {
+    /**
+     * What a raw produce phase made: its topics, the events Kafka acknowledged, their rate, and the process's CPU
+     * seconds per million of them (producer, broker, GC and JIT alike, as for Hourglass's figure).
+     */
+    private record RawProduced(List<String> topics, long events, double eps, double cpuPerMillion) {
     }
 
     /**
@@ -323,8 +343,11 @@ public final class BenchCommand implements Callable<Integer> {
                 ProducerSizing.forPartitions(typeCount * partitions).lingerMs()))) {
             produce(p, topics, values, WARM_UP, new AtomicLong());  // metadata, connections, JIT: not timed
             long start = System.nanoTime();
+            double cpuStart = ProcessGauges.cpuSeconds();
             produce(p, topics, values, phase, acked);
-            return new RawProduced(topics, acked.get(), acked.get() / ((System.nanoTime() - start) / 1e9));
+            double cpu = ProcessGauges.cpuSeconds() - cpuStart;
+            return new RawProduced(topics, acked.get(), acked.get() / ((System.nanoTime() - start) / 1e9),
+                    cpu / acked.get() * 1e6);
         }
     }
 
@@ -345,7 +368,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         double consumeEps = consumed / ((System.nanoTime() - cStart) / 1e9);
-        return new RawKafka(produced.eps(), consumeEps);
+        return new RawKafka(produced, consumeEps);
     }
 
     private static void produce(KafkaProducer<String, byte[]> p, List<String> topics, byte[][] values,

@@ -22,12 +22,13 @@ class BenchIT {
     void aSmallRunReportsEveryFigureConsistently(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         int exit = new CommandLine(new BenchCommand()).execute("--duration", "5s", "--events", "20000", "--types",
-                "2", "--type-counts", "1,2", "--hosts", "2", "--rounds", "2", "--json", json.toString());
+                "2", "--type-counts", "1,2", "--hosts", "2", "--rounds", "2", "--warm-up-events", "20000", "--json", json.toString());
         assertThat(exit).isZero();
 
         JsonNode r = Json.MAPPER.readTree(json.toFile());
         for (String key : List.of("kafka_produce_eps", "kafka_consume_eps", "ingest_eps", "e2e_eps", "writer_eps",
-                "cpu_s_per_million_events", "bucket_close_delay_s", "heap_peak_mb", "rss_peak_mb")) {
+                "cpu_s_per_million_events", "kafka_produce_cpu_s_per_million_events", "bucket_close_delay_s",
+                "heap_peak_mb", "rss_peak_mb")) {
             assertThat(r.path(key).asDouble()).as(key).isPositive();
         }
         assertThat(r.get("ratio_e2e_to_produce").asDouble())
@@ -51,6 +52,7 @@ class BenchIT {
         for (String n : counts) {
             JsonNode byCount = r.get("by_type_count").get(n);
             assertThat(byCount.get("e2e_eps").asDouble()).as(n).isPositive();
+            assertThat(byCount.get("kafka_produce_cpu_s_per_million_events").asDouble()).as(n).isPositive();
             assertOrderedPercentiles(byCount.get("latency_ack_ms"));
             assertThat(byCount.get("bucket_close_ms").get("samples").asInt()).isEqualTo(Integer.parseInt(n));
         }
@@ -65,6 +67,7 @@ class BenchIT {
             assertThat(round.get("ratio_e2e_to_produce").asDouble()).isCloseTo(
                     round.get("e2e_eps").asDouble() / round.get("kafka_produce_eps").asDouble(), within(1e-9));
             ratios.add(round.get("ratio_e2e_to_produce").asDouble());
+            assertThat(round.get("kafka_produce_cpu_s_per_million_events").asDouble()).isPositive();
         }
         List<Double> sorted = ratios.stream().sorted().toList();
         double median = sorted.get((sorted.size() - 1) / 2);

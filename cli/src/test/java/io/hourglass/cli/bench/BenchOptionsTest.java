@@ -14,7 +14,7 @@ import picocli.CommandLine;
 class BenchOptionsTest {
     @ParameterizedTest
     @ValueSource(strings = {"--rounds=0", "--types=0", "--hosts=0", "--partitions=0", "--events=3", "--type-counts=1,0",
-            "--event-size=0", "--duration=0s"})
+            "--event-size=0", "--duration=0s", "--warm-up-events=-1", "--warm-up-events=3"})
     void optionsThatCannotMakeARunAreRefused(String option) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
