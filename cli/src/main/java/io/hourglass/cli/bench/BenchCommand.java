@@ -121,6 +121,8 @@ public final class BenchCommand implements Callable<Integer> {
     private static final Duration HOUR_CLOSE_GRACE = Duration.ofSeconds(5);
     /** How long after its hour's end plus the grace the bench waits for a bucket to close. */
     private static final Duration HOUR_CLOSE_WAIT = Duration.ofSeconds(60);
+    /** The completionist's host timeout in the bench's runs. */
+    private static final Duration HOST_TIMEOUT = Duration.ofSeconds(30);
     private static final int INGEST_BATCHES = 100;
     /** As many events as an agent sends in one request. */
     private static final int INGEST_BATCH_EVENTS = AgentConfig.DEFAULT_BATCH_MAX_EVENTS;
@@ -402,7 +404,7 @@ public final class BenchCommand implements Callable<Integer> {
     private Standalone standalone(Path dir, boolean writers, Clock clock) {
         // Agents heartbeat every second here, so the completionist's start-up grace is two seconds.
         StandaloneConfig config = StandaloneConfig.defaults(dir, dir.resolve("registry")).withPorts(0, 0)
-                .withClock(clock, Duration.ofSeconds(1), Duration.ofSeconds(30)).withAgentGrace(HOUR_CLOSE_GRACE)
+                .withClock(clock, Duration.ofSeconds(1), HOST_TIMEOUT).withAgentGrace(HOUR_CLOSE_GRACE)
                 .withExternalKafka(bootstrap, 1).withEventPartitions(partitions).withoutAgents();
         return new Standalone(writers ? config : config.withoutWriters()).start();
     }
@@ -690,6 +692,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * The hour that a live phase starting at {@code realStart} makes end halfway: one that starts more than
+     * {@code hostTimeout} later, so that no host of an earlier run (one broker, one markers topic) may have logged in
+     * it and none holds it open. The hour after the next is not always such: within the timeout of an hour's end, the
+     * completionist rightly waits for earlier runs' hosts that heartbeated just before that hour began.
+     */
+    static Instant hourToClose(Instant realStart, Duration hostTimeout) {
+        return Hours.end(Hours.hourOf(realStart.plus(hostTimeout)));
+    }
+
+    /**
      * A live phase's figures: latency from logged_at to in Kafka, and, if an hour ended during it, how long after
      * that hour's end plus the agents' grace each of its buckets closed.
      */
@@ -709,9 +721,7 @@ public final class BenchCommand implements Callable<Integer> {
         Instant realStart = Instant.now();
         Duration shift = Duration.ZERO;
         if (crossHour) {
-            // An hour after the next: no host of an earlier run (one broker, one markers topic) can have been alive
-            // in it, so none of them holds it open.
-            Instant hourEnd = Hours.end(Hours.hourOf(realStart)).plus(Duration.ofHours(1));
+            Instant hourEnd = Hours.end(hourToClose(realStart, HOST_TIMEOUT));
             shift = Duration.between(realStart, hourEnd.minus(WARM_UP).minus(phase.dividedBy(2)));
         }
         Clock clock = Clock.offset(Clock.systemUTC(), shift);
