@@ -364,8 +364,7 @@ public final class BenchCommand implements Callable<Integer> {
                 consumed += c.poll(Duration.ofMillis(500)).count();
             }
         }
-        double consumeEps = consumed / ((System.nanoTime() - cStart) / 1e9);
-        return consumeEps;
+        return consumed / ((System.nanoTime() - cStart) / 1e9);
     }
 
     private static void produce(KafkaProducer<String, byte[]> p, List<String> topics, byte[][] values,
