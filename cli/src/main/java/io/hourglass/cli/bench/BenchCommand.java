@@ -27,6 +27,7 @@ import io.hourglass.writer.IdOffsets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -240,6 +241,9 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("events_per_e2e_run", events);
             out.put("hosts", hosts);
             out.put("cores", Runtime.getRuntime().availableProcessors());
+            // The JIT's and the collector's flags move the figures (docs/performance.md): say which ones ran.
+            out.put("jvm", Map.of("version", Runtime.version().toString(),
+                    "args", ManagementFactory.getRuntimeMXBean().getInputArguments()));
             print(out);
             if (json != null) {
                 Files.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));

@@ -33,6 +33,10 @@ class BenchIT {
         }
         assertThat(r.get("ratio_e2e_to_produce").asDouble())
                 .isCloseTo(r.get("e2e_eps").asDouble() / r.get("kafka_produce_eps").asDouble(), within(1e-9));
+        assertThat(r.get("ratio_ingest_to_produce").asDouble())
+                .isCloseTo(r.get("ingest_eps").asDouble() / r.get("kafka_produce_eps").asDouble(), within(1e-9));
+        assertThat(r.get("jvm").get("version").asText()).isEqualTo(Runtime.version().toString());
+        assertThat(r.get("jvm").get("args").isArray()).isTrue();
         assertThat(r.get("ratio_writer_to_consume").asDouble())
                 .isCloseTo(r.get("writer_eps").asDouble() / r.get("kafka_consume_eps").asDouble(), within(1e-9));
         assertHeadlineIsTheMedianRound(r, 2);
