@@ -12,6 +12,7 @@ import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.Topics;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.writer.Writer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -145,7 +146,42 @@ class OlderHourIT {
             assertThat(bed.records(arrival).get(lateId).get("late")).isEqualTo(true);
             assertThat(Files.readAllBytes(bed.bucketDir(ten).resolve("_SUCCESS"))).isEqualTo(tenManifest);
             assertThat(bed.recordsWithKey(Topics.SEALS, ten.key())).isEqualTo(1);
+            assertThat(closedIdChecks(bed)).as("the late event and the copy each looked into the ids of hour 10 only,"
+                    + " not into those of the %d closed hours after it", later.getEpochSecond() / 3600
+                    - ten.hour().getEpochSecond() / 3600 - 1).isEqualTo(2);
         }
+    }
+
+    @Test
+    void aCopyOfALateEventThatComesHoursLaterIsDroppedByTheBucketTheFirstCopyWentTo(@TempDir Path dir)
+            throws Exception {
+        try (TestBed bed = TestBed.start(dir, T0, true, UnaryOperator.identity(), GRACE)) {
+            BucketId ten = oneEventInAClosedHour(bed).bucket();
+            EventLogger returning = loggerAt(bed, "host-back", ten.hour().plus(Duration.ofMinutes(30)));
+            String lateId = bed.log(returning, TYPE);
+            returning.close();
+            bed.awaitAgents(Set.of("host-back"));
+            BucketId firstArrival = new BucketId(TYPE, Hours.end(ten.hour()));
+            Instant copyArrives = ten.hour().plus(Duration.ofHours(5));
+            closeHoursUpTo(bed, copyArrives);
+            assertThat(bed.manifest(firstArrival).lateEvents()).isEqualTo(1);
+            assertThat(bed.records(firstArrival).keySet()).containsExactly(lateId);
+
+            copyLine(bed, "host-back", "host-copy", ten.hour(), lateId);
+            bed.awaitAgents(Set.of("host-copy"));
+            BucketId copyArrival = new BucketId(TYPE, copyArrives);
+            closeHoursUpTo(bed, Hours.end(copyArrives));
+
+            Manifest m = bed.manifest(copyArrival);
+            assertThat(m.duplicatesDropped()).as("the copy, found in the bucket its first copy went to").isEqualTo(1);
+            assertThat(m.lateEvents()).isZero();
+            assertThat(bed.records(copyArrival)).isEmpty();
+        }
+    }
+
+    private static double closedIdChecks(TestBed bed) {
+        return bed.hourglass.metrics().find("hourglass_writer_closed_id_checks_total").counters().stream()
+                .mapToDouble(Counter::count).sum();
     }
 
     private static double sealsKnown(TestBed bed) {

@@ -5,8 +5,11 @@ import io.hourglass.core.control.BucketId;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Events staged for one partition of one bucket. They wait in a {@link SpillFile} on local disk, every copy as it
@@ -26,6 +29,8 @@ final class BucketStage implements Closeable {
     private long maxOffset = -1;
     /** Each schema version staged, with the offset where it first appeared: few, and enough to tell the newest. */
     private final Map<Integer, Long> versions = new TreeMap<>();
+    /** The own hours of the late events, each with the offset where it first appeared: what the file lists. */
+    private final Map<Instant, Long> lateHours = new TreeMap<>();
 
     /** An event to stage: its envelope, its bytes in their form, and whether it arrived after its hour closed. */
     record Staged(long offset, EnvelopeHeader header, byte[] raw, SpillFile.Form form, boolean late) {
@@ -97,6 +102,7 @@ final class BucketStage implements Closeable {
         events++;
         if (s.late()) {
             lateIds.putIfAbsent(s.header().id(), s.offset());
+            lateHours.merge(s.header().hour(), s.offset(), Math::min);
         }
     }
 
@@ -151,6 +157,17 @@ final class BucketStage implements Closeable {
             }
         }
         return max;
+    }
+
+    /** The own hours of the late events a seal at {@code sealOffset} takes in, known without reading them. */
+    Set<Instant> lateHours(long sealOffset) {
+        Set<Instant> hours = new TreeSet<>();
+        lateHours.forEach((hour, first) -> {
+            if (first <= sealOffset) {
+                hours.add(hour);
+            }
+        });
+        return hours;
     }
 
     /** Every staged event, in the order it was staged. */

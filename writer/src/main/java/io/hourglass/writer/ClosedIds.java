@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,18 +27,29 @@ import org.slf4j.LoggerFactory;
  */
 final class ClosedIds implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ClosedIds.class);
+    /** Closed files are final, so what they list never changes; a few hundred bytes each at most. */
+    private static final int LATE_HOURS_KEPT = 100_000;
     private final LakeStore lake;
     private final Path dir;
     private final long maxBytes;
     private final int memoryIds;
+    private final Runnable checked;
     private final Map<String, IdIndex> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, LateHours> lateHours = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, LateHours> eldest) {
+            return size() > LATE_HOURS_KEPT;
+        }
+    };
     private long cachedBytes;
 
-    ClosedIds(LakeStore lake, Path dir, long maxBytes, int memoryIds) {
+    /** {@code checked} runs each time the ids of a closed partition-hour are looked into. */
+    ClosedIds(LakeStore lake, Path dir, long maxBytes, int memoryIds, Runnable checked) {
         this.lake = lake;
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.memoryIds = memoryIds;
+        this.checked = checked;
     }
 
     /** Where the index of a partition-hour is built. */
@@ -46,6 +58,7 @@ final class ClosedIds implements Closeable {
     }
 
     boolean contains(BucketId bucket, int partition, String id) {
+        checked.run();
         String path = path(bucket, partition);
         IdIndex ids = cache.get(path);
         if (ids == null) {
@@ -53,6 +66,32 @@ final class ClosedIds implements Closeable {
             remember(path, ids);
         }
         return ids.contains(id);
+    }
+
+    /**
+     * Whether the final file of a closed partition-hour may hold a late event of {@code hour}: it lists the hours of
+     * its late events (read from the file's header once), or is older than that list and may hold any.
+     */
+    boolean mayHoldLateOf(BucketId bucket, int partition, Instant hour) {
+        String path = path(bucket, partition);
+        LateHours listed = lateHours.get(path);
+        if (listed == null) {
+            listed = readLateHours(path);
+            lateHours.put(path, listed);
+        }
+        return listed.mayHold(hour);
+    }
+
+    private LateHours readLateHours(String path) {
+        if (!lake.exists(path)) {
+            return LateHours.NONE;
+        }
+        try (InputStream in = lake.open(path);
+             DataFileStream<GenericRecord> records = new DataFileStream<>(in, new GenericDatumReader<>())) {
+            return LateHours.parse(records.getMetaString(LateHours.META));
+        } catch (IOException e) {
+            throw new HourglassException("cannot read the header of closed file " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /** Takes over the index of a partition-hour's final file. */

@@ -22,6 +22,7 @@ import io.hourglass.core.lake.LakeStore;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.service.Service;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import java.io.IOException;
@@ -104,6 +105,8 @@ public final class Writer implements Service {
     /** Used by the consuming thread only. */
     private final AvroCheck payloadCheck = new AvroCheck();
     private ClosedIds closedIds;
+    /** Late events checked against the ids of a closed partition-hour: each may read a file of the lake. */
+    private final Counter closedChecks;
     private final Map<TopicPartition, TreeMap<Instant, BucketStage>> stages = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong staged = new AtomicLong();
@@ -141,6 +144,7 @@ public final class Writer implements Service {
         List<Tag> lane = List.of(Tag.of("lane", config.lane()));
         metrics.gauge("hourglass_writer_staged_events", lane, staged);
         metrics.gauge("hourglass_writer_seals_known", lane, seals, SealBook::bucketsKnown);
+        this.closedChecks = metrics.counter("hourglass_writer_closed_id_checks_total", lane);
     }
 
     /** Deterministic name of a partition's final file in its bucket directory. */
@@ -157,7 +161,7 @@ public final class Writer implements Service {
         try {
             stagingDir = StagingDir.claim(config.stagingDir(), config.lane() + "-" + config.instanceId());
             closedIds = new ClosedIds(lake, Files.createDirectories(stagingDir.file("closed")), CLOSED_IDS_BYTES,
-                    config.dedupMemoryIds());
+                    config.dedupMemoryIds(), closedChecks::increment);
         } catch (IOException e) {
             running.set(false);
             throw new HourglassException("cannot claim the writer's staging folder under " + config.stagingDir()
@@ -473,7 +477,9 @@ public final class Writer implements Service {
         for (Instant h = from; h.isBefore(target); h = Hours.end(h)) {
             BucketId b = new BucketId(type, h);
             if (seals.closed(b, partition)) {
-                if (closedIds.contains(b, partition, id)) {
+                // Past the event's own hour, a bucket holds a copy only as a late event, which its file lists.
+                if ((h.equals(from) || closedIds.mayHoldLateOf(b, partition, from))
+                        && closedIds.contains(b, partition, id)) {
                     return true;
                 }
             } else {
@@ -726,6 +732,7 @@ public final class Writer implements Service {
                 // The default encoder writes byte by byte into a synchronized stream: twice the cost per record.
                 w.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
                 w.setMeta("hourglass.schema_version", version);
+                w.setMeta(LateHours.META, LateHours.format(stage.lateHours(sealOffset)));
                 w.create(schema, out);
                 LakeFileAppender appender = new LakeFileAppender(w, type, version, payload);
                 stage.read(true, e -> {

@@ -35,6 +35,17 @@ class BucketStageTest {
     }
 
     @Test
+    void aSealTakesInTheOwnHoursOfTheLateEventsBelowIt() throws IOException {
+        BucketStage s = new BucketStage(new BucketId("T", H.plusSeconds(3 * 3600)), 0, dir.resolve("late.spill"));
+        s.add(event(1, UUID.randomUUID().toString(), "h", 1, false));
+        s.add(event(2, UUID.randomUUID().toString(), "h", 1, true));
+        assertThat(s.lateHours(1)).as("only an event in its own hour below the seal").isEmpty();
+        assertThat(s.lateHours(2)).containsExactly(H);
+        assertThat(s.lateHours(Long.MAX_VALUE)).containsExactly(H);
+        s.close();
+    }
+
+    @Test
     void everyCopyWaitsOnDiskAndTheSealDecidesWhichCopiesItTakesIn() throws IOException {
         Path spill = dir.resolve("s.spill");
         BucketStage s = new BucketStage(new BucketId("T", H), 0, spill);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -30,9 +31,17 @@ class ClosedIdsTest {
 
     /** Writes a final file of these ids, other fields around them, in small blocks. */
     private void closed(LocalLakeStore lake, BucketId b, List<String> ids) throws IOException {
+        closed(lake, b, ids, null);
+    }
+
+    /** The same, with {@code lateHours} as the file's list of its late events' hours unless null. */
+    private void closed(LocalLakeStore lake, BucketId b, List<String> ids, String lateHours) throws IOException {
         lake.writeAtomically("lake/" + b.path() + "/" + Writer.fileName(0), out -> {
             try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(SCHEMA))) {
                 w.setSyncInterval(4096);
+                if (lateHours != null) {
+                    w.setMeta(LateHours.META, lateHours);
+                }
                 w.create(SCHEMA, out);
                 for (int i = 0; i < ids.size(); i++) {
                     GenericData.Record r = new GenericData.Record(SCHEMA);
@@ -64,7 +73,7 @@ class ClosedIdsTest {
         closed(lake, first, ids.subList(0, 2000));
         closed(lake, second, ids.subList(2000, 3000));
         Path dir = Files.createDirectories(root.resolve("closed"));
-        ClosedIds closed = new ClosedIds(lake, dir, 1, 100);  // room for one index; 100 ids in memory at once
+        ClosedIds closed = new ClosedIds(lake, dir, 1, 100, () -> { });  // room for one index; 100 ids at once
 
         assertThat(ids.subList(0, 2000)).allMatch(id -> closed.contains(first, 0, id));
         assertThat(ids.subList(2000, 3000)).noneMatch(id -> closed.contains(first, 0, id));
@@ -85,5 +94,34 @@ class ClosedIdsTest {
 
         closed.close();
         assertThat(indexFiles(dir)).isEmpty();
+    }
+
+    @Test
+    void aClosedFileMayHoldLateEventsOnlyOfTheHoursItListsAndAnOlderFileOfAny() throws IOException {
+        LocalLakeStore lake = new LocalLakeStore(root.resolve("lake-root"));
+        BucketId listing = new BucketId("T", H.plusSeconds(5 * 3600));
+        BucketId listingNone = new BucketId("T", H.plusSeconds(6 * 3600));
+        BucketId older = new BucketId("T", H.plusSeconds(7 * 3600));
+        BucketId noFile = new BucketId("T", H.plusSeconds(8 * 3600));
+        closed(lake, listing, List.of("a"), LateHours.format(List.of(H.plusSeconds(3600), H)));
+        closed(lake, listingNone, List.of("b"), LateHours.format(List.of()));
+        closed(lake, older, List.of("c"));
+        AtomicInteger checks = new AtomicInteger();
+        ClosedIds closed = new ClosedIds(lake, Files.createDirectories(root.resolve("closed")), 1 << 20, 100,
+                checks::incrementAndGet);
+
+        assertThat(closed.mayHoldLateOf(listing, 0, H)).isTrue();
+        assertThat(closed.mayHoldLateOf(listing, 0, H.plusSeconds(3600))).isTrue();
+        assertThat(closed.mayHoldLateOf(listing, 0, H.plusSeconds(2 * 3600))).isFalse();
+        assertThat(closed.mayHoldLateOf(listingNone, 0, H)).isFalse();
+        assertThat(closed.mayHoldLateOf(older, 0, H)).as("written before files listed their late hours").isTrue();
+        assertThat(closed.mayHoldLateOf(noFile, 0, H)).as("no events, no file").isFalse();
+        assertThat(indexFiles(root.resolve("closed"))).as("reading a header indexes no ids").isEmpty();
+        assertThat(checks).as("no ids were looked into").hasValue(0);
+
+        assertThat(closed.contains(listing, 0, "a")).isTrue();
+        assertThat(closed.contains(older, 0, "a")).isFalse();
+        assertThat(checks).hasValue(2);
+        closed.close();
     }
 }
