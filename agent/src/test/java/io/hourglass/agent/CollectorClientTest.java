@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.hourglass.core.ContentEncoding;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -28,20 +25,16 @@ class CollectorClientTest {
     /** When set, the answer of a collector that sums up by Kafka record, as agents ask for. */
     private volatile String summary;
     private volatile String refusal = "cannot read request body: unsupported Content-Encoding zstd; use gzip or none";
-    private HttpServer server;
-    private URI uri;
+    private LoopbackCollector collector;
 
     @BeforeEach
-    void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/events", this::answer);
-        server.start();
-        uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    void start() {
+        collector = new LoopbackCollector(Map.of("/v1/events", this::answer), 1);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        collector.close();
     }
 
     private void answer(HttpExchange x) throws IOException {
@@ -49,11 +42,11 @@ class CollectorClientTest {
         encodings.add(String.valueOf(encoding));
         answerForms.add(String.valueOf(x.getRequestHeaders().getFirst("Hourglass-Answer")));
         if (!"gzip".equals(encoding)) {
-            reply(x, 400, refusal);
+            LoopbackCollector.reply(x, 400, refusal);
             return;
         }
         if (summary != null) {
-            reply(x, 200, summary);
+            LoopbackCollector.reply(x, 200, summary);
             return;
         }
         long lines;
@@ -66,14 +59,7 @@ class CollectorClientTest {
                     .append("{\"status\":\"accepted\",\"type\":\"T\",\"partition\":0,\"offset\":")
                     .append(i).append('}');
         }
-        reply(x, 200, "{\"accepted\":" + lines + ",\"rejected\":0,\"results\":[" + results + "]}");
-    }
-
-    private static void reply(HttpExchange x, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        x.sendResponseHeaders(status, bytes.length);
-        x.getResponseBody().write(bytes);
-        x.close();
+        LoopbackCollector.reply(x, 200, "{\"accepted\":" + lines + ",\"rejected\":0,\"results\":[" + results + "]}");
     }
 
     private static FileState.Ack send(CollectorClient client) {
@@ -82,7 +68,8 @@ class CollectorClientTest {
 
     @Test
     void aCollectorThatRefusesZstdGetsGzipFromThenOn() {
-        CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.ZSTD);
+        CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
+                ContentEncoding.ZSTD);
         assertThatThrownBy(() -> send(client)).isInstanceOf(CollectorClient.RetryableException.class)
                 .hasMessageContaining("400");
         FileState.Ack ack = send(client);
@@ -93,7 +80,8 @@ class CollectorClientTest {
     @Test
     void anyOtherBadRequestLeavesTheCompressionAlone() {
         refusal = "cannot read request body: broken pipe";
-        CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.ZSTD);
+        CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
+                ContentEncoding.ZSTD);
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> send(client)).isInstanceOf(CollectorClient.RetryableException.class);
         }
@@ -104,7 +92,8 @@ class CollectorClientTest {
     void aSummaryAnswerCountsEventsByRecordAndKeepsTheHighestOffsetOfEachPartition() {
         summary = "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":1,\"offset\":9,"
                 + "\"events\":1},{\"type\":\"T\",\"partition\":1,\"offset\":4,\"events\":1}]}";
-        CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.GZIP);
+        CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
+                ContentEncoding.GZIP);
         FileState.Ack ack = send(client);
         assertThat(ack.counts()).containsExactly(Map.entry("T", 2L));
         assertThat(ack.offsets()).containsExactly(Map.entry("events.T", Map.of(1, 9L)));
@@ -120,7 +109,8 @@ class CollectorClientTest {
 
     @Test
     void aSummaryThatDoesNotAddUpToTheBatchIsResent() {
-        CollectorClient client = new CollectorClient(List.of(uri), "h1", Duration.ofSeconds(5), ContentEncoding.GZIP);
+        CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
+                ContentEncoding.GZIP);
         for (String wrong : List.of(
                 "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":0,\"offset\":3,"
                         + "\"events\":1}]}",
