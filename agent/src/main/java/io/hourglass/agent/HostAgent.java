@@ -21,10 +21,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * Ships one host's event log. Files are read in hour order; up to {@code agent.max-in-flight} batches are sent before
  * the oldest one's answer is waited for, and the checkpoint moves (durably) only over acknowledged batches, in order.
  * Once an hour's file is sealed (clock past hour end plus grace) and fully acknowledged, the agent publishes the hour's
- * marker, then records that in the checkpoint.
+ * marker, then records that in the checkpoint. The log folder is listed at most once a poll interval, and files that
+ * are marked and fully sent are looked at again once a heartbeat interval, not for every batch: a host may keep months
+ * of hourly files, and looking at each of them for every batch would cost more than the batch.
  */
 public final class HostAgent implements Service {
     private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
@@ -64,6 +68,12 @@ public final class HostAgent implements Service {
     /** Holds the batch being read; kept, as a batch-sized array per batch was old-generation garbage (2 MiB). */
     private byte[] readBuffer = new byte[0];
     private long lastSaveNanos;
+    /** The log's files by name, with their hours, as last listed; null until the first step. */
+    private TreeMap<String, Instant> files;
+    private long listedNanos;
+    /** Files that were marked and fully sent when last looked at; forgotten once a heartbeat interval. */
+    private final Set<String> done = new HashSet<>();
+    private long doneSinceNanos;
 
     public HostAgent(String host, Path logDir, AgentConfig config, Clock clock, MeterRegistry metrics) {
         this.host = requireNonNull(host, "host is null");
@@ -186,24 +196,28 @@ public final class HostAgent implements Service {
      */
     boolean step() {
         Instant now = clock.instant();
-        TreeMap<String, Instant> files = logFiles();
-        files.forEach((name, hour) -> state.computeIfAbsent(name, n -> FileState.fresh(hour)));
+        lookAtTheLog();
         if (!now.isBefore(lastHeartbeat.plus(config.heartbeatInterval()))) {
             client.sendSignal(new Heartbeat(host, now, watermark(now)));
             lastHeartbeat = now;
         }
         for (String name : files.keySet()) {
+            if (done.contains(name)) {
+                continue;
+            }
             FileState fs = state.get(name);
             long from = sentUpTo.getOrDefault(name, fs.ackedBytes());
             long size = sizeOf(name);
             if (fs.marked() && size <= from) {
-                continue;  // done; lines appended to a marked hour later are still sent, and arrive late
+                done.add(name);  // lines appended to a marked hour later are still sent, and arrive late
+                continue;
             }
             if (size < from && Files.exists(logDir.resolve(name))) {
                 log.warn("Host {}: {} shrank from {} to {} bytes (truncated or replaced); resending it from the"
                         + " start. Duplicates are dropped downstream.", host, name, from, size);
                 inFlight.clear();  // their acknowledgements would move the checkpoint past the new end
                 sentUpTo.clear();
+                done.clear();
                 fs = fs.restartedAt(0);
                 state.put(name, fs);
                 from = 0;
@@ -235,6 +249,21 @@ public final class HostAgent implements Service {
         return false;
     }
 
+    /** Lists the log if the last listing is a poll interval old, and forgets which files were done once a heartbeat. */
+    private void lookAtTheLog() {
+        // Real time, as for checkpoints: these bound the system calls per second, whatever the injected clock does.
+        long nanos = System.nanoTime();
+        if (files == null || nanos - listedNanos >= config.pollInterval().toNanos()) {
+            files = logFiles();
+            files.forEach((name, hour) -> state.computeIfAbsent(name, n -> FileState.fresh(hour)));
+            listedNanos = nanos;
+        }
+        if (nanos - doneSinceNanos >= config.heartbeatInterval().toNanos()) {
+            done.clear();
+            doneSinceNanos = nanos;
+        }
+    }
+
     /**
      * Waits for the oldest batch in flight and moves its file's checkpoint past it: acknowledgements are taken in the
      * order the batches were read, so the checkpoint never passes a batch that was not acknowledged. If it failed, the
@@ -249,6 +278,7 @@ public final class HostAgent implements Service {
         } catch (RuntimeException e) {
             inFlight.clear();
             sentUpTo.clear();
+            done.clear();  // a file counted as sent may have had its last batch in flight
             throw e;
         }
         inFlight.removeFirst();
