@@ -256,11 +256,35 @@ public final class HostAgent implements Service {
         if (files == null || nanos - listedNanos >= config.pollInterval().toNanos()) {
             files = logFiles();
             files.forEach((name, hour) -> state.computeIfAbsent(name, n -> FileState.fresh(hour)));
+            forgetRemovedFiles();
             listedNanos = nanos;
         }
         if (nanos - doneSinceNanos >= config.heartbeatInterval().toNanos()) {
             done.clear();
             doneSinceNanos = nanos;
+        }
+    }
+
+    /**
+     * Forgets the marked files that are gone from the log (rotated away), as Filebeat's {@code clean_removed} does:
+     * the checkpoint, saved every second while batches come, would otherwise grow with every hour the host ever
+     * logged. An unmarked file stays until it is marked, as the watermark waits for it.
+     */
+    private void forgetRemovedFiles() {
+        List<String> gone = state.entrySet().stream()
+                .filter(e -> e.getValue().marked() && !files.containsKey(e.getKey()))
+                .map(Map.Entry::getKey)
+                .filter(name -> inFlight.stream().noneMatch(b -> b.file().equals(name)))
+                .toList();
+        for (String name : gone) {
+            state.remove(name);
+            sentUpTo.remove(name);
+            done.remove(name);
+        }
+        if (!gone.isEmpty()) {
+            unsaved = true;
+            log.info("Host {}: forgot {} marked files no longer in {}, such as {}", host, gone.size(), logDir,
+                    gone.get(0));
         }
     }
 

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,5 +102,27 @@ class DoneFilesTest {
         stepUntilCaughtUp(restarted);
         assertThat(received).as("each line once, the appended one too")
                 .containsExactlyInAnyOrder("e1", "e2", "e3", "n1", "n2", "n3", "n4", "n5", "n6", "late");
+    }
+
+    @Test
+    void aMarkedFileRemovedFromTheLogIsForgottenAndAnUnmarkedOneIsKept() throws IOException {
+        log(EARLIER, "e1");
+        log(NOW, "n1");
+        stepUntilCaughtUp(agent());
+        assertThat(checkpoint()).containsOnlyKeys(Hours.logFileName(EARLIER), Hours.logFileName(NOW));
+        assertThat(checkpoint().get(Hours.logFileName(EARLIER)).marked()).isTrue();
+
+        Path log = dir.resolve("hosts").resolve("h1");
+        Files.delete(log.resolve(Hours.logFileName(EARLIER)));
+        Files.delete(log.resolve(Hours.logFileName(NOW)));
+        HostAgent restarted = agent();  // lists the log at its first step
+        stepUntilCaughtUp(restarted);
+        assertThat(checkpoint()).as("the open hour is not marked: the watermark still waits for it")
+                .containsOnlyKeys(Hours.logFileName(NOW));
+        assertThat(received).containsExactlyInAnyOrder("e1", "n1");
+    }
+
+    private Map<String, FileState> checkpoint() {
+        return new CheckpointStore(dir.resolve("state").resolve("h1.checkpoint.json")).load();
     }
 }
