@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
  * Ids in the final files of closed partition-hours, as {@link IdIndex} files on local disk: handed over by the
  * finalize that wrote the file, or built from the file in the lake when first asked (after a restart, or once
  * forgotten). The least recently used are deleted once the indexes take more than {@code maxBytes} on disk in all.
- * Used by one thread.
+ * Also the hours of the late events that each file lists ({@link LateHours}), read from its header. Used by one
+ * thread.
  */
 final class ClosedIds implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ClosedIds.class);
-    /** Closed files are final, so what they list never changes; a few hundred bytes each at most. */
+    /** Closed files are final, so what they list never changes; most list no hour or a few. */
     private static final int LATE_HOURS_KEPT = 100_000;
     private final LakeStore lake;
     private final Path dir;
