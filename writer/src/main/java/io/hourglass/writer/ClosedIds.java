@@ -36,13 +36,17 @@ final class ClosedIds implements Closeable {
     private final int memoryIds;
     private final Runnable checked;
     private final Map<String, IdIndex> cache = new LinkedHashMap<>(16, 0.75f, true);
-    private final Map<String, LateHours> lateHours = new LinkedHashMap<>(16, 0.75f, true) {
+    /** Keyed by value, not by the file's path: a late event a month late asks for 720 of them. */
+    private final Map<PartitionHour, LateHours> lateHours = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, LateHours> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<PartitionHour, LateHours> eldest) {
             return size() > LATE_HOURS_KEPT;
         }
     };
     private long cachedBytes;
+
+    private record PartitionHour(BucketId bucket, int partition) {
+    }
 
     /** {@code checked} runs each time the ids of a closed partition-hour are looked into. */
     ClosedIds(LakeStore lake, Path dir, long maxBytes, int memoryIds, Runnable checked) {
@@ -74,11 +78,11 @@ final class ClosedIds implements Closeable {
      * its late events (read from the file's header once), or is older than that list and may hold any.
      */
     boolean mayHoldLateOf(BucketId bucket, int partition, Instant hour) {
-        String path = path(bucket, partition);
-        LateHours listed = lateHours.get(path);
+        PartitionHour key = new PartitionHour(bucket, partition);
+        LateHours listed = lateHours.get(key);
         if (listed == null) {
-            listed = readLateHours(path);
-            lateHours.put(path, listed);
+            listed = readLateHours(path(bucket, partition));
+            lateHours.put(key, listed);
         }
         return listed.mayHold(hour);
     }
