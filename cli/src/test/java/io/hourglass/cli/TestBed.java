@@ -216,6 +216,8 @@ final class TestBed implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // Before the folder goes: a running agent writes its checkpoint there, e.g. when it sees its files deleted.
+        testAgents.forEach(HostAgent::stop);
         for (AutoCloseable c : extras) {
             c.close();
         }
