@@ -34,7 +34,7 @@ class DoneFilesTest {
     private static final Instant EARLIER = Hours.hourOf(NOW).minus(Duration.ofHours(1));
 
     private final List<String> received = new CopyOnWriteArrayList<>();
-    private final List<String> markedHours = new CopyOnWriteArrayList<>();
+    private final List<String> markers = new CopyOnWriteArrayList<>();
     private LoopbackCollector collector;
 
     @TempDir
@@ -43,7 +43,7 @@ class DoneFilesTest {
     @BeforeEach
     void start() {
         collector = LoopbackCollector.forAgents(this::events, x -> {
-            markedHours.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            markers.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             LoopbackCollector.ok(x);
         }, 1);
     }
@@ -90,7 +90,7 @@ class DoneFilesTest {
         HostAgent first = agent();
         stepUntilCaughtUp(first);
         assertThat(received).containsExactlyInAnyOrder("e1", "e2", "e3", "n1", "n2", "n3");
-        assertThat(markedHours).as("the earlier hour is sealed and sent").hasSize(1);
+        assertThat(markers).as("the earlier hour is sealed and sent").hasSize(1);
 
         log(EARLIER, "late");
         log(NOW, "n4", "n5", "n6");

@@ -147,8 +147,8 @@ class OlderHourIT {
             assertThat(Files.readAllBytes(bed.bucketDir(ten).resolve("_SUCCESS"))).isEqualTo(tenManifest);
             assertThat(bed.recordsWithKey(Topics.SEALS, ten.key())).isEqualTo(1);
             assertThat(closedIdChecks(bed)).as("the late event and the copy each looked into the ids of hour 10 only,"
-                    + " not into those of the %d closed hours after it", later.getEpochSecond() / 3600
-                    - ten.hour().getEpochSecond() / 3600 - 1).isEqualTo(2);
+                    + " not into those of the %d closed hours after it", Duration.between(ten.hour(), later).toHours()
+                    - 1).isEqualTo(2);
         }
     }
 
