@@ -53,8 +53,10 @@ class EndToEndIT {
             bed.advanceTo(Instant.parse("2026-03-01T13:03:00Z"));
 
             assertThat(logged).hasSize(9);
+            long files = 0;
             for (var e : logged.entrySet()) {
                 Manifest m = bed.awaitClosed(e.getKey());
+                files += m.files().size();
                 Map<String, GenericRecord> records = bed.records(e.getKey());
                 assertThat(records.keySet()).as("ids in %s", e.getKey()).isEqualTo(e.getValue());
                 assertThat(bed.codecs(e.getKey())).containsExactly("zstandard");
@@ -69,6 +71,9 @@ class EndToEndIT {
                         Duration.between(Hours.end(e.getKey().hour()), m.closedAt()).toSeconds());
                 records.values().forEach(r -> assertThat(r.get("late")).isEqualTo(false));
             }
+            assertThat(TestBed.metric(bed.collector(), "hourglass_writer_files_from_blocks_total"))
+                    .as("with no copies to drop, every file is a header and the blocks its events were staged in")
+                    .isEqualTo(files);
             VerifyReport report = new LakeVerifier(dir).verify();
             assertThat(report.violations()).isEmpty();
             long total = logged.values().stream().mapToLong(Set::size).sum();

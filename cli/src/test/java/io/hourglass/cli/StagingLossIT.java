@@ -74,9 +74,7 @@ class StagingLossIT {
     }
 
     private static double spillFailures(URI collector) throws Exception {
-        return TestBed.get(collector.resolve("/metrics")).body().lines()
-                .filter(l -> l.startsWith("hourglass_writer_spill_failures_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return TestBed.metric(collector, "hourglass_writer_spill_failures_total");
     }
 
 

@@ -140,6 +140,13 @@ final class TestBed implements AutoCloseable {
     }
 
     /** A GET over real HTTP, answer as text. */
+    /** The sum of a metric's series, as a component's {@code /metrics} shows them. */
+    static double metric(URI component, String name) throws Exception {
+        return get(component.resolve("/metrics")).body().lines().filter(l -> l.startsWith(name + " ")
+                        || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     static java.net.http.HttpResponse<String> get(URI uri) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -2,8 +2,10 @@ package io.hourglass.writer;
 
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.control.BucketId;
+import io.hourglass.core.lake.LakeRecords;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -21,9 +23,16 @@ final class BucketStage implements Closeable {
     private final BucketId bucket;
     private final int partition;
     private final Path spillPath;
+    private final BlockMemory blockMemory;
     private final IdOffsets lateIds = new IdOffsets();
     private SpillFile spill;
     private long events;
+    /** Events whose bytes are in the spill file's frames, not in its blocks. */
+    private long inFrames;
+    /** The schema version of the records in the blocks, 0 before the first. */
+    private int blocksVersion;
+    /** What a seal that takes in every staged event takes in. */
+    private final Tally staged = new Tally();
     private long duplicatesOfClosed;
     private long minOffset = Long.MAX_VALUE;
     private long maxOffset = -1;
@@ -53,12 +62,16 @@ final class BucketStage implements Closeable {
         private long run;
 
         void add(SpillFile.Spilled e) {
+            add(e.host(), e.late(), e.version());
+        }
+
+        void add(String host, boolean isLate, int version) {
             events++;
-            late += e.late() ? 1 : 0;
-            maxVersion = Math.max(maxVersion, e.version());
-            if (!e.host().equals(runHost)) {
+            late += isLate ? 1 : 0;
+            maxVersion = Math.max(maxVersion, version);
+            if (!host.equals(runHost)) {
                 endRun();
-                runHost = e.host();
+                runHost = host;
             }
             run++;
         }
@@ -69,7 +82,7 @@ final class BucketStage implements Closeable {
 
         Sealed sealed() {
             endRun();
-            return new Sealed(events, maxVersion, late, hosts);
+            return new Sealed(events, maxVersion, late, new TreeMap<>(hosts));
         }
 
         private void endRun() {
@@ -80,11 +93,15 @@ final class BucketStage implements Closeable {
         }
     }
 
-    /** A stage whose spill file, created on the first event, is {@code spillPath}. */
-    BucketStage(BucketId bucket, int partition, Path spillPath) {
+    /**
+     * A stage whose spill file, created on the first event, is {@code spillPath}; its blocks, if {@code blockMemory}
+     * makes them, share that memory with the writer's other stages.
+     */
+    BucketStage(BucketId bucket, int partition, Path spillPath, BlockMemory blockMemory) {
         this.bucket = bucket;
         this.partition = partition;
         this.spillPath = spillPath;
+        this.blockMemory = blockMemory;
     }
 
     /** Adds an event, duplicate or not. */
@@ -93,13 +110,24 @@ final class BucketStage implements Closeable {
         maxOffset = Math.max(maxOffset, s.offset());
         // If the append fails, the writer drops this partition's stages and reads them again from Kafka.
         if (spill == null) {
-            spill = new SpillFile(spillPath);
+            spill = new SpillFile(spillPath, blockMemory);
         }
-        versions.merge(s.header().version(), s.offset(), Math::min);
+        int version = s.header().version();
+        versions.merge(version, s.offset(), Math::min);
         String host = s.header().host() == null ? "" : s.header().host();
         long[] key = IdOffsets.key(s.header().id());
-        spill.append(s.offset(), s.late(), s.form(), s.header().version(), key, host, s.raw());
+        boolean inBlocks = spill.hasBlocks() && s.form() == SpillFile.Form.AVRO_CHECKED
+                && (blocksVersion == 0 || blocksVersion == version);
+        if (inBlocks) {
+            blocksVersion = version;
+            if (s.late()) {
+                s.raw()[LakeRecords.envelope(s.raw()).lateAt()] = 1;  // as the final file has it
+            }
+        }
+        spill.append(s.offset(), s.late(), s.form(), version, key, host, s.raw(), inBlocks);
         events++;
+        inFrames += inBlocks ? 0 : 1;
+        staged.add(host, s.late(), version);
         if (s.late()) {
             lateIds.putIfAbsent(s.header().id(), s.offset());
             lateHours.merge(s.header().hour(), s.offset(), Math::min);
@@ -132,6 +160,29 @@ final class BucketStage implements Closeable {
                 });
             }
         }, events, memoryIds);
+    }
+
+    /**
+     * Whether a seal at {@code sealOffset} that drops {@code ids}' copies takes in every staged event, each as the
+     * blocks hold it: then its final file is a header and the blocks ({@link #copyBlocksTo}).
+     */
+    boolean takesInAllBlocks(long sealOffset, IdIndex.Built ids) {
+        return events > 0 && inFrames == 0 && maxOffset <= sealOffset && ids.drops().length == 0;
+    }
+
+    /** What a seal that {@link #takesInAllBlocks} takes in, known without reading the spill file. */
+    Sealed sealedAll() {
+        return staged.sealed();
+    }
+
+    /** The sync marker of the blocks, which a final file made of them must carry in its header. */
+    byte[] blocksSync() {
+        return spill.sync();
+    }
+
+    /** Copies the blocks, every staged record compressed; {@code halfway} runs after about half of them. */
+    void copyBlocksTo(OutputStream out, Runnable halfway) throws IOException {
+        spill.copyBlocksTo(out, halfway);
     }
 
     /** What a seal at {@code sealOffset} takes in, without the dropped copies; reads no event's bytes. */

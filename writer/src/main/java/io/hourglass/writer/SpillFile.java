@@ -18,20 +18,23 @@ import java.util.Arrays;
  * durable (no fsync): after a crash the writer rebuilds staging from Kafka.
  *
  * <p>Each event is one frame: its length, then offset, late flag, {@link Form}, schema version, the 128 bits of its id
- * ({@link IdOffsets#key}), host and the event's bytes. Frames are written and read in blocks, so an event costs no
- * system call of its own. A frame's index is its place in the file, counted from 0.
+ * ({@link IdOffsets#key}), where its bytes are, host and the event's bytes. The bytes of a lake record in the final
+ * file's form go to the stage's {@link SpillBlocks} instead, compressed, and its frame keeps their length. Frames are
+ * written and read in blocks, so an event costs no system call of its own. A frame's index is its place in the file,
+ * counted from 0.
  */
 final class SpillFile implements Closeable {
     /** Every open stage holds a write buffer (hundreds with many partitions); a read buffer exists while finalizing. */
     private static final int WRITE_BUFFER = 64 * 1024;
     private static final int READ_BUFFER = 256 * 1024;
-    /** Offset, late flag, form, version, id key and host length. */
-    private static final int FIXED = 8 + 1 + 1 + 4 + 16 + 4;
+    /** Offset, late flag, form, version, id key, length in the blocks (-1 when the bytes follow) and host length. */
+    private static final int FIXED = 8 + 1 + 1 + 4 + 16 + 4 + 4;
     /** Larger than any event a collector accepts, so a bigger length can only mean a damaged file. */
     private static final int MAX_RECORD = 64 * 1024 * 1024;
     private static final Form[] FORMS = Form.values();
     private final Path path;
     private final OutputStream out;
+    private final SpillBlocks blocks;
     private final ByteBuffer head = ByteBuffer.allocate(4 + FIXED);
 
     /** What an event's bytes are. */
@@ -64,25 +67,53 @@ final class SpillFile implements Closeable {
         }
     }
 
-    SpillFile(Path path) throws IOException {
+    /** A spill file at {@code path}, whose blocks, if it has any, are beside it and use {@code memory}. */
+    SpillFile(Path path, BlockMemory memory) throws IOException {
         this.path = path;
         Files.createDirectories(path.getParent());
         this.out = new BufferedOutputStream(Files.newOutputStream(path), WRITE_BUFFER);
+        this.blocks = memory.enabled() ? new SpillBlocks(path.resolveSibling(path.getFileName() + ".blocks"), memory)
+                : null;
     }
 
-    void append(long offset, boolean late, Form form, int version, long[] idKey, String host, byte[] raw)
-            throws IOException {
+    /** Whether events can be appended {@code inBlocks}. */
+    boolean hasBlocks() {
+        return blocks != null;
+    }
+
+    /**
+     * Appends an event; {@code inBlocks} puts its bytes in the blocks (only lake records of the final file's form and
+     * version belong there, and only when {@link #hasBlocks}).
+     */
+    void append(long offset, boolean late, Form form, int version, long[] idKey, String host, byte[] raw,
+                boolean inBlocks) throws IOException {
         byte[] hostBytes = host.getBytes(StandardCharsets.UTF_8);
-        long frame = (long) FIXED + hostBytes.length + raw.length;
-        if (frame > MAX_RECORD) {
-            throw new IOException("an event of " + frame + " bytes is too large to stage");
+        long frame = (long) FIXED + hostBytes.length + (inBlocks ? 0 : raw.length);
+        if (frame > MAX_RECORD || raw.length > MAX_RECORD) {
+            throw new IOException("an event of " + raw.length + " bytes is too large to stage");
+        }
+        if (inBlocks) {
+            blocks.add(raw);
         }
         head.clear();
         head.putInt((int) frame).putLong(offset).put((byte) (late ? 1 : 0)).put((byte) form.ordinal())
-                .putInt(version).putLong(idKey[0]).putLong(idKey[1]).putInt(hostBytes.length);
+                .putInt(version).putLong(idKey[0]).putLong(idKey[1]).putInt(inBlocks ? raw.length : -1)
+                .putInt(hostBytes.length);
         out.write(head.array(), 0, head.position());
         out.write(hostBytes);
-        out.write(raw);
+        if (!inBlocks) {
+            out.write(raw);
+        }
+    }
+
+    /** The sync marker of the blocks, which the final file's header must carry. */
+    byte[] sync() {
+        return blocks.sync();
+    }
+
+    /** Copies the blocks to {@code target}; see {@link SpillBlocks#copyTo}. */
+    void copyBlocksTo(OutputStream target, Runnable halfway) throws IOException {
+        blocks.copyTo(target, halfway);
     }
 
     /**
@@ -120,6 +151,8 @@ final class SpillFile implements Closeable {
     private final class Frames implements Closeable {
         private final FileChannel in;
         private ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER).flip();
+        /** Opened at the first frame whose bytes are asked for and are in the blocks. */
+        private SpillBlocks.Reader inBlocks;
 
         Frames(FileChannel in) {
             this.in = in;
@@ -133,6 +166,7 @@ final class SpillFile implements Closeable {
         private int version;
         private long high;
         private long low;
+        private int blockLength;
         private int hostLength;
         private byte[] lastHostBytes = new byte[0];
         private String lastHost = "";
@@ -146,7 +180,12 @@ final class SpillFile implements Closeable {
                 String host = host();
                 buffer.position(buffer.position() + hostLength);
                 byte[] raw = null;
-                if (withBytes) {
+                if (withBytes && blockLength >= 0) {
+                    if (inBlocks == null) {
+                        inBlocks = blocks.reader();
+                    }
+                    raw = inBlocks.next(blockLength);
+                } else if (withBytes) {
                     raw = new byte[end - buffer.position()];
                     buffer.get(raw);
                 }
@@ -208,6 +247,10 @@ final class SpillFile implements Closeable {
             version = buffer.getInt();
             high = buffer.getLong();
             low = buffer.getLong();
+            blockLength = buffer.getInt();
+            if (blockLength >= 0 && blocks == null) {
+                throw new IOException("a frame's bytes are in blocks, and there are none");
+            }
             hostLength = buffer.getInt();
             if (hostLength < 0 || hostLength > frame - FIXED) {
                 throw new IOException("damaged record length " + hostLength + " for a host");
@@ -235,14 +278,16 @@ final class SpillFile implements Closeable {
 
         @Override
         public void close() throws IOException {
-            in.close();
+            try (Closeable blocksRead = inBlocks) {
+                in.close();
+            }
         }
     }
 
-    /** Closes and deletes the file. */
+    /** Closes and deletes the file and its blocks. */
     @Override
     public void close() throws IOException {
-        try {
+        try (Closeable closingBlocks = blocks) {
             out.close();
         } finally {
             Files.deleteIfExists(path);

@@ -108,6 +108,9 @@ public final class Writer implements Service {
     /** Late events checked against the ids of a closed partition-hour: each may read a file of the lake. */
     private final Counter closedChecks;
     private final Map<TopicPartition, TreeMap<Instant, BucketStage>> stages = new HashMap<>();
+    private final BlockMemory blockMemory;
+    /** Final files written as a header and the blocks their events were staged in. */
+    private final Counter filesFromBlocks;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong staged = new AtomicLong();
     private final Thread thread;
@@ -145,6 +148,9 @@ public final class Writer implements Service {
         metrics.gauge("hourglass_writer_staged_events", lane, staged);
         metrics.gauge("hourglass_writer_seals_known", lane, seals, SealBook::bucketsKnown);
         this.closedChecks = metrics.counter("hourglass_writer_closed_id_checks_total", lane);
+        this.blockMemory = BlockMemory.of(config.codec(), BlockMemory.DEFAULT_BUDGET);
+        metrics.gauge("hourglass_writer_block_memory_bytes", lane, blockMemory, BlockMemory::held);
+        this.filesFromBlocks = metrics.counter("hourglass_writer_files_from_blocks_total", lane);
     }
 
     /** Deterministic name of a partition's final file in its bucket directory. */
@@ -465,7 +471,8 @@ public final class Writer implements Service {
 
     private BucketStage newStage(TopicPartition tp, BucketId b) {
         return new BucketStage(b, tp.partition(),
-                stagingDir.file(tp.topic() + "-" + tp.partition() + "-" + b.hour().getEpochSecond() + ".spill"));
+                stagingDir.file(tp.topic() + "-" + tp.partition() + "-" + b.hour().getEpochSecond() + ".spill"),
+                blockMemory);
     }
 
     /**
@@ -715,7 +722,11 @@ public final class Writer implements Service {
         }
     }
 
-    /** Writes the final file in one pass over the spill file, adding up what it took in on the way. */
+    /**
+     * Writes the final file: a header and the stage's blocks when the seal takes in every staged event as the blocks
+     * hold it (no copies, none beyond the seal, all in the blocks); otherwise in one pass over the spill file, adding
+     * up what it took in on the way.
+     */
     private BucketStage.Sealed writeFile(String path, String typeName, BucketStage stage, long sealOffset,
                                          IdIndex.Built ids) throws IOException {
         EventType type = registry.get().find(typeName).orElseThrow(() -> new HourglassException(
@@ -724,15 +735,24 @@ public final class Writer implements Service {
         Schema payload = type.schema(version).orElseThrow(() -> new HourglassException(
                 "type " + typeName + " lost schema version " + version));
         Schema schema = LakeRecords.schema(typeName, payload);
+        String lateHours = LateHours.format(stage.lateHours(sealOffset));
+        if (stage.takesInAllBlocks(sealOffset, ids)) {
+            lake.writeAtomically(path, out -> {
+                try (DataFileWriter<GenericData.Record> w = finalFile(schema, version, lateHours)) {
+                    w.create(schema, out, stage.blocksSync());
+                    w.flush();
+                    stage.copyBlocksTo(out, () -> FailPoints.reached("writer.mid-file"));
+                }
+            });
+            filesFromBlocks.increment();
+            return stage.sealedAll();
+        }
         BucketStage.Tally tally = new BucketStage.Tally();
         lake.writeAtomically(path, out -> {
-            try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
-                w.setCodec(config.codec().factory());
+            try (DataFileWriter<GenericData.Record> w = finalFile(schema, version, lateHours)) {
                 w.setSyncInterval(config.codec().blockBytes());
                 // The default encoder writes byte by byte into a synchronized stream: twice the cost per record.
                 w.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
-                w.setMeta("hourglass.schema_version", version);
-                w.setMeta(LateHours.META, LateHours.format(stage.lateHours(sealOffset)));
                 w.create(schema, out);
                 LakeFileAppender appender = new LakeFileAppender(w, type, version, payload);
                 stage.read(true, e -> {
@@ -748,6 +768,15 @@ public final class Writer implements Service {
             }
         });
         return tally.sealed();
+    }
+
+    /** A final file, not yet created: its codec and metadata. */
+    private DataFileWriter<GenericData.Record> finalFile(Schema schema, int version, String lateHours) {
+        DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema));
+        w.setCodec(config.codec().factory());
+        w.setMeta("hourglass.schema_version", version);
+        w.setMeta(LateHours.META, lateHours);
+        return w;
     }
 
     private void commit(boolean sync) {

@@ -36,7 +36,8 @@ class BucketStageTest {
 
     @Test
     void aSealTakesInTheOwnHoursOfTheLateEventsBelowIt() throws IOException {
-        BucketStage s = new BucketStage(new BucketId("T", H.plusSeconds(3 * 3600)), 0, dir.resolve("late.spill"));
+        BucketStage s = new BucketStage(new BucketId("T", H.plusSeconds(3 * 3600)), 0, dir.resolve("late.spill"),
+                BlockMemory.NONE);
         s.add(event(1, UUID.randomUUID().toString(), "h", 1, false));
         s.add(event(2, UUID.randomUUID().toString(), "h", 1, true));
         assertThat(s.lateHours(1)).as("only an event in its own hour below the seal").isEmpty();
@@ -48,7 +49,7 @@ class BucketStageTest {
     @Test
     void everyCopyWaitsOnDiskAndTheSealDecidesWhichCopiesItTakesIn() throws IOException {
         Path spill = dir.resolve("s.spill");
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE);
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
         String c = UUID.randomUUID().toString();
@@ -101,7 +102,7 @@ class BucketStageTest {
 
     @Test
     void theEventsWaitOnDiskByteForByte() throws IOException {
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"));
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE);
         List<byte[]> sent = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             BucketStage.Staged e = event(i, UUID.randomUUID().toString(), "h" + i % 7, 1, i % 3 == 0);
@@ -133,17 +134,22 @@ class BucketStageTest {
     @Test
     void aHugeHostRoundTripsAndADamagedSpillFileIsUnreadableNotACrash() throws IOException {
         Path spill = dir.resolve("s.spill");
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE);
         String host = "h".repeat(70_000);
         s.add(event(1, UUID.randomUUID().toString(), host, 1, false));
         assertThat(s.sealed(1, s.deduplicate(1, dir.resolve("i.ids"), 10)).hosts()).containsOnlyKeys(host);
 
         byte[] bytes = Files.readAllBytes(spill);
         byte[] damagedHost = bytes.clone();
-        damagedHost[34] = (byte) 0x7F;  // the host length, after frame length, offset, late, form, version and id
+        damagedHost[38] = (byte) 0x7F;  // the host length, after frame length, offset, late, form, version, id, length
         Files.write(spill, damagedHost);
         assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
                 .hasMessageContaining("damaged record length");
+        byte[] damagedPlace = bytes.clone();
+        damagedPlace[34] = 0;  // the length in the blocks, -1 as the bytes are in the frame
+        Files.write(spill, damagedPlace);
+        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
+                .hasMessageContaining("in blocks, and there are none");
         byte[] damagedForm = bytes.clone();
         damagedForm[13] = 9;  // the form, after frame length, offset and late
         Files.write(spill, damagedForm);
@@ -163,7 +169,7 @@ class BucketStageTest {
 
     @Test
     void eachEventKeepsItsHostAndTheSealCountsEveryHostWhateverItsRuns() throws IOException {
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"));
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE);
         // Runs of one host (as packs come), hosts of one length that differ in a byte, and hosts that come back.
         List<String> hosts = new ArrayList<>();
         Random random = new Random(7);
@@ -189,7 +195,7 @@ class BucketStageTest {
 
     @Test
     void aStageWithoutEventsHasNoFile() throws IOException {
-        BucketStage s = new BucketStage(new BucketId("T", H), 3, dir.resolve("never.spill"));
+        BucketStage s = new BucketStage(new BucketId("T", H), 3, dir.resolve("never.spill"), BlockMemory.NONE);
         IdIndex.Built ids = s.deduplicate(100, dir.resolve("i.ids"), 10);
         assertThat(ids.index().size()).isZero();
         assertThat(s.sealed(100, ids)).isEqualTo(new BucketStage.Sealed(0, 0, 0, Map.of()));

@@ -1,0 +1,197 @@
+package io.hourglass.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hourglass.core.EnvelopeHeader;
+import io.hourglass.core.avro.AvroBytes;
+import io.hourglass.core.control.BucketId;
+import io.hourglass.core.lake.LakeRecordEncoder;
+import io.hourglass.core.lake.LakeRecords;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.file.SeekableByteArrayInput;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lake records staged in the final file's blocks: copied behind a header at a seal, or read back one by one. */
+class SpillBlocksTest {
+    private static final Instant H = Instant.parse("2026-01-01T10:00:00Z");
+    private static final Schema V1 = new Schema.Parser().parse("""
+            {"type":"record","name":"T","fields":[{"name":"text","type":"string"}]}""");
+    private static final Schema V2 = new Schema.Parser().parse("""
+            {"type":"record","name":"T","fields":[{"name":"text","type":"string"},
+             {"name":"n","type":"int","default":0}]}""");
+    /** Small enough that the stage writes many blocks, each smaller than a full one. */
+    private static final long BUDGET = 48 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private final Random random = new Random(7);
+
+    @Test
+    void aSealThatTakesInEveryEventAsStagedIsAHeaderAndTheBlocks() throws IOException {
+        BlockMemory memory = BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), memory);
+        List<String> ids = new ArrayList<>();
+        List<Boolean> late = new ArrayList<>();
+        long rawBytes = 0;
+        for (int i = 0; i < 2000; i++) {
+            BucketStage.Staged e = avro(i, 1, "host-" + i % 3, i % 7 == 0);
+            ids.add(e.header().id());
+            late.add(e.late());
+            rawBytes += e.raw().length;
+            s.add(e);
+            assertThat(memory.held()).as("the blocks that fill stay within the budget").isBetween(1L, BUDGET);
+        }
+        IdIndex.Built ids2000 = s.deduplicate(1999, dir.resolve("ids"), 10_000);
+        assertThat(s.takesInAllBlocks(1999, ids2000)).isTrue();
+        assertThat(s.sealedAll()).as("counted as the frames count it").isEqualTo(s.sealed(1999, ids2000));
+
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        Schema schema = LakeRecords.schema("T", V1);
+        int[] halfway = {-1};
+        try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
+            w.setCodec(AvroCodec.ZSTANDARD.factory());
+            w.create(schema, file, s.blocksSync());
+            w.flush();
+            s.copyBlocksTo(file, () -> halfway[0] = file.size());
+        }
+        List<GenericRecord> read = readBack(file.toByteArray());
+        assertThat(read).extracting(r -> r.get("id").toString()).containsExactlyElementsOf(ids);
+        assertThat(read).extracting(r -> (Boolean) r.get("late")).containsExactlyElementsOf(late);
+        assertThat((long) file.size()).as("compressed").isLessThan(rawBytes / 2);
+        assertThat(halfway[0]).as("the fail point runs mid-copy").isBetween(file.size() / 4, file.size() * 3 / 4);
+        assertThat(blocksIn(file.toByteArray())).as("blocks as small as the budget makes them").isGreaterThan(10);
+
+        s.close();
+        assertThat(memory.held()).as("a closed stage gives its memory back").isZero();
+        assertThat(Files.list(dir).filter(p -> p.toString().contains(".spill"))).isEmpty();
+    }
+
+    @Test
+    void eventsTheBlocksCannotHoldWaitInFramesAndEveryEventReadsBackInOrder() throws IOException {
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"),
+                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET));
+        List<BucketStage.Staged> staged = List.of(avro(1, 1, "a", false), avro(2, 2, "a", false),
+                avro(3, 1, "b", true), unchecked(avro(4, 1, "b", false)), avro(5, 1, "c", false));
+        List<byte[]> expected = new ArrayList<>();
+        for (BucketStage.Staged e : staged) {
+            byte[] bytes = e.raw().clone();
+            if (e.late()) {
+                bytes[LakeRecords.envelope(bytes).lateAt()] = 1;
+            }
+            expected.add(bytes);
+            s.add(e);
+        }
+        List<SpillFile.Spilled> read = new ArrayList<>();
+        s.read(true, read::add);
+        assertThat(read).extracting(SpillFile.Spilled::offset).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(read).extracting(SpillFile.Spilled::raw).containsExactlyElementsOf(expected);
+        assertThat(read).extracting(SpillFile.Spilled::form).containsExactly(SpillFile.Form.AVRO_CHECKED,
+                SpillFile.Form.AVRO_CHECKED, SpillFile.Form.AVRO_CHECKED, SpillFile.Form.AVRO,
+                SpillFile.Form.AVRO_CHECKED);
+        assertThat(s.takesInAllBlocks(5, s.deduplicate(5, dir.resolve("ids"), 100)))
+                .as("a version other than the blocks' and an unchecked record wait in frames").isFalse();
+        s.close();
+    }
+
+    @Test
+    void aCopyOrAnEventBeyondTheSealIsLeftToTheSealThatReadsEveryEvent() throws IOException {
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"),
+                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET));
+        BucketStage.Staged first = avro(1, 1, "a", false);
+        s.add(first);
+        s.add(avro(2, 1, "a", false));
+        assertThat(s.takesInAllBlocks(2, s.deduplicate(2, dir.resolve("a.ids"), 100))).isTrue();
+        assertThat(s.takesInAllBlocks(1, s.deduplicate(1, dir.resolve("b.ids"), 100)))
+                .as("an event beyond the seal").isFalse();
+        s.add(new BucketStage.Staged(3, first.header(), first.raw().clone(), SpillFile.Form.AVRO_CHECKED, false));
+        assertThat(s.takesInAllBlocks(3, s.deduplicate(3, dir.resolve("c.ids"), 100))).as("a copy").isFalse();
+        s.close();
+    }
+
+    @Test
+    void damagedBlocksAreUnreadableNotACrash() throws IOException {
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"),
+                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET));
+        for (int i = 0; i < 50; i++) {
+            s.add(avro(i, 1, "a", false));
+        }
+        s.read(true, e -> { });  // ends the last block
+        Path blocks = dir.resolve("s.spill.blocks");
+        byte[] good = Files.readAllBytes(blocks);
+        byte[] badSync = good.clone();
+        badSync[badSync.length - 1] ^= 1;
+        Files.write(blocks, badSync);
+        assertThatThrownBy(() -> s.read(true, e -> { })).isInstanceOf(SpillFile.Unreadable.class)
+                .hasMessageContaining("sync marker");
+        Files.write(blocks, java.util.Arrays.copyOf(good, good.length / 2));
+        assertThatThrownBy(() -> s.read(true, e -> { })).isInstanceOf(SpillFile.Unreadable.class);
+        Files.delete(blocks);
+        assertThatThrownBy(() -> s.copyBlocksTo(new ByteArrayOutputStream(), () -> { }))
+                .isInstanceOf(SpillFile.Unreadable.class);
+        s.read(false, e -> { });  // frames alone need no blocks
+        s.close();
+    }
+
+    @Test
+    void codecsWhoseBlocksAWriterCannotMakeStageInFrames() {
+        assertThat(BlockMemory.of(AvroCodec.SNAPPY, BUDGET).enabled()).isFalse();
+        assertThat(BlockMemory.of(AvroCodec.NULL, BUDGET).enabled()).isFalse();
+        assertThat(BlockMemory.of(AvroCodec.DEFLATE, BUDGET).enabled()).isTrue();
+    }
+
+    /** A lake record as a collector packs it, checked against its schema as the writer stages it. */
+    private BucketStage.Staged avro(long offset, int version, String host, boolean late) throws IOException {
+        GenericData.Record payload = new GenericData.Record(version == 1 ? V1 : V2);
+        payload.put("text", "x".repeat(random.nextInt(200)) + random.nextLong());
+        if (version == 2) {
+            payload.put("n", random.nextInt());
+        }
+        EnvelopeHeader h = new EnvelopeHeader(UUID.randomUUID().toString(), version, null, H.plusSeconds(offset),
+                H.plusSeconds(offset + 1), host, false);
+        byte[] record = LakeRecordEncoder.fromKafka("T", h, AvroBytes.of(payload.getSchema(), payload));
+        return new BucketStage.Staged(offset, h, record, SpillFile.Form.AVRO_CHECKED, late);
+    }
+
+    private static BucketStage.Staged unchecked(BucketStage.Staged e) {
+        return new BucketStage.Staged(e.offset(), e.header(), e.raw(), SpillFile.Form.AVRO, e.late());
+    }
+
+    private static List<GenericRecord> readBack(byte[] file) throws IOException {
+        List<GenericRecord> records = new ArrayList<>();
+        try (DataFileReader<GenericRecord> r = new DataFileReader<>(new SeekableByteArrayInput(file),
+                new GenericDatumReader<>())) {
+            r.forEach(records::add);
+        }
+        return records;
+    }
+
+    private static int blocksIn(byte[] file) throws IOException {
+        int blocks = 0;
+        try (DataFileReader<GenericRecord> r = new DataFileReader<>(new SeekableByteArrayInput(file),
+                new GenericDatumReader<>())) {
+            while (r.hasNext()) {
+                r.nextBlock();
+                blocks++;
+            }
+        }
+        return blocks;
+    }
+}
