@@ -2,27 +2,36 @@ package io.hourglass.writer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.avro.file.Codec;
 
 /**
  * What the stages of one writer share for their {@link SpillBlocks}: the codec of the final files, and a budget of
- * memory for the blocks that are still filling. A stage whose block cannot grow within the budget writes it as it is,
- * smaller, so that a writer with hundreds of open stages holds a bounded heap.
+ * memory for the blocks that are still filling, in reservations of a full block a stage, from a pool of chunks.
  */
 final class BlockMemory {
-    /** Enough for 64 full blocks of 1 MiB; with more open stages, their blocks are smaller. */
-    static final long DEFAULT_BUDGET = 64L << 20;
+    /** Enough for 34 stages with blocks of zstandard, as many as are open at once with 17 types of 2 partitions. */
+    static final long DEFAULT_BUDGET = 16L << 20;
+    /** The unit of the pool: small enough that a stage holds little beyond its records. */
+    static final int CHUNK = 16 * 1024;
     /** Stages stage their events as frames only: for a codec whose blocks this writer cannot make. */
     static final BlockMemory NONE = new BlockMemory(null, 0, 0);
 
     private final Supplier<Codec> codecs;
     private final int blockBytes;
     private final long budget;
-    private final AtomicLong held = new AtomicLong();
     private final Codec compressor;
+    /** Stages that hold a reservation. */
+    private int reserved;
+    /** Chunks made so far, in use or free. */
+    private int chunks;
+    private final Deque<byte[]> free = new ArrayDeque<>();
+    /** Where a block's chunks are joined to be compressed. */
+    private byte[] joined = new byte[0];
 
     private BlockMemory(Supplier<Codec> codecs, int blockBytes, long budget) {
         this.codecs = codecs;
@@ -46,28 +55,43 @@ final class BlockMemory {
         return blockBytes;
     }
 
-    /** Takes {@code bytes} from the budget if they fit in it. */
-    boolean take(int bytes) {
-        long now = held.addAndGet(bytes);
-        if (now <= budget) {
-            return true;
+    /**
+     * Reserves a full block's memory for a stage, if the budget has it; a stage without blocks waits in frames. So
+     * every block is full-sized, however many stages are open, and the blocks hold at most the budget.
+     */
+    synchronized boolean reserve() {
+        if (codecs == null || (long) (reserved + 1) * blockBytes > budget) {
+            return false;
         }
-        held.addAndGet(-bytes);
-        return false;
+        reserved++;
+        return true;
     }
 
-    /** Takes {@code bytes} even beyond the budget: for one record larger than a stage's share. */
-    void takeAnyway(int bytes) {
-        held.addAndGet(bytes);
+    /** Gives a stage's reservation back. */
+    synchronized void release() {
+        reserved--;
     }
 
-    void give(int bytes) {
-        held.addAndGet(-bytes);
+    /** A chunk from the pool for a stage that has reserved; a new one when the pool has none free. */
+    synchronized byte[] chunk() {
+        if (!free.isEmpty()) {
+            return free.pop();
+        }
+        chunks++;
+        return new byte[CHUNK];
     }
 
-    /** Bytes held by blocks that are filling. */
-    long held() {
-        return held.get();
+    /**
+     * Takes a chunk back into the pool. Chunks are kept, to be used again: letting them go would leave garbage in the
+     * old generation at every block. The pool holds at most the budget, and the largest records beyond it.
+     */
+    synchronized void give(byte[] chunk) {
+        free.push(chunk);
+    }
+
+    /** Bytes held by chunks in use: in blocks that are filling. */
+    synchronized long held() {
+        return (long) (chunks - free.size()) * CHUNK;
     }
 
     /** A codec of this writer's own, to decompress blocks on any thread. */
@@ -75,13 +99,18 @@ final class BlockMemory {
         return codecs.get();
     }
 
-    /** Compresses {@code length} bytes of {@code block} and writes them to {@code out}; returns the bytes written. */
-    int compressTo(byte[] block, int length, BlockSink out) throws IOException {
-        // One codec for every stage: its output buffer is reused, so a stage writes the block before the next one.
+    /** Compresses the first {@code length} bytes of {@code chunks} and writes them to {@code out}. */
+    void compressTo(List<byte[]> chunks, int length, BlockSink out) throws IOException {
+        // One codec and one join buffer for every stage, reused: a stage writes its block before the next one.
         synchronized (compressor) {
-            ByteBuffer compressed = compressor.compress(ByteBuffer.wrap(block, 0, length));
+            if (joined.length < length) {
+                joined = new byte[Math.max(length, blockBytes)];
+            }
+            for (int i = 0, at = 0; at < length; i++, at += CHUNK) {
+                System.arraycopy(chunks.get(i), 0, joined, at, Math.min(CHUNK, length - at));
+            }
+            ByteBuffer compressed = compressor.compress(ByteBuffer.wrap(joined, 0, length));
             out.write(compressed.array(), compressed.arrayOffset() + compressed.position(), compressed.remaining());
-            return compressed.remaining();
         }
     }
 

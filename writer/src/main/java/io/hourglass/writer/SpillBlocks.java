@@ -10,7 +10,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.apache.avro.file.Codec;
 import org.apache.avro.io.BinaryData;
@@ -22,11 +24,10 @@ import org.apache.avro.io.DecoderFactory;
  * no header. When a seal takes in every record as it was staged, the final file is a header and these bytes, copied;
  * otherwise they are read back one by one, split by the lengths their frames in the {@link SpillFile} keep.
  *
- * <p>Records wait in memory until their block is full, within the writer's {@link BlockMemory}. Not durable, like the
- * spill file: after a crash the writer rebuilds staging from Kafka.
+ * <p>Records wait in memory until their block is full, in chunks of the writer's {@link BlockMemory}, where the stage
+ * has reserved a block. Not durable, like the spill file: after a crash the writer rebuilds staging from Kafka.
  */
 final class SpillBlocks implements Closeable {
-    private static final int FIRST_BUFFER = 16 * 1024;
     private static final int READ_BUFFER = 64 * 1024;
     /** Gathers a block's head and sync marker; its bytes, larger, go straight through. */
     private static final int HEAD_BUFFER = 8 * 1024;
@@ -37,10 +38,14 @@ final class SpillBlocks implements Closeable {
     private final byte[] sync = new byte[16];
     private final byte[] head = new byte[20];
     private OutputStream out;
-    private byte[] block = new byte[0];
+    /** The records of the block that is filling, one after another across chunks of the writer's pool. */
+    private final List<byte[]> chunks = new ArrayList<>();
+    /** Whether this still holds its reservation in the writer's memory. */
+    private boolean reserved = true;
     private int size;
     private int count;
 
+    /** Blocks at {@code path}, for a stage that has reserved a block in {@code memory}. */
     SpillBlocks(Path path, BlockMemory memory) {
         this.path = path;
         this.memory = memory;
@@ -54,36 +59,24 @@ final class SpillBlocks implements Closeable {
     }
 
     void add(byte[] record) throws IOException {
-        makeRoom(record.length);
-        System.arraycopy(record, 0, block, size, record.length);
-        size += record.length;
+        if (size > 0 && size + record.length > memory.blockBytes()) {
+            endBlock();
+        }
+        while ((long) chunks.size() * BlockMemory.CHUNK < size + record.length) {
+            chunks.add(memory.chunk());
+        }
+        int copied = 0;
+        while (copied < record.length) {
+            int at = size % BlockMemory.CHUNK;
+            int n = Math.min(record.length - copied, BlockMemory.CHUNK - at);
+            System.arraycopy(record, copied, chunks.get(size / BlockMemory.CHUNK), at, n);
+            copied += n;
+            size += n;
+        }
         count++;
     }
 
-    /** Makes room for a record: ends a full block, grows the buffer within the budget, or else ends a smaller block. */
-    private void makeRoom(int length) throws IOException {
-        if (size > 0 && size + length > memory.blockBytes()) {
-            endBlock();
-        }
-        int needed = size + length;
-        if (needed <= block.length) {
-            return;
-        }
-        int capacity = Math.max(needed, Math.min(memory.blockBytes(), Math.max(FIRST_BUFFER, 2 * block.length)));
-        if (!memory.take(capacity - block.length)) {
-            if (size > 0) {
-                endBlock();
-                if (length <= block.length) {
-                    return;
-                }
-            }
-            capacity = length;
-            memory.takeAnyway(capacity - block.length);
-        }
-        block = Arrays.copyOf(block, capacity);
-    }
-
-    /** Compresses and writes the records that wait in memory, if any, as a block. */
+    /** Compresses and writes the records that wait in memory, if any, as a block, and gives its chunks back. */
     void endBlock() throws IOException {
         if (count == 0) {
             return;
@@ -91,13 +84,15 @@ final class SpillBlocks implements Closeable {
         if (out == null) {
             out = new BufferedOutputStream(Files.newOutputStream(path), HEAD_BUFFER);
         }
-        memory.compressTo(block, size, (bytes, offset, length) -> {
+        memory.compressTo(chunks, size, (bytes, offset, length) -> {
             int at = BinaryData.encodeLong(count, head, 0);
             at += BinaryData.encodeLong(length, head, at);
             out.write(head, 0, at);
             out.write(bytes, offset, length);
             out.write(sync);
         });
+        chunks.forEach(memory::give);
+        chunks.clear();
         size = 0;
         count = 0;
     }
@@ -215,11 +210,17 @@ final class SpillBlocks implements Closeable {
         }
     }
 
-    /** Gives the buffer's memory back, closes and deletes the file. */
+    /** Gives the chunks and the reservation back, closes and deletes the file. */
     @Override
     public void close() throws IOException {
-        memory.give(block.length);
-        block = new byte[0];
+        chunks.forEach(memory::give);
+        chunks.clear();
+        size = 0;
+        count = 0;
+        if (reserved) {
+            reserved = false;
+            memory.release();
+        }
         try {
             if (out != null) {
                 out.close();

@@ -67,12 +67,12 @@ final class SpillFile implements Closeable {
         }
     }
 
-    /** A spill file at {@code path}, whose blocks, if it has any, are beside it and use {@code memory}. */
+    /** A spill file at {@code path}, with blocks beside it if {@code memory} has a reservation for them. */
     SpillFile(Path path, BlockMemory memory) throws IOException {
         this.path = path;
         Files.createDirectories(path.getParent());
         this.out = new BufferedOutputStream(Files.newOutputStream(path), WRITE_BUFFER);
-        this.blocks = memory.enabled() ? new SpillBlocks(path.resolveSibling(path.getFileName() + ".blocks"), memory)
+        this.blocks = memory.reserve() ? new SpillBlocks(path.resolveSibling(path.getFileName() + ".blocks"), memory)
                 : null;
     }
 

@@ -36,8 +36,8 @@ class SpillBlocksTest {
     private static final Schema V2 = new Schema.Parser().parse("""
             {"type":"record","name":"T","fields":[{"name":"text","type":"string"},
              {"name":"n","type":"int","default":0}]}""");
-    /** Small enough that the stage writes many blocks, each smaller than a full one. */
-    private static final long BUDGET = 48 * 1024;
+    /** Enough for two stages with blocks. */
+    private static final long BUDGET = 2L * AvroCodec.ZSTANDARD.blockBytes();
 
     @TempDir
     Path dir;
@@ -51,17 +51,17 @@ class SpillBlocksTest {
         List<String> ids = new ArrayList<>();
         List<Boolean> late = new ArrayList<>();
         long rawBytes = 0;
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < 6000; i++) {
             BucketStage.Staged e = avro(i, 1, "host-" + i % 3, i % 7 == 0);
             ids.add(e.header().id());
             late.add(e.late());
             rawBytes += e.raw().length;
             s.add(e);
-            assertThat(memory.held()).as("the blocks that fill stay within the budget").isBetween(1L, BUDGET);
+            assertThat(memory.held()).as("a block that fills").isBetween(1L, (long) memory.blockBytes());
         }
-        IdIndex.Built ids2000 = s.deduplicate(1999, dir.resolve("ids"), 10_000);
-        assertThat(s.takesInAllBlocks(1999, ids2000)).isTrue();
-        assertThat(s.sealedAll()).as("counted as the frames count it").isEqualTo(s.sealed(1999, ids2000));
+        IdIndex.Built all = s.deduplicate(5999, dir.resolve("ids"), 10_000);
+        assertThat(s.takesInAllBlocks(5999, all)).isTrue();
+        assertThat(s.sealedAll()).as("counted as the frames count it").isEqualTo(s.sealed(5999, all));
 
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         Schema schema = LakeRecords.schema("T", V1);
@@ -77,7 +77,9 @@ class SpillBlocksTest {
         assertThat(read).extracting(r -> (Boolean) r.get("late")).containsExactlyElementsOf(late);
         assertThat((long) file.size()).as("compressed").isLessThan(rawBytes / 2);
         assertThat(halfway[0]).as("the fail point runs mid-copy").isBetween(file.size() / 4, file.size() * 3 / 4);
-        assertThat(blocksIn(file.toByteArray())).as("blocks as small as the budget makes them").isGreaterThan(10);
+        long full = rawBytes / memory.blockBytes();
+        assertThat(blocksIn(file.toByteArray())).as("full blocks, and the last").isBetween((int) full, (int) full + 1)
+                .isGreaterThan(1);
 
         s.close();
         assertThat(memory.held()).as("a closed stage gives its memory back").isZero();
@@ -151,6 +153,38 @@ class SpillBlocksTest {
     }
 
     @Test
+    void stagesBeyondTheBudgetWaitInFramesAndARecordLargerThanABlockIsOneBlock() throws IOException {
+        BlockMemory memory = BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET);
+        List<BucketStage> stages = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            BucketStage s = new BucketStage(new BucketId("T", H), i, dir.resolve(i + ".spill"), memory);
+            s.add(avro(1, 1, "a", false));
+            stages.add(s);
+        }
+        List<Boolean> inBlocks = new ArrayList<>();
+        for (BucketStage s : stages) {
+            inBlocks.add(s.takesInAllBlocks(1, s.deduplicate(1, dir.resolve(stages.indexOf(s) + ".ids"), 10)));
+        }
+        assertThat(inBlocks).as("two stages' blocks fit in the budget, the third waits in frames")
+                .containsExactly(true, true, false);
+        stages.get(0).close();
+        BucketStage next = new BucketStage(new BucketId("T", H), 3, dir.resolve("3.spill"), memory);
+        BucketStage.Staged big = avro(1, 1, "a", false, memory.blockBytes() + 100);
+        byte[] bigBytes = big.raw().clone();
+        next.add(big);
+        assertThat(memory.held()).as("the big record waits beyond a block").isGreaterThan(memory.blockBytes());
+        assertThat(next.takesInAllBlocks(1, next.deduplicate(1, dir.resolve("3.ids"), 10)))
+                .as("a closed stage's reservation goes to the next").isTrue();
+        List<byte[]> read = new ArrayList<>();
+        next.read(true, e -> read.add(e.raw()));
+        assertThat(read).containsExactly(bigBytes);
+        next.close();
+        stages.get(1).close();
+        stages.get(2).close();
+        assertThat(memory.held()).isZero();
+    }
+
+    @Test
     void codecsWhoseBlocksAWriterCannotMakeStageInFrames() {
         assertThat(BlockMemory.of(AvroCodec.SNAPPY, BUDGET).enabled()).isFalse();
         assertThat(BlockMemory.of(AvroCodec.NULL, BUDGET).enabled()).isFalse();
@@ -159,8 +193,13 @@ class SpillBlocksTest {
 
     /** A lake record as a collector packs it, checked against its schema as the writer stages it. */
     private BucketStage.Staged avro(long offset, int version, String host, boolean late) throws IOException {
+        return avro(offset, version, host, late, random.nextInt(200));
+    }
+
+    private BucketStage.Staged avro(long offset, int version, String host, boolean late, int textLength)
+            throws IOException {
         GenericData.Record payload = new GenericData.Record(version == 1 ? V1 : V2);
-        payload.put("text", "x".repeat(random.nextInt(200)) + random.nextLong());
+        payload.put("text", "x".repeat(textLength) + random.nextLong());
         if (version == 2) {
             payload.put("n", random.nextInt());
         }
