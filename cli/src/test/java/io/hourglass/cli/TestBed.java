@@ -139,7 +139,6 @@ final class TestBed implements AutoCloseable {
         return dataDir.resolve("agent-state").resolve(host + ".checkpoint.json");
     }
 
-    /** A GET over real HTTP, answer as text. */
     /** The sum of a metric's series, as a component's {@code /metrics} shows them. */
     static double metric(URI component, String name) throws Exception {
         return get(component.resolve("/metrics")).body().lines().filter(l -> l.startsWith(name + " ")
@@ -147,6 +146,7 @@ final class TestBed implements AutoCloseable {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
+    /** A GET over real HTTP, answer as text. */
     static java.net.http.HttpResponse<String> get(URI uri) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());

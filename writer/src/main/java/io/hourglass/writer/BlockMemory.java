@@ -46,10 +46,6 @@ final class BlockMemory {
         return codecs.map(c -> new BlockMemory(c, codec.blockBytes(), budget)).orElse(NONE);
     }
 
-    boolean enabled() {
-        return codecs != null;
-    }
-
     /** Uncompressed bytes in a full block. */
     int blockBytes() {
         return blockBytes;

@@ -104,7 +104,7 @@ final class SpillBlocks implements Closeable {
     void copyTo(OutputStream target, Runnable halfway) throws IOException {
         try (InputStream in = readable()) {
             byte[] buffer = new byte[READ_BUFFER];
-            long half = out == null ? 0 : Files.size(path) / 2;
+            long half = fileBytes() / 2;
             long copied = 0;
             boolean passed = false;
             while (true) {
@@ -120,6 +120,14 @@ final class SpillBlocks implements Closeable {
                 target.write(buffer, 0, n);
                 copied += n;
             }
+        }
+    }
+
+    private long fileBytes() throws SpillFile.Unreadable {
+        try {
+            return out == null ? 0 : Files.size(path);
+        } catch (IOException e) {
+            throw new SpillFile.Unreadable(path, e);
         }
     }
 

@@ -25,11 +25,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.file.SeekableByteArrayInput;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
@@ -54,7 +51,7 @@ class LakeFileAppenderTest {
                 avro(3, 2, true, "{\"track\":\"c\",\"ms\":7,\"source\":\"radio\"}"),
                 json(4, 1, false, "{\"track\":\"d\",\"ms\":8}"),
                 json(5, 2, true, "{\"track\":\"e\",\"ms\":9,\"source\":\"search\"}"));
-        List<GenericRecord> read = readBack(write(staged));
+        List<GenericRecord> read = AvroFiles.records(write(staged));
 
         assertThat(read).extracting(r -> r.get("payload").toString()).containsExactly(
                 "{\"track\": \"a\", \"ms\": 5, \"source\": \"unknown\"}",
@@ -91,15 +88,6 @@ class LakeFileAppenderTest {
             }
         }
         return out.toByteArray();
-    }
-
-    private static List<GenericRecord> readBack(byte[] file) throws IOException {
-        List<GenericRecord> records = new ArrayList<>();
-        try (DataFileReader<GenericRecord> r = new DataFileReader<>(new SeekableByteArrayInput(file),
-                new GenericDatumReader<>())) {
-            r.forEach(records::add);
-        }
-        return records;
     }
 
     /** As a collector of format 2 sends it, and the writer stages it. */

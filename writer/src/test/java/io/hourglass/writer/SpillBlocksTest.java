@@ -18,11 +18,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.file.SeekableByteArrayInput;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
@@ -72,14 +69,14 @@ class SpillBlocksTest {
             w.flush();
             s.copyBlocksTo(file, () -> halfway[0] = file.size());
         }
-        List<GenericRecord> read = readBack(file.toByteArray());
+        List<GenericRecord> read = AvroFiles.records(file.toByteArray());
         assertThat(read).extracting(r -> r.get("id").toString()).containsExactlyElementsOf(ids);
         assertThat(read).extracting(r -> (Boolean) r.get("late")).containsExactlyElementsOf(late);
         assertThat((long) file.size()).as("compressed").isLessThan(rawBytes / 2);
         assertThat(halfway[0]).as("the fail point runs mid-copy").isBetween(file.size() / 4, file.size() * 3 / 4);
         long full = rawBytes / memory.blockBytes();
-        assertThat(blocksIn(file.toByteArray())).as("full blocks, and the last").isBetween((int) full, (int) full + 1)
-                .isGreaterThan(1);
+        assertThat(AvroFiles.blocks(file.toByteArray())).as("full blocks, and the last")
+                .isBetween((int) full, (int) full + 1).isGreaterThan(1);
 
         s.close();
         assertThat(memory.held()).as("a closed stage gives its memory back").isZero();
@@ -186,9 +183,9 @@ class SpillBlocksTest {
 
     @Test
     void codecsWhoseBlocksAWriterCannotMakeStageInFrames() {
-        assertThat(BlockMemory.of(AvroCodec.SNAPPY, BUDGET).enabled()).isFalse();
-        assertThat(BlockMemory.of(AvroCodec.NULL, BUDGET).enabled()).isFalse();
-        assertThat(BlockMemory.of(AvroCodec.DEFLATE, BUDGET).enabled()).isTrue();
+        assertThat(BlockMemory.of(AvroCodec.SNAPPY, BUDGET).reserve()).isFalse();
+        assertThat(BlockMemory.of(AvroCodec.NULL, BUDGET).reserve()).isFalse();
+        assertThat(BlockMemory.of(AvroCodec.DEFLATE, BUDGET).reserve()).isTrue();
     }
 
     /** A lake record as a collector packs it, checked against its schema as the writer stages it. */
@@ -211,26 +208,5 @@ class SpillBlocksTest {
 
     private static BucketStage.Staged unchecked(BucketStage.Staged e) {
         return new BucketStage.Staged(e.offset(), e.header(), e.raw(), SpillFile.Form.AVRO, e.late());
-    }
-
-    private static List<GenericRecord> readBack(byte[] file) throws IOException {
-        List<GenericRecord> records = new ArrayList<>();
-        try (DataFileReader<GenericRecord> r = new DataFileReader<>(new SeekableByteArrayInput(file),
-                new GenericDatumReader<>())) {
-            r.forEach(records::add);
-        }
-        return records;
-    }
-
-    private static int blocksIn(byte[] file) throws IOException {
-        int blocks = 0;
-        try (DataFileReader<GenericRecord> r = new DataFileReader<>(new SeekableByteArrayInput(file),
-                new GenericDatumReader<>())) {
-            while (r.hasNext()) {
-                r.nextBlock();
-                blocks++;
-            }
-        }
-        return blocks;
     }
 }
