@@ -71,6 +71,8 @@ public final class HostAgent implements Service {
     /** The log's files by name, with their hours, as last listed; null until the first step. */
     private TreeMap<String, Instant> files;
     private long listedNanos;
+    /** Set when a listed file could not be read: the log is listed again at the next step. */
+    private boolean listAgain;
     /** Files that were marked and fully sent when last looked at; forgotten once a heartbeat interval. */
     private final Set<String> done = new HashSet<>();
     private long doneSinceNanos;
@@ -197,6 +199,7 @@ public final class HostAgent implements Service {
     boolean step() {
         Instant now = clock.instant();
         lookAtTheLog();
+        markRemovedFiles(now);
         if (!now.isBefore(lastHeartbeat.plus(config.heartbeatInterval()))) {
             client.sendSignal(new Heartbeat(host, now, watermark(now)));
             lastHeartbeat = now;
@@ -237,7 +240,8 @@ public final class HostAgent implements Service {
                 return true;
             }
             if (sealed && batch.atEnd() && !fs.marked()) {
-                client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), now));
+                client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), false,
+                        now));
                 state.put(name, fs.asMarked());
                 checkpoint();
                 log.info("Host {} marked hour {}: {} events {}", host, fs.hour(), total(fs), fs.counts());
@@ -253,7 +257,8 @@ public final class HostAgent implements Service {
     private void lookAtTheLog() {
         // Real time, as for checkpoints: these bound the system calls per second, whatever the injected clock does.
         long nanos = System.nanoTime();
-        if (files == null || nanos - listedNanos >= config.pollInterval().toNanos()) {
+        if (files == null || listAgain || nanos - listedNanos >= config.pollInterval().toNanos()) {
+            listAgain = false;
             files = logFiles();
             files.forEach((name, hour) -> state.computeIfAbsent(name, n -> FileState.fresh(hour)));
             forgetRemovedFiles();
@@ -266,9 +271,34 @@ public final class HostAgent implements Service {
     }
 
     /**
+     * Marks the sealed hours whose file left the log before it was marked: removed by hand, or by a cleanup that did
+     * not wait for the agent. What was acknowledged is all the host can vouch for, so the marker says that the file
+     * was removed, and the completionist closes the hour's buckets as incomplete instead of waiting for ever. Batches
+     * of the file still in flight are acknowledged first, so that the marker counts them.
+     */
+    private void markRemovedFiles(Instant now) {
+        for (Map.Entry<String, FileState> e : List.copyOf(state.entrySet())) {
+            String name = e.getKey();
+            FileState fs = e.getValue();
+            if (fs.marked() || files.containsKey(name) || now.isBefore(Hours.end(fs.hour()).plus(config.grace()))
+                    || inFlight.stream().anyMatch(b -> b.file().equals(name))) {
+                continue;
+            }
+            client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), true, now));
+            state.put(name, fs.asMarked());
+            checkpoint();
+            metrics.counter("hourglass_agent_files_removed_unsent_total", "host", host).increment();
+            log.error("Host {}: {} was removed from {} before the agent had sent all of it ({} bytes, {} events"
+                            + " acknowledged). Marked hour {} as incomplete: its buckets close without this host's"
+                            + " guarantee, and what was not sent is lost. Keep log files until the agent has marked"
+                            + " them.", host, name, logDir, fs.ackedBytes(), total(fs), fs.hour());
+        }
+    }
+
+    /**
      * Forgets the marked files that are gone from the log (rotated away), as Filebeat's {@code clean_removed} does:
      * the checkpoint, saved every second while batches come, would otherwise grow with every hour the host ever
-     * logged. An unmarked file stays until it is marked, as the watermark waits for it.
+     * logged. An unmarked one is marked first (above), as the watermark waits for it.
      */
     private void forgetRemovedFiles() {
         List<String> gone = state.entrySet().stream()
@@ -397,9 +427,8 @@ public final class HostAgent implements Service {
             }
             return new Batch(lines, pos + consumed, reachedEnd);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            log.error("Host {}: {} vanished before it was fully sent; marking what was acknowledged.", host,
-                    file.getFileName());
-            return new Batch(List.of(), from, true);
+            listAgain = true;  // removed since the listing: its hour is marked as such once it is sealed
+            return new Batch(List.of(), from, false);
         } catch (IOException e) {
             throw new HourglassException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.Hours;
+import io.hourglass.core.Json;
+import io.hourglass.core.control.Marker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,6 +122,44 @@ class DoneFilesTest {
         assertThat(checkpoint()).as("the open hour is not marked: the watermark still waits for it")
                 .containsOnlyKeys(Hours.logFileName(NOW));
         assertThat(received).containsExactlyInAnyOrder("e1", "n1");
+    }
+
+    @Test
+    void aSealedFileRemovedBeforeItWasAllSentIsMarkedAsRemovedWithWhatWasAcknowledged() throws IOException {
+        log(EARLIER, "e1", "e2", "e3", "e4", "e5", "e6");
+        log(NOW, "n1");
+        HostAgent agent = agent();
+        assertThat(agent.step()).as("two batches sent, the first acknowledged").isTrue();
+        Files.delete(dir.resolve("hosts").resolve("h1").resolve(Hours.logFileName(EARLIER)));
+        assertThat(agent.watermark(NOW)).as("the unmarked hour holds the watermark").isEqualTo(EARLIER);
+
+        stepUntilCaughtUp(agent);
+        assertThat(received).as("the batch in flight was acknowledged; the rest is lost with the file")
+                .containsExactlyInAnyOrder("e1", "e2", "e3", "e4", "n1");
+        assertThat(markers).hasSize(1);
+        Marker marker = Json.MAPPER.readValue(markers.get(0), Marker.class);
+        assertThat(marker.hour()).isEqualTo(EARLIER);
+        assertThat(marker.fileRemoved()).isTrue();
+        assertThat(marker.counts()).isEqualTo(Map.of("T", 4L));
+        assertThat(agent.watermark(NOW)).as("the hour no longer holds it").isEqualTo(Hours.hourOf(NOW));
+        assertThat(checkpoint().get(Hours.logFileName(EARLIER)).marked()).isTrue();
+
+        HostAgent restarted = agent();
+        stepUntilCaughtUp(restarted);
+        assertThat(markers).as("marked once").hasSize(1);
+        assertThat(checkpoint()).as("then forgotten, as any marked file that left the log")
+                .containsOnlyKeys(Hours.logFileName(NOW));
+    }
+
+    @Test
+    void anUnsealedFileRemovedIsMarkedOnlyOnceItsHourIsSealed() throws IOException {
+        log(NOW, "n1", "n2");
+        stepUntilCaughtUp(agent());
+        Files.delete(dir.resolve("hosts").resolve("h1").resolve(Hours.logFileName(NOW)));
+        HostAgent restarted = agent();
+        stepUntilCaughtUp(restarted);
+        assertThat(markers).isEmpty();
+        assertThat(restarted.watermark(NOW)).isEqualTo(Hours.hourOf(NOW));
     }
 
     private Map<String, FileState> checkpoint() {

@@ -30,19 +30,10 @@ class SilentHostIT {
     void silentHostsHourClosesIncompleteAtLatenessLimitAndItsLateEventsNeverChangeIt(@TempDir Path dir)
             throws Exception {
         try (TestBed bed = TestBed.start(dir, H10.plus(Duration.ofMinutes(5)), false)) {
-            EventLogger a = bed.logger("host-a");
-            EventLogger b = bed.logger("host-b");
-            Set<String> before = new HashSet<>();
-            for (int i = 0; i < 20; i++) {
-                before.add(bed.log(a, TYPE));
-                before.add(bed.log(b, TYPE));
-            }
-            HostAgent agentA = bed.agent("host-a", List.of(bed.collector()), 100);
-            HostAgent agentB = bed.agent("host-b", List.of(bed.collector()), 100);
-            agentA.start();
-            agentB.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) == 40);
-            agentB.stop();  // host-b goes silent: no more heartbeats, no marker for 10:00
+            TwoHosts hosts = TwoHosts.shippedThenHostBStopped(bed);  // host-b goes silent: no marker for 10:00
+            EventLogger b = hosts.b();
+            Set<String> before = hosts.shipped();
+            HostAgent agentA = hosts.agentA();
 
             bed.advanceTo(H10.plus(Duration.ofMinutes(40)));
             Set<String> stranded = new HashSet<>();
@@ -94,6 +85,37 @@ class SilentHostIT {
     }
 
     @Test
+    void anHoursFileRemovedBeforeItWasAllSentClosesItsBucketsIncompleteAtOnceAndTheNextHourAsUsual(@TempDir Path dir)
+            throws Exception {
+        try (TestBed bed = TestBed.start(dir, H10.plus(Duration.ofMinutes(5)), false)) {
+            TwoHosts hosts = TwoHosts.shippedThenHostBStopped(bed);
+            for (int i = 0; i < 10; i++) {
+                bed.log(hosts.b(), TYPE);  // never sent: a cleanup removes the file while host-b's agent is down
+            }
+
+            Instant h11 = H10.plus(Duration.ofHours(1));
+            bed.advanceTo(h11.plus(Duration.ofMinutes(5)));
+            Set<String> next = logOnBoth(bed, hosts.a(), hosts.b(), 5);
+            Files.delete(dir.resolve("hosts").resolve("host-b").resolve(Hours.logFileName(H10)));
+            HostAgent revived = startedAndShipped(bed, "host-b", 50);
+            BucketId bucket = new BucketId(TYPE, H10);
+            Manifest closed = bed.awaitClosed(bucket);
+            assertThat(closed.complete()).isFalse();
+            assertThat(closed.missingHosts()).containsExactly("host-b");
+            assertThat(closed.closedAt()).as("not held until the lateness limit: nothing more can come")
+                    .isBefore(h11.plus(Duration.ofMinutes(10)));
+            assertThat(bed.records(bucket).keySet()).isEqualTo(hosts.shipped());
+
+            bed.advanceTo(h11.plus(Duration.ofMinutes(63)));
+            Manifest after = bed.awaitClosed(new BucketId(TYPE, h11));
+            hosts.agentA().stop();
+            revived.stop();
+            assertThat(after.complete()).as("host-b's watermark moved on").isTrue();
+            assertThat(bed.records(new BucketId(TYPE, h11)).keySet()).isEqualTo(next);
+        }
+    }
+
+    @Test
     void aHostFirstHeardOfWithAnOlderHourStillHasThatHourClosed(@TempDir Path dir) throws Exception {
         Instant now = Instant.parse("2026-03-01T12:05:00Z");
         try (TestBed bed = TestBed.start(dir, now, false);
@@ -119,5 +141,35 @@ class SilentHostIT {
             assertThat(bed.records(new BucketId(TYPE, H10)).keySet()).isEqualTo(logged);
             assertThat(next.events()).isZero();
         }
+    }
+
+    /** Two hosts whose 20 events each of the clock's hour are in Kafka; host-b's agent was stopped after that. */
+    private record TwoHosts(EventLogger a, EventLogger b, Set<String> shipped, HostAgent agentA) {
+        static TwoHosts shippedThenHostBStopped(TestBed bed) {
+            EventLogger a = bed.logger("host-a");
+            EventLogger b = bed.logger("host-b");
+            Set<String> ids = logOnBoth(bed, a, b, 20);
+            HostAgent agentA = startedAndShipped(bed, "host-a", 20);
+            startedAndShipped(bed, "host-b", 40).stop();
+            return new TwoHosts(a, b, ids, agentA);
+        }
+    }
+
+    /** Logs {@code n} events of the type on each host at the clock's time; returns their ids. */
+    private static Set<String> logOnBoth(TestBed bed, EventLogger a, EventLogger b, int n) {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(bed.log(a, TYPE));
+            ids.add(bed.log(b, TYPE));
+        }
+        return ids;
+    }
+
+    /** Starts an agent for the host and waits until the type's topic holds at least {@code events} events. */
+    private static HostAgent startedAndShipped(TestBed bed, String host, long events) {
+        HostAgent agent = bed.agent(host, List.of(bed.collector()), 100);
+        agent.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> bed.kafkaEvents("events." + TYPE) >= events);
+        return agent;
     }
 }

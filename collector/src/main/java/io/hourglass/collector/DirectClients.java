@@ -35,7 +35,7 @@ final class DirectClients {
         List<Marker> due = new ArrayList<>();
         while (!open.isEmpty() && open.firstKey().isBefore(sealable)) {
             var e = open.pollFirstEntry();
-            due.add(new Marker(host, e.getKey(), e.getValue().counts, e.getValue().offsets, 0, now));
+            due.add(new Marker(host, e.getKey(), e.getValue().counts, e.getValue().offsets, 0, false, now));
         }
         return due;
     }

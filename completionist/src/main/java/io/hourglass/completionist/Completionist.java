@@ -351,8 +351,16 @@ public final class Completionist implements Service {
         for (Marker m : marked.values()) {
             m.offsets().getOrDefault(type.topic(), Map.of()).forEach((p, o) -> sealOffsets.merge(p, o, Math::max));
         }
+        // Waiting longer brings nothing back of a file removed before it was sent.
+        List<String> removed = marked.values().stream().filter(Marker::fileRemoved).map(Marker::host).sorted()
+                .toList();
         if (missing.isEmpty()) {
-            return new Seal(b.type(), hour, sealOffsets, true, List.copyOf(expected), List.of(), now);
+            if (!removed.isEmpty()) {
+                log.warn("Hosts {} lost their log file of {} before their agents had sent all of it: sealing {} as"
+                        + " incomplete, naming them missing. What they sent is in it. Keep host log files until"
+                        + " their agents have marked them (their checkpoints say so).", removed, hour, b);
+            }
+            return new Seal(b.type(), hour, sealOffsets, removed.isEmpty(), List.copyOf(expected), removed, now);
         }
         // A live host working through a backlog holds the hour open; only hosts that went silent time out.
         if (backlogHeld || now.isBefore(Hours.end(hour).plus(type.latenessLimit()))) {
@@ -361,6 +369,7 @@ public final class Completionist implements Service {
         log.warn("Lateness limit {} of {} ran out: sealing {} as incomplete. Missing hosts {} stopped heartbeating;"
                         + " their events that arrive later go to the open bucket flagged late. Check their agents.",
                 type.latenessLimit(), type.name(), b, missing);
+        missing.addAll(removed);
         return new Seal(b.type(), hour, sealOffsets, false, List.copyOf(expected), missing, now);
     }
 

@@ -87,7 +87,10 @@ final class Ledger {
         return false;
     }
 
-    /** A host may mark an hour twice (a resend after a lost checkpoint); the seal must cover both. */
+    /**
+     * A host may mark an hour twice (a resend after a lost checkpoint); the seal must cover both. A marker sent in
+     * full vouches for the hour even if the other one's file was removed.
+     */
     private static Marker merge(Marker a, Marker b) {
         Map<String, Long> counts = new HashMap<>(a.counts());
         b.counts().forEach((t, n) -> counts.merge(t, n, Math::max));
@@ -96,6 +99,7 @@ final class Ledger {
         b.offsets().forEach((t, p) -> p.forEach((part, o) ->
                 offsets.computeIfAbsent(t, x -> new HashMap<>()).merge(part, o, Math::max)));
         return new Marker(a.host(), a.hour(), counts, offsets, Math.max(a.rejected(), b.rejected()),
+                a.fileRemoved() && b.fileRemoved(),
                 b.createdAt().isAfter(a.createdAt()) ? b.createdAt() : a.createdAt());
     }
 

@@ -40,12 +40,24 @@ class LedgerTest {
     @Test
     void markersOfOneHostAndHourMergeToTheHighestOffsets() {
         Ledger l = new Ledger();
-        l.accept(signal(new Marker("web-1", H10, Map.of("T", 2L), Map.of("events.T", Map.of(0, 5L)), 0, H10)));
+        l.accept(signal(new Marker("web-1", H10, Map.of("T", 2L), Map.of("events.T", Map.of(0, 5L)), 0, false,
+                H10)));
         l.accept(signal(new Marker("web-1", H10, Map.of("T", 3L), Map.of("events.T", Map.of(0, 4L, 1, 7L)), 0,
-                H10.plusSeconds(1))));
+                false, H10.plusSeconds(1))));
         Marker m = l.markers(H10).get("web-1");
         assertThat(m.offsets()).isEqualTo(Map.of("events.T", Map.of(0, 5L, 1, 7L)));
         assertThat(m.counts()).isEqualTo(Map.of("T", 3L));
+        assertThat(m.fileRemoved()).isFalse();
+    }
+
+    @Test
+    void aMarkerWhoseFileWasRemovedCountsAsSuchUntilTheHostMarksTheHourInFull() {
+        Ledger l = new Ledger();
+        l.accept(signal(new Marker("web-1", H10, Map.of("T", 2L), Map.of(), 0, true, H10)));
+        l.accept(signal(new Marker("web-1", H10, Map.of("T", 2L), Map.of(), 0, true, H10.plusSeconds(1))));
+        assertThat(l.markers(H10).get("web-1").fileRemoved()).isTrue();
+        l.accept(signal(new Marker("web-1", H10, Map.of("T", 5L), Map.of(), 0, false, H10.plusSeconds(2))));
+        assertThat(l.markers(H10).get("web-1").fileRemoved()).as("a resend from a restored file").isFalse();
     }
 
     @Test
@@ -55,7 +67,7 @@ class LedgerTest {
         assertThat(l.accept(signal(new Heartbeat("web-1", H10.plusSeconds(5), H10)))).as("a new host").isTrue();
         assertThat(l.accept(signal(new Heartbeat("web-1", H10.plusSeconds(15), H10)))).isFalse();
         assertThat(l.accept(signal(new Heartbeat("web-1", h11.plusSeconds(5), h11)))).as("watermark moved").isTrue();
-        assertThat(l.accept(signal(new Marker("web-1", H10, Map.of(), Map.of(), 0, h11)))).isTrue();
+        assertThat(l.accept(signal(new Marker("web-1", H10, Map.of(), Map.of(), 0, false, h11)))).isTrue();
         Seal seal = new Seal("T", H10, Map.of(0, 5L), true, List.of(), List.of(), h11);
         assertThat(l.accept(new ConsumerRecord<>(Topics.SEALS, 0, 0, seal.bucket().key(), Json.toBytes(seal))))
                 .isFalse();
@@ -70,7 +82,7 @@ class LedgerTest {
         Ledger l = new Ledger();
         Instant h12 = H10.plus(Duration.ofHours(2));
         l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(5), h12)));
-        l.accept(signal(new Marker("web-2", H10, Map.of(), Map.of(), 0, h12)));
+        l.accept(signal(new Marker("web-2", H10, Map.of(), Map.of(), 0, false, h12)));
         l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(15), h12)));
         assertThat(l.takeOldestSeen()).contains(H10);
         assertThat(l.takeOldestSeen()).isEmpty();
@@ -87,7 +99,7 @@ class LedgerTest {
         l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(5), h12)));
         HostView web1 = l.hosts().get(0);
         assertThat(l.doneByWatermark(web1, h11)).as("an hour no record named").isTrue();
-        l.accept(signal(new Marker("web-2", H10, Map.of("T", 1L), Map.of(), 0, h12.plusSeconds(6))));
+        l.accept(signal(new Marker("web-2", H10, Map.of("T", 1L), Map.of(), 0, false, h12.plusSeconds(6))));
         assertThat(l.doneByWatermark(web1, H10)).as("its heartbeat came before 10:00 turned up").isFalse();
         l.accept(signal(new Heartbeat("web-1", h12.plusSeconds(15), h12)));
         assertThat(l.doneByWatermark(web1, H10)).isTrue();
@@ -101,9 +113,9 @@ class LedgerTest {
         l.accept(signal(new Heartbeat("old", H10.plusSeconds(5), H10)));
         l.accept(signal(new Heartbeat("web-1", H10.plusSeconds(5), H10)));
         l.accept(signal(new Heartbeat("web-1", H10.plus(Duration.ofHours(30)), H10.plus(Duration.ofHours(30)))));
-        l.accept(signal(new Marker("web-1", H10, Map.of(), Map.of(), 0, H10)));
+        l.accept(signal(new Marker("web-1", H10, Map.of(), Map.of(), 0, false, H10)));
         Instant later = H10.plus(Duration.ofHours(30));
-        l.accept(signal(new Marker("web-1", later, Map.of(), Map.of(), 0, later)));
+        l.accept(signal(new Marker("web-1", later, Map.of(), Map.of(), 0, false, later)));
         l.prune(H10.plus(Duration.ofHours(1)));
         assertThat(l.markers(H10)).isEmpty();
         assertThat(l.markers(later)).containsKey("web-1");

@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * "Host {@code host} has sent everything it logged for {@code hour}: {@code counts} events per type, and they sit at
- * or below {@code offsets} (topic → partition → max offset)."
+ * or below {@code offsets} (topic → partition → max offset)." With {@code fileRemoved}, the hour's log file was
+ * removed before the agent had sent all of it: the counts are what was sent, and the host cannot vouch for the rest.
  */
 public record Marker(
         String host,
@@ -16,6 +17,7 @@ public record Marker(
         Map<String, Long> counts,
         Map<String, Map<Integer, Long>> offsets,
         long rejected,
+        boolean fileRemoved,
         Instant createdAt) implements HostSignal {
 
     public Marker {
