@@ -14,8 +14,6 @@ import org.apache.avro.file.Codec;
  * memory for the blocks that are still filling, in reservations of a full block a stage, from a pool of chunks.
  */
 final class BlockMemory {
-    /** Enough for 34 stages with blocks of zstandard, as many as are open at once with 17 types of 2 partitions. */
-    static final long DEFAULT_BUDGET = 16L << 20;
     /** The unit of the pool: small enough that a stage holds little beyond its records. */
     static final int CHUNK = 16 * 1024;
     /** Stages stage their events as frames only: for a codec whose blocks this writer cannot make. */

@@ -148,7 +148,7 @@ public final class Writer implements Service {
         metrics.gauge("hourglass_writer_staged_events", lane, staged);
         metrics.gauge("hourglass_writer_seals_known", lane, seals, SealBook::bucketsKnown);
         this.closedChecks = metrics.counter("hourglass_writer_closed_id_checks_total", lane);
-        this.blockMemory = BlockMemory.of(config.codec(), BlockMemory.DEFAULT_BUDGET);
+        this.blockMemory = BlockMemory.of(config.codec(), config.blockMemory());
         metrics.gauge("hourglass_writer_block_memory_bytes", lane, blockMemory, BlockMemory::held);
         this.filesFromBlocks = metrics.counter("hourglass_writer_files_from_blocks_total", lane);
     }

@@ -51,7 +51,8 @@ public final class WriterCommand implements Callable<Integer> {
                     s.duration("writer.commit-interval", d.commitInterval()),
                     s.duration("writer.retry-interval", d.retryInterval()), staging,
                     s.parsed("writer.codec", d.codec(), AvroCodec::of, AvroCodec.names()),
-                    s.integer("writer.dedup-memory-ids", d.dedupMemoryIds()));
+                    s.integer("writer.dedup-memory-ids", d.dedupMemoryIds()),
+                    s.bytes("writer.block-memory", d.blockMemory()));
             parts.add(new Writer(config, p.kafka, () -> p.registry, lake, p.clock, p.metrics));
         }
         parts.add(new BadRowsWriter(p.kafka, lake));
