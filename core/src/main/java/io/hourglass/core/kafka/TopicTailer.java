@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,12 +24,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicTailer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TopicTailer.class);
+    private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<String> topics;
     private final Consumer<ConsumerRecord<String, byte[]>> handler;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong handled = new AtomicLong();
+    /** Records in the topics at start (offsets: compacted ones count too), once known. */
+    private volatile long atStart = -1;
     private final Thread thread;
 
     public TopicTailer(KafkaSettings kafka, String clientId, List<String> topics,
@@ -44,12 +49,30 @@ public final class TopicTailer implements AutoCloseable {
         thread.start();
     }
 
-    /** Blocks until everything that was in the topics at start has been handled. */
-    public void awaitCaughtUp(Duration timeout) {
+    /**
+     * Blocks until everything that was in the topics at start has been handled. A long history takes as long as it
+     * takes, with its progress logged every 10 s; this fails only when no record was handled for {@code stall}.
+     */
+    public void awaitCaughtUp(Duration stall) {
+        long seen = -1;
+        long progressedAt = System.nanoTime();
+        long loggedAt = progressedAt;
         try {
-            if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new HourglassException("could not read " + topics + " within " + timeout
-                        + "; check that Kafka is reachable");
+            while (!caughtUp.await(Math.min(1000, Math.max(1, stall.toMillis())), TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                long n = handled.get();
+                if (n != seen) {
+                    seen = n;
+                    progressedAt = now;
+                } else if (now - progressedAt >= stall.toNanos()) {
+                    throw new HourglassException("read no record of " + topics + " for " + stall + " (" + n + " of "
+                            + Math.max(atStart, 0) + " read since start); check that Kafka is reachable");
+                }
+                if (now - loggedAt >= PROGRESS_EVERY_NANOS) {
+                    log.info("Reading {} from the start: {} of {} records so far; starts once they are read", topics,
+                            n, atStart);
+                    loggedAt = now;
+                }
             }
         } catch (InterruptedException e) {
             throw HourglassException.interrupted("reading " + topics, e);
@@ -69,6 +92,8 @@ public final class TopicTailer implements AutoCloseable {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
+            atStart = end.entrySet().stream().mapToLong(e -> e.getValue() - begin.getOrDefault(e.getKey(), 0L)).sum();
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     try {
@@ -77,6 +102,7 @@ public final class TopicTailer implements AutoCloseable {
                         log.error("Skipping unreadable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
                                 e.getMessage());
                     }
+                    handled.incrementAndGet();
                 }
                 if (caughtUp.getCount() > 0 && end.entrySet().stream()
                         .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
