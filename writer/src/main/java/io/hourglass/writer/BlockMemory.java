@@ -11,11 +11,15 @@ import org.apache.avro.file.Codec;
 
 /**
  * What the stages of one writer share for their {@link SpillBlocks}: the codec of the final files, and a budget of
- * memory for the blocks that are still filling, in reservations of a full block a stage, from a pool of chunks.
+ * memory for the blocks that are still filling, in reservations of a block a stage, from a pool of chunks. Blocks are
+ * full-sized while the budget has one for each open hour of every partition the writer owns, and smaller beyond that,
+ * down to {@link #MIN_BLOCK}, so that a writer of many partitions gives blocks to all of them.
  */
 final class BlockMemory {
     /** The unit of the pool: small enough that a stage holds little beyond its records. */
     static final int CHUNK = 16 * 1024;
+    /** The smallest block a stage is given; Avro's own default block is 64,000 bytes. */
+    static final int MIN_BLOCK = 4 * CHUNK;
     /** Stages stage their events as frames only: for a codec whose blocks this writer cannot make. */
     static final BlockMemory NONE = new BlockMemory(null, 0, 0);
 
@@ -23,8 +27,10 @@ final class BlockMemory {
     private final int blockBytes;
     private final long budget;
     private final Codec compressor;
-    /** Stages that hold a reservation. */
-    private int reserved;
+    /** Bytes reserved by stages for their blocks. */
+    private long reserved;
+    /** Stages the budget is shared among: two open hours (at an hour's turn) of each partition the writer owns. */
+    private int sharers = 1;
     /** Chunks made so far, in use or free. */
     private int chunks;
     private final Deque<byte[]> free = new ArrayDeque<>();
@@ -49,21 +55,30 @@ final class BlockMemory {
         return blockBytes;
     }
 
-    /**
-     * Reserves a full block's memory for a stage, if the budget has it; a stage without blocks waits in frames. So
-     * every block is full-sized, however many stages are open, and the blocks hold at most the budget.
-     */
-    synchronized boolean reserve() {
-        if (codecs == null || (long) (reserved + 1) * blockBytes > budget) {
-            return false;
-        }
-        reserved++;
-        return true;
+    /** Sizes the blocks of the stages that start from now on for a writer that owns {@code partitions} partitions. */
+    synchronized void shareAmong(int partitions) {
+        sharers = Math.max(1, 2 * partitions);
     }
 
-    /** Gives a stage's reservation back. */
-    synchronized void release() {
-        reserved--;
+    /**
+     * Reserves memory for a stage's block, if the budget has it, and returns the block's size in bytes; 0 if the
+     * budget is spent, and the stage waits in frames. The blocks hold at most the budget.
+     */
+    synchronized int reserve() {
+        if (codecs == null) {
+            return 0;
+        }
+        int size = (int) Math.min(blockBytes, Math.max(MIN_BLOCK, budget / sharers / CHUNK * CHUNK));
+        if (reserved + size > budget) {
+            return 0;
+        }
+        reserved += size;
+        return size;
+    }
+
+    /** Gives a stage's reservation of {@code size} bytes back. */
+    synchronized void release(int size) {
+        reserved -= size;
     }
 
     /** A chunk from the pool for a stage that has reserved; a new one when the pool has none free. */

@@ -40,15 +40,18 @@ final class SpillBlocks implements Closeable {
     private OutputStream out;
     /** The records of the block that is filling, one after another across chunks of the writer's pool. */
     private final List<byte[]> chunks = new ArrayList<>();
+    /** Uncompressed bytes of a block: this stage's reservation in the writer's memory. */
+    private final int blockBytes;
     /** Whether this still holds its reservation in the writer's memory. */
     private boolean reserved = true;
     private int size;
     private int count;
 
-    /** Blocks at {@code path}, for a stage that has reserved a block in {@code memory}. */
-    SpillBlocks(Path path, BlockMemory memory) {
+    /** Blocks at {@code path}, for a stage that has reserved blocks of {@code blockBytes} in {@code memory}. */
+    SpillBlocks(Path path, BlockMemory memory, int blockBytes) {
         this.path = path;
         this.memory = memory;
+        this.blockBytes = blockBytes;
         UUID marker = UUID.randomUUID();
         ByteBuffer.wrap(sync).putLong(marker.getMostSignificantBits()).putLong(marker.getLeastSignificantBits());
     }
@@ -59,7 +62,7 @@ final class SpillBlocks implements Closeable {
     }
 
     void add(byte[] record) throws IOException {
-        if (size > 0 && size + record.length > memory.blockBytes()) {
+        if (size > 0 && size + record.length > blockBytes) {
             endBlock();
         }
         while ((long) chunks.size() * BlockMemory.CHUNK < size + record.length) {
@@ -227,7 +230,7 @@ final class SpillBlocks implements Closeable {
         count = 0;
         if (reserved) {
             reserved = false;
-            memory.release();
+            memory.release(blockBytes);
         }
         try {
             if (out != null) {

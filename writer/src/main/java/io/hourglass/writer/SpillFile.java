@@ -72,8 +72,9 @@ final class SpillFile implements Closeable {
         this.path = path;
         Files.createDirectories(path.getParent());
         this.out = new BufferedOutputStream(Files.newOutputStream(path), WRITE_BUFFER);
-        this.blocks = memory.reserve() ? new SpillBlocks(path.resolveSibling(path.getFileName() + ".blocks"), memory)
-                : null;
+        int blockBytes = memory.reserve();
+        this.blocks = blockBytes > 0
+                ? new SpillBlocks(path.resolveSibling(path.getFileName() + ".blocks"), memory, blockBytes) : null;
     }
 
     /** Whether events can be appended {@code inBlocks}. */

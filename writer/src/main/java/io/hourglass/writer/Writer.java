@@ -232,6 +232,7 @@ public final class Writer implements Service {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> parts) {
                     log.info("Writer {} now owns {}", config.instanceId(), parts);
+                    blockMemory.shareAmong(consumer.assignment().size());
                 }
             });
             while (running.get()) {

@@ -182,10 +182,60 @@ class SpillBlocksTest {
     }
 
     @Test
+    void aWriterOfManyPartitionsGivesEveryOpenHourSmallerBlocksDownToTheLeast() throws IOException {
+        BlockMemory memory = BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET);
+        memory.shareAmong(3);  // six open hours at an hour's turn, where the budget has two full blocks
+        List<BucketStage> stages = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            stages.add(new BucketStage(new BucketId("T", H), i, dir.resolve(i + ".spill"), memory));
+        }
+        BucketStage s = stages.get(0);
+        List<String> ids = new ArrayList<>();
+        long rawBytes = 0;
+        for (int i = 0; i < 6000; i++) {
+            BucketStage.Staged e = avro(i, 1, "a", false);
+            ids.add(e.header().id());
+            rawBytes += e.raw().length;
+            s.add(e);
+        }
+        for (int i = 1; i < 6; i++) {
+            stages.get(i).add(avro(i, 1, "a", false));
+        }
+        for (BucketStage stage : stages) {
+            assertThat(stage.takesInAllBlocks(6000, stage.deduplicate(6000, dir.resolve(stages.indexOf(stage)
+                    + ".ids"), 10_000))).as("every open hour has blocks").isTrue();
+        }
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        Schema schema = LakeRecords.schema("T", V1);
+        try (DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
+            w.setCodec(AvroCodec.ZSTANDARD.factory());
+            w.create(schema, file, s.blocksSync());
+            w.flush();
+            s.copyBlocksTo(file, () -> { });
+        }
+        assertThat(AvroFiles.records(file.toByteArray())).extracting(r -> r.get("id").toString())
+                .containsExactlyElementsOf(ids);
+        int sixth = (int) (BUDGET / 6);
+        assertThat(AvroFiles.blocks(file.toByteArray())).as("blocks of about a sixth of the budget")
+                .isBetween((int) (rawBytes / sixth), (int) (rawBytes / (sixth - BlockMemory.CHUNK)) + 1);
+
+        memory.shareAmong(1000);
+        BucketStage small = new BucketStage(new BucketId("T", H), 7, dir.resolve("7.spill"), memory);
+        small.add(avro(1, 1, "a", false));
+        assertThat(small.takesInAllBlocks(1, small.deduplicate(1, dir.resolve("7.ids"), 10)))
+                .as("no block smaller than the least, so none is left for it").isFalse();
+        for (BucketStage stage : stages) {
+            stage.close();
+        }
+        small.close();
+        assertThat(memory.held()).isZero();
+    }
+
+    @Test
     void codecsWhoseBlocksAWriterCannotMakeStageInFrames() {
-        assertThat(BlockMemory.of(AvroCodec.SNAPPY, BUDGET).reserve()).isFalse();
-        assertThat(BlockMemory.of(AvroCodec.NULL, BUDGET).reserve()).isFalse();
-        assertThat(BlockMemory.of(AvroCodec.DEFLATE, BUDGET).reserve()).isTrue();
+        assertThat(BlockMemory.of(AvroCodec.SNAPPY, BUDGET).reserve()).isZero();
+        assertThat(BlockMemory.of(AvroCodec.NULL, BUDGET).reserve()).isZero();
+        assertThat(BlockMemory.of(AvroCodec.DEFLATE, BUDGET).reserve()).isEqualTo(AvroCodec.DEFLATE.blockBytes());
     }
 
     /** A lake record as a collector packs it, checked against its schema as the writer stages it. */
