@@ -277,6 +277,9 @@ public final class HostAgent implements Service {
      * of the file still in flight are acknowledged first, so that the marker counts them.
      */
     private void markRemovedFiles(Instant now) {
+        if (!Files.isDirectory(logDir)) {
+            return;  // the whole log is gone, as when its disk is not mounted: wait for it rather than give it up
+        }
         for (Map.Entry<String, FileState> e : List.copyOf(state.entrySet())) {
             String name = e.getKey();
             FileState fs = e.getValue();

@@ -152,6 +152,23 @@ class DoneFilesTest {
     }
 
     @Test
+    void aLogFolderThatIsGoneAsAWholeIsWaitedForNotGivenUp() throws IOException {
+        log(EARLIER, "e1", "e2", "e3", "e4", "e5", "e6");
+        HostAgent agent = agent();
+        assertThat(agent.step()).isTrue();
+        Path log = dir.resolve("hosts").resolve("h1");
+        Path away = Files.move(log, dir.resolve("unmounted"));
+        stepUntilCaughtUp(agent);
+        assertThat(markers).as("no marker while the folder is gone").isEmpty();
+
+        Files.move(away, log);
+        HostAgent back = agent();  // lists the log at its first step
+        stepUntilCaughtUp(back);
+        assertThat(received).containsExactlyInAnyOrder("e1", "e2", "e3", "e4", "e5", "e6");
+        assertThat(Json.MAPPER.readValue(markers.get(0), Marker.class).fileRemoved()).isFalse();
+    }
+
+    @Test
     void anUnsealedFileRemovedIsMarkedOnlyOnceItsHourIsSealed() throws IOException {
         log(NOW, "n1", "n2");
         stepUntilCaughtUp(agent());
