@@ -277,16 +277,17 @@ public final class HostAgent implements Service {
      * of the file still in flight are acknowledged first, so that the marker counts them.
      */
     private void markRemovedFiles(Instant now) {
-        if (!Files.isDirectory(logDir)) {
-            return;  // the whole log is gone, as when its disk is not mounted: wait for it rather than give it up
+        List<Map.Entry<String, FileState>> removed = state.entrySet().stream()
+                .filter(e -> !e.getValue().marked() && !files.containsKey(e.getKey())
+                        && !now.isBefore(Hours.end(e.getValue().hour()).plus(config.grace()))
+                        && inFlight.stream().noneMatch(b -> b.file().equals(e.getKey())))
+                .toList();
+        if (removed.isEmpty() || !Files.isDirectory(logDir)) {
+            return;  // a log that is gone as a whole, as when its disk is not mounted, is waited for, not given up
         }
-        for (Map.Entry<String, FileState> e : List.copyOf(state.entrySet())) {
+        for (Map.Entry<String, FileState> e : removed) {
             String name = e.getKey();
             FileState fs = e.getValue();
-            if (fs.marked() || files.containsKey(name) || now.isBefore(Hours.end(fs.hour()).plus(config.grace()))
-                    || inFlight.stream().anyMatch(b -> b.file().equals(name))) {
-                continue;
-            }
             client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), true, now));
             state.put(name, fs.asMarked());
             checkpoint();
