@@ -240,10 +240,7 @@ public final class HostAgent implements Service {
                 return true;
             }
             if (sealed && batch.atEnd() && !fs.marked()) {
-                client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), false,
-                        now));
-                state.put(name, fs.asMarked());
-                checkpoint();
+                mark(name, fs, false, now);
                 log.info("Host {} marked hour {}: {} events {}", host, fs.hour(), total(fs), fs.counts());
             }
         }
@@ -288,15 +285,20 @@ public final class HostAgent implements Service {
         for (Map.Entry<String, FileState> e : removed) {
             String name = e.getKey();
             FileState fs = e.getValue();
-            client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), true, now));
-            state.put(name, fs.asMarked());
-            checkpoint();
+            mark(name, fs, true, now);
             metrics.counter("hourglass_agent_files_removed_unsent_total", "host", host).increment();
             log.error("Host {}: {} was removed from {} before the agent had sent all of it ({} bytes, {} events"
                             + " acknowledged). Marked hour {} as incomplete: its buckets close without this host's"
                             + " guarantee, and what was not sent is lost. Keep log files until the agent has marked"
                             + " them.", host, name, logDir, fs.ackedBytes(), total(fs), fs.hour());
         }
+    }
+
+    /** Publishes the hour's marker with what was acknowledged, then records in the checkpoint that it is marked. */
+    private void mark(String name, FileState fs, boolean fileRemoved, Instant now) {
+        client.sendSignal(new Marker(host, fs.hour(), fs.counts(), fs.offsets(), fs.rejected(), fileRemoved, now));
+        state.put(name, fs.asMarked());
+        checkpoint();
     }
 
     /**

@@ -17,15 +17,16 @@ import java.time.Duration;
  * @param codec          how the final Avro files are compressed
  * @param dedupMemoryIds ids that one finalize deduplicates in memory at once (32-64 bytes each); a partition-hour with
  *                       more goes through scratch files on the staging disk
- * @param blockMemory    heap bytes for the final file's blocks that open partition-hours fill as events come, a full
- *                       block (480 KiB of zstandard) each; the partition-hours beyond it stage their events whole, and
- *                       their files are encoded and compressed at the seal instead (0: all of them)
+ * @param blockMemory    heap bytes for the final file's blocks that open partition-hours fill as events come, shared
+ *                       among two open hours of each partition the writer owns (blocks of the codec's size, smaller
+ *                       down to 64 KiB when they do not all fit); the partition-hours beyond it stage their events
+ *                       whole, and their files are encoded and compressed at the seal instead (0: all of them)
  */
 public record WriterConfig(String lane, String instanceId, Duration commitInterval, Duration retryInterval,
                            Path stagingDir, AvroCodec codec, int dedupMemoryIds, long blockMemory) {
     /** Half a million ids: 16-32 MB of heap for each of a writer's finalize threads. */
     public static final int DEFAULT_DEDUP_MEMORY_IDS = 1 << 19;
-    /** Blocks for 34 partition-hours of zstandard, as many as are open at once with 17 types of 2 partitions. */
+    /** Full zstandard blocks for 34 open partition-hours (17 partitions at an hour's turn), 256 at the least size. */
     public static final long DEFAULT_BLOCK_MEMORY = 16L << 20;
 
     public WriterConfig {

@@ -66,7 +66,7 @@ public final class TopicTailer implements AutoCloseable {
                     progressedAt = now;
                 } else if (now - progressedAt >= stall.toNanos()) {
                     throw new HourglassException("read no record of " + topics + " for " + stall + " (" + n + " of "
-                            + Math.max(atStart, 0) + " read since start); check that Kafka is reachable");
+                            + atStart + " read since start; -1: not known yet); check that Kafka is reachable");
                 }
                 if (now - loggedAt >= PROGRESS_EVERY_NANOS) {
                     log.info("Reading {} from the start: {} of {} records so far; starts once they are read", topics,
