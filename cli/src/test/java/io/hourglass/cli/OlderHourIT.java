@@ -214,6 +214,9 @@ class OlderHourIT {
             String tenEvent = bed.log(liveA, TYPE);
             quick.start();
             slow.start();
+            // Its heartbeat names 10:00 before the clock moves. Otherwise host-b's and the collector's heartbeats
+            // past 10:00 could come first, and would rightly not count for an hour that turned up after them.
+            await().atMost(Duration.ofSeconds(30)).until(() -> slow.lastHeartbeat().equals(T0));
             ScheduledExecutorService ticking = Executors.newSingleThreadScheduledExecutor();
             try {
                 BucketId ten = new BucketId(TYPE, Hours.hourOf(T0));
