@@ -73,6 +73,15 @@ final class EventCounter implements AutoCloseable {
         return count[0];
     }
 
+    /** Every record of the topic, up to its end as of this call. */
+    static List<ConsumerRecord<String, byte[]>> records(KafkaSettings kafka, String topic) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (EventCounter c = new EventCounter(kafka, List.of(topic))) {
+            c.readToEnd(records::add);
+        }
+        return records;
+    }
+
     /** One count, for callers that ask once. */
     static long count(KafkaSettings kafka, Collection<String> topics) {
         try (EventCounter c = new EventCounter(kafka, topics)) {

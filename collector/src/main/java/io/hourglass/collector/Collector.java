@@ -191,7 +191,8 @@ public final class Collector implements Service {
             }
             String agentHost = ctx.header(HOST_HEADER);
             if (agentHost != null && !agentHost.matches("[A-Za-z0-9_.:-]{1,128}")) {
-                ctx.status(400).result("header " + HOST_HEADER + " must be 1-128 letters, digits, '.', '_', ':' or '-'");
+                ctx.status(400).result("header " + HOST_HEADER
+                        + " must be 1-128 letters, digits, '.', '_', ':' or '-'");
                 return;
             }
             byte[] answer = process(body, buffers, agentHost, SUMMARY.equalsIgnoreCase(ctx.header(ANSWER_HEADER)));
@@ -347,7 +348,7 @@ public final class Collector implements Service {
     private void publish(List<? extends HostSignal> batch) {
         Acks acks = new Acks(batch.size());
         for (HostSignal s : batch) {
-            acks.send(signals, new ProducerRecord<>(Topics.MARKERS, s.host(), HostSignals.toBytes(s)));
+            acks.send(signals, new ProducerRecord<>(Topics.MARKERS, HostSignals.key(s), HostSignals.toBytes(s)));
         }
         await(acks);
     }

@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Heartbeat;
+import io.hourglass.core.control.HostSignal;
 import io.hourglass.core.control.HostSignals;
 import io.hourglass.core.control.Marker;
 import io.hourglass.core.control.Seal;
 import io.hourglass.core.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +25,7 @@ class LedgerTest {
     private static long offset;
 
     private static ConsumerRecord<String, byte[]> signal(io.hourglass.core.control.HostSignal s) {
-        return new ConsumerRecord<>(Topics.MARKERS, 0, offset++, s.host(), HostSignals.toBytes(s));
+        return new ConsumerRecord<>(Topics.MARKERS, 0, offset++, HostSignals.key(s), HostSignals.toBytes(s));
     }
 
     @Test
@@ -121,5 +125,66 @@ class LedgerTest {
         assertThat(l.markers(later)).containsKey("web-1");
         assertThat(l.hosts()).extracting(HostView::host).containsExactly("web-1");
         assertThat(l.firstHour()).contains(H10.plus(Duration.ofHours(1)));
+    }
+
+    /**
+     * Kafka compacts {@code _hourglass.markers} to the last record of each key, in their order. A completionist that
+     * starts on such a history decides as one that read every heartbeat: for each host only its latest heartbeat
+     * counts, and that is kept.
+     */
+    @Test
+    void aCompactedHistoryOfSignalsGivesTheSameDecisionsAsTheWholeOne() {
+        Instant h8 = H10.minus(Duration.ofHours(2));
+        Instant h11 = H10.plus(Duration.ofHours(1));
+        List<HostSignal> history = new ArrayList<>();
+        for (Instant t = H10; t.isBefore(h11.plus(Duration.ofMinutes(30))); t = t.plusSeconds(10)) {
+            Instant open = t.isBefore(h11.plus(Duration.ofMinutes(2))) ? H10 : h11;
+            history.add(new Heartbeat("web-1", t, open));
+            // web-2 finds a file of 08:00 at 11:10 (a restore) and marks it at 11:20.
+            boolean restoring = !t.isBefore(h11.plus(Duration.ofMinutes(10)))
+                    && t.isBefore(h11.plus(Duration.ofMinutes(20)));
+            history.add(new Heartbeat("web-2", t, restoring ? h8 : open));
+            if (t.isBefore(H10.plus(Duration.ofMinutes(30)))) {
+                history.add(new Heartbeat("web-3", t, H10));  // then it dies
+            }
+            if (t.equals(h11.plus(Duration.ofMinutes(2)))) {
+                history.add(new Marker("web-1", H10, Map.of("T", 4L), Map.of("events.T", Map.of(0, 9L)), 0, false, t));
+            }
+            if (t.equals(h11.plus(Duration.ofMinutes(20)))) {
+                history.add(new Marker("web-2", h8, Map.of("T", 2L), Map.of("events.T", Map.of(1, 3L)), 0, false, t));
+            }
+        }
+        Map<String, HostSignal> lastByKey = new LinkedHashMap<>();
+        history.forEach(s -> {
+            String key = HostSignals.key(s);
+            lastByKey.remove(key);
+            lastByKey.put(key, s);
+        });
+        List<HostSignal> compacted = List.copyOf(lastByKey.values());
+        assertThat(compacted.size()).as("web-1's and web-2's two hours, web-3's one, the two markers")
+                .isEqualTo(2 + 2 + 1 + 2);
+
+        Map<String, Object> whole = decisions(history);
+        assertThat(whole.toString()).as("the history decides something").contains("web-1@" + H10 + "=[marked")
+                .contains("web-2@" + h8 + "=[marked").contains("web-2@" + H10 + "=[unmarked, done");
+        assertThat(decisions(compacted)).isEqualTo(whole);
+    }
+
+    /** What the completionist would decide on, for every host and hour from 08:00 to 11:00, after reading them. */
+    private static Map<String, Object> decisions(List<HostSignal> signals) {
+        Ledger l = new Ledger();
+        signals.forEach(s -> l.accept(signal(s)));
+        Map<String, Object> out = new TreeMap<>();
+        out.put("first hour", l.firstHour());
+        for (HostView h : l.hosts()) {
+            out.put(h.host(), List.of(h.lastSeen(), h.watermark()));
+            for (Instant hour = H10.minus(Duration.ofHours(2)); !hour.isAfter(H10.plus(Duration.ofHours(1)));
+                 hour = hour.plus(Duration.ofHours(1))) {
+                out.put(h.host() + "@" + hour, List.of(l.markers(hour).containsKey(h.host()) ? "marked" : "unmarked",
+                        l.doneByWatermark(h, hour) ? "done" : "not done",
+                        h.mayHaveLoggedIn(hour, Duration.ofMinutes(1)) ? "may have logged" : "silent"));
+            }
+        }
+        return out;
     }
 }

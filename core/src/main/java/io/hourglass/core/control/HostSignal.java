@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
- * What a host tells the completionist. Markers and heartbeats share one topic keyed by host, so that a heartbeat
- * whose watermark has passed an hour can never overtake that hour's marker.
+ * What a host tells the completionist. Markers and heartbeats share one topic of one partition, so that a heartbeat
+ * whose watermark has passed an hour can never overtake that hour's marker (see {@link HostSignals#key}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({

@@ -12,11 +12,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -25,6 +28,9 @@ import org.slf4j.LoggerFactory;
 /** Creates the topics Hourglass needs, with the replication settings from configuration. */
 public final class TopicAdmin {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+    /** Kept by key, and deleted after the retention: a compacted topic alone keeps a record per key forever. */
+    private static final String COMPACT_AND_DELETE = TopicConfig.CLEANUP_POLICY_COMPACT + ","
+            + TopicConfig.CLEANUP_POLICY_DELETE;
 
     private TopicAdmin() {
     }
@@ -34,10 +40,11 @@ public final class TopicAdmin {
         List<NewTopic> wanted = new ArrayList<>();
         wanted.add(topic(kafka, Topics.REGISTRY, 1, TopicConfig.CLEANUP_POLICY_COMPACT));
         for (String t : Topics.DECISIONS) {
-            wanted.add(topic(kafka, t, 1, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+            wanted.add(topic(kafka, t, 1, COMPACT_AND_DELETE,
                     Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topics.DECISIONS_KEPT.toMillis()))));
         }
-        wanted.add(topic(kafka, Topics.MARKERS, 1, TopicConfig.CLEANUP_POLICY_DELETE));
+        wanted.add(topic(kafka, Topics.MARKERS, 1, COMPACT_AND_DELETE,
+                Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Topics.SIGNALS_SEGMENT.toMillis()))));
         wanted.add(topic(kafka, Topics.BADROWS, kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE));
         for (EventType type : registry.all()) {
             wanted.add(topic(kafka, type.topic(), type.partitionsOr(kafka.eventPartitions()),
@@ -46,6 +53,9 @@ public final class TopicAdmin {
         try (Admin admin = Admin.create(kafka.admin("hourglass-admin"))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (existing.contains(Topics.MARKERS)) {
+                warnIfSignalsNotCompacted(admin);
+            }
             if (missing.isEmpty()) {
                 return;
             }
@@ -66,6 +76,38 @@ public final class TopicAdmin {
             throw new HourglassException("cannot create topics on " + kafka.bootstrap()
                     + ": is Kafka reachable, and may this client create topics? " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A {@code _hourglass.markers} made before it was compacted keeps every heartbeat for Kafka's retention, and the
+     * completionist reads them all at each start. Compacting it is safe only once every collector keys signals as
+     * this one does: earlier ones key markers by host, and compaction would drop all but a host's last record.
+     */
+    private static void warnIfSignalsNotCompacted(Admin admin) throws InterruptedException {
+        String policy;
+        try {
+            policy = signalsCleanupPolicy(admin);
+        } catch (ExecutionException | TimeoutException e) {
+            // A check only: a client that may not describe configs still runs.
+            log.debug("Could not read the cleanup policy of {}: {}", Topics.MARKERS, e.toString());
+            return;
+        }
+        if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            log.warn("{} is not compacted (cleanup.policy={}): the completionist reads every heartbeat of the last"
+                    + " retention period at each start, 360 an hour a host. Once every collector runs this version,"
+                    + " run: kafka-configs --alter --entity-type topics --entity-name {} --add-config"
+                    + " 'cleanup.policy=[compact,delete],segment.ms={}'", Topics.MARKERS, policy, Topics.MARKERS,
+                    Topics.SIGNALS_SEGMENT.toMillis());
+        }
+    }
+
+    /** The cleanup policy of {@code _hourglass.markers}, as the cluster has it. */
+    public static String signalsCleanupPolicy(Admin admin) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        ConfigResource markers = new ConfigResource(ConfigResource.Type.TOPIC, Topics.MARKERS);
+        Config config = admin.describeConfigs(List.of(markers)).all().get(30, TimeUnit.SECONDS).get(markers);
+        ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        return policy == null ? "" : policy.value();
     }
 
     /**

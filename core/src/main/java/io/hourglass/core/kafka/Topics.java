@@ -8,7 +8,11 @@ public final class Topics {
     public static final String EVENTS_PREFIX = "events.";
     /** Event types, compacted, keyed by type name. */
     public static final String REGISTRY = "_hourglass.registry";
-    /** Markers and heartbeats, keyed by host: one partition keeps their order. */
+    /**
+     * Markers and heartbeats: one partition keeps their order. Compacted by the keys of
+     * {@link io.hourglass.core.control.HostSignals#key}, so that a host's heartbeats of a past hour take one record,
+     * not 360 at 10 s, and deleted after Kafka's retention (7 days by default).
+     */
     public static final String MARKERS = "_hourglass.markers";
     /** Seal decisions of the completionist, compacted and kept {@link #DECISIONS_KEPT}, keyed by bucket. */
     public static final String SEALS = "_hourglass.seals";
@@ -27,6 +31,12 @@ public final class Topics {
      * older bucket the lake's {@code _SUCCESS} is the record, as it is for writers after two days.
      */
     public static final Duration DECISIONS_KEPT = Duration.ofDays(30);
+
+    /**
+     * Segments of {@link #MARKERS} roll hourly: Kafka compacts only segments that are no longer written to, so the
+     * heartbeats of the current hour are all there, and those of the hours before it one a host and hour.
+     */
+    public static final Duration SIGNALS_SEGMENT = Duration.ofHours(1);
 
     private Topics() {
     }
