@@ -48,8 +48,8 @@ class SignalCompactionIT {
             KafkaSettings kafka = KafkaSettings.singleNode(bed.hourglass.bootstrap());
             ConfigResource markers = new ConfigResource(ConfigResource.Type.TOPIC, Topics.MARKERS);
             try (Admin admin = Admin.create(kafka.admin("test"))) {
-                var config = admin.describeConfigs(List.of(markers)).all().get(30, TimeUnit.SECONDS).get(markers);
-                assertThat(TopicAdmin.signalsCleanupPolicy(admin)).isEqualTo("compact,delete");
+                var config = TopicAdmin.signalsConfig(admin);
+                assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact,delete");
                 assertThat(config.get(TopicConfig.SEGMENT_MS_CONFIG).value())
                         .isEqualTo(Long.toString(Topics.SIGNALS_SEGMENT.toMillis()));
             }

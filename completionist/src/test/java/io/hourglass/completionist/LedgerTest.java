@@ -24,7 +24,7 @@ class LedgerTest {
     private static final Instant H10 = Instant.parse("2026-01-01T10:00:00Z");
     private static long offset;
 
-    private static ConsumerRecord<String, byte[]> signal(io.hourglass.core.control.HostSignal s) {
+    private static ConsumerRecord<String, byte[]> signal(HostSignal s) {
         return new ConsumerRecord<>(Topics.MARKERS, 0, offset++, HostSignals.key(s), HostSignals.toBytes(s));
     }
 

@@ -86,7 +86,8 @@ public final class TopicAdmin {
     private static void warnIfSignalsNotCompacted(Admin admin) throws InterruptedException {
         String policy;
         try {
-            policy = signalsCleanupPolicy(admin);
+            ConfigEntry entry = signalsConfig(admin).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            policy = entry == null ? "" : entry.value();
         } catch (ExecutionException | TimeoutException e) {
             // A check only: a client that may not describe configs still runs.
             log.debug("Could not read the cleanup policy of {}: {}", Topics.MARKERS, e.toString());
@@ -101,13 +102,11 @@ public final class TopicAdmin {
         }
     }
 
-    /** The cleanup policy of {@code _hourglass.markers}, as the cluster has it. */
-    public static String signalsCleanupPolicy(Admin admin) throws InterruptedException, ExecutionException,
+    /** The settings of {@code _hourglass.markers}, as the cluster has them. */
+    public static Config signalsConfig(Admin admin) throws InterruptedException, ExecutionException,
             TimeoutException {
         ConfigResource markers = new ConfigResource(ConfigResource.Type.TOPIC, Topics.MARKERS);
-        Config config = admin.describeConfigs(List.of(markers)).all().get(30, TimeUnit.SECONDS).get(markers);
-        ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-        return policy == null ? "" : policy.value();
+        return admin.describeConfigs(List.of(markers)).all().get(30, TimeUnit.SECONDS).get(markers);
     }
 
     /**

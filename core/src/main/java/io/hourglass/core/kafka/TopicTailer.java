@@ -65,13 +65,13 @@ public final class TopicTailer implements AutoCloseable {
                     seen = n;
                     progressedAt = now;
                 } else if (now - progressedAt >= stall.toNanos()) {
-                    throw new HourglassException("read no record of " + topics + " for " + stall + " (" + n + " of at most "
-                            + atStart + " read since start; -1: not known yet); check that Kafka is reachable");
+                    throw new HourglassException("read no record of " + topics + " for " + stall + " (" + n
+                            + " of at most " + atStart + " read since start; -1: not known yet); check that Kafka is"
+                            + " reachable");
                 }
                 if (now - loggedAt >= PROGRESS_EVERY_NANOS) {
                     log.info("Reading {} from the start: {} of at most {} records so far (compaction leaves gaps);"
-                            + " starts once they are read", topics,
-                            n, atStart);
+                            + " starts once they are read", topics, n, atStart);
                     loggedAt = now;
                 }
             }
