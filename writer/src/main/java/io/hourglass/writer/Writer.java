@@ -105,6 +105,7 @@ public final class Writer implements Service {
     /** Used by the consuming thread only. */
     private final AvroCheck payloadCheck = new AvroCheck();
     private ClosedIds closedIds;
+    private ClosedRuns closedRuns;
     /** Late events checked against the ids of a closed partition-hour: each may read a file of the lake. */
     private final Counter closedChecks;
     private final Map<TopicPartition, TreeMap<Instant, BucketStage>> stages = new HashMap<>();
@@ -168,6 +169,17 @@ public final class Writer implements Service {
             stagingDir = StagingDir.claim(config.stagingDir(), config.lane() + "-" + config.instanceId());
             closedIds = new ClosedIds(lake, Files.createDirectories(stagingDir.file("closed")), CLOSED_IDS_BYTES,
                     config.dedupMemoryIds(), closedChecks::increment);
+            closedRuns = new ClosedRuns(new ClosedRuns.Buckets() {
+                @Override
+                public boolean closed(BucketId bucket, int partition) {
+                    return seals.closed(bucket, partition);
+                }
+
+                @Override
+                public boolean mayHoldLateOf(BucketId bucket, int partition, Instant hour) {
+                    return closedIds.mayHoldLateOf(bucket, partition, hour);
+                }
+            });
         } catch (IOException e) {
             running.set(false);
             throw new HourglassException("cannot claim the writer's staging folder under " + config.stagingDir()
@@ -481,17 +493,23 @@ public final class Writer implements Service {
      * its final file; an open one only as a late event, as the event's own hour is closed.
      */
     private boolean inEarlierBucket(String type, int partition, String id, Instant from, Instant target) {
-        TopicPartition tp = new TopicPartition(Topics.events(type), partition);
-        for (Instant h = from; h.isBefore(target); h = Hours.end(h)) {
+        ClosedRuns.Run run = closedRuns.from(type, partition, from, target);
+        for (Instant h : run.holders()) {
+            if (h.isBefore(target) && closedIds.contains(new BucketId(type, h), partition, id)) {
+                return true;
+            }
+        }
+        // Past the run, an open bucket comes first: it and the rest are asked about for every event.
+        TreeMap<Instant, BucketStage> hours = stages.getOrDefault(new TopicPartition(Topics.events(type), partition),
+                new TreeMap<>());
+        for (Instant h = run.end(); h.isBefore(target); h = Hours.end(h)) {
             BucketId b = new BucketId(type, h);
             if (seals.closed(b, partition)) {
-                // Past the event's own hour, a bucket holds a copy only as a late event, which its file lists.
-                if ((h.equals(from) || closedIds.mayHoldLateOf(b, partition, from))
-                        && closedIds.contains(b, partition, id)) {
+                if (closedIds.mayHoldLateOf(b, partition, from) && closedIds.contains(b, partition, id)) {
                     return true;
                 }
             } else {
-                BucketStage s = stages.getOrDefault(tp, new TreeMap<>()).get(h);
+                BucketStage s = hours.get(h);
                 Seal seal = seals.seal(b).orElse(null);
                 if (s != null && s.containsLate(id, seal == null ? Long.MAX_VALUE : seal.offset(partition))) {
                     return true;
