@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 
 class LedgerTest {
     private static final Instant H10 = Instant.parse("2026-01-01T10:00:00Z");
-    private static long offset;
+    /** Each test has its own instance, so its own offsets. */
+    private long offset;
 
-    private static ConsumerRecord<String, byte[]> signal(HostSignal s) {
+    private ConsumerRecord<String, byte[]> signal(HostSignal s) {
         return new ConsumerRecord<>(Topics.MARKERS, 0, offset++, HostSignals.key(s), HostSignals.toBytes(s));
     }
 
@@ -171,7 +172,7 @@ class LedgerTest {
     }
 
     /** What the completionist would decide on, for every host and hour from 08:00 to 11:00, after reading them. */
-    private static Map<String, Object> decisions(List<HostSignal> signals) {
+    private Map<String, Object> decisions(List<HostSignal> signals) {
         Ledger l = new Ledger();
         signals.forEach(s -> l.accept(signal(s)));
         Map<String, Object> out = new TreeMap<>();

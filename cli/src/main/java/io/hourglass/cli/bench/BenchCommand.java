@@ -305,7 +305,7 @@ public final class BenchCommand implements Callable<Integer> {
             return Map.of("kafka_produce_eps", produceEps(), "e2e_eps", e2e.eps(), "ratio_e2e_to_produce", ratio(),
                     "cpu_s_per_million_events", e2e.cpuPerMillion(), "cpu_s_per_million_events_without_jit",
                     e2e.cpuPerMillionWithoutJit(), "jit_share", e2e.cpuShares().getOrDefault("jit", 0.0),
-                    "kafka_produce_cpu_s_per_million_events", raw.cpuPerMillion());
+                    "kafka_produce_cpu_s_per_million_events", raw.cpuPerMillion(), "cpu_share", e2e.cpuShares());
         }
     }
 

@@ -80,6 +80,8 @@ class BenchIT {
         assertThat(headline.get("ratio_e2e_to_produce").asDouble()).isEqualTo(median);
         assertThat(r.get("e2e_eps").asDouble()).isEqualTo(headline.get("e2e_eps").asDouble());
         assertThat(r.get("kafka_produce_eps").asDouble()).isEqualTo(headline.get("kafka_produce_eps").asDouble());
+        assertThat(r.get("cpu_share")).as("the headline's split of the CPU is its round's")
+                .isEqualTo(headline.get("cpu_share"));
         // The scaling run with --types is the headline round, not another run.
         assertThat(r.get("by_type_count").get("2").get("e2e_eps").asDouble()).isEqualTo(r.get("e2e_eps").asDouble());
     }
