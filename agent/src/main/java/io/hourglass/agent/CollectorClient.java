@@ -69,13 +69,17 @@ final class CollectorClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** Sends lines without waiting for the answer; {@link #acknowledgement} waits for it. Called by one thread. */
-    Sent sendEvents(List<byte[]> lines) {
+    /**
+     * Sends the lines {@code lines[0, length)}, which hold {@code events} events, without waiting for the answer;
+     * {@link #acknowledgement} waits for it. The lines are copied (compressed) before this returns. Called by one
+     * thread.
+     */
+    Sent sendEvents(byte[] lines, int length, int events) {
         Body body = Objects.requireNonNullElseGet(spareBodies.poll(), Body::new);
         body.reset();
         try (OutputStream out = compression.compress(body)) {
-            for (byte[] l : lines) {
-                out.write(l);
+            out.write(lines, 0, length);
+            if (length > 0 && lines[length - 1] != '\n') {
                 out.write('\n');
             }
         } catch (IOException e) {
@@ -87,7 +91,7 @@ final class CollectorClient {
                 request(uri, body.array(), body.size(), "application/x-ndjson", compression),
                 HttpResponse.BodyHandlers.ofByteArray());
         response.whenComplete((r, e) -> spareBodies.add(body));
-        return new Sent(uri, lines.size(), compression, response);
+        return new Sent(uri, events, compression, response);
     }
 
     /**

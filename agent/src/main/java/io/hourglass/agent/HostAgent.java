@@ -229,8 +229,8 @@ public final class HostAgent implements Service {
             Batch batch = read(logDir.resolve(name), from, sealed);
             while (inFlight.size() < config.maxInFlight() && batch.endOffset() > from) {
                 // Only blank lines, or an over-long blank one, are acknowledged as nothing, in their turn.
-                inFlight.add(new InFlight(name, batch.endOffset(), batch.lines().size(),
-                        batch.lines().isEmpty() ? null : client.sendEvents(batch.lines())));
+                inFlight.add(new InFlight(name, batch.endOffset(), batch.events(), batch.events() == 0 ? null
+                        : client.sendEvents(batch.bytes(), batch.length(), batch.events())));
                 sentUpTo.put(name, batch.endOffset());
                 from = batch.endOffset();
                 batch = inFlight.size() < config.maxInFlight() ? read(logDir.resolve(name), from, sealed) : batch;
@@ -396,7 +396,15 @@ public final class HostAgent implements Service {
         return files;
     }
 
-    private record Batch(List<byte[]> lines, long endOffset, boolean atEnd) {
+    /**
+     * Lines of a file as read, {@code bytes[0, length)}, holding {@code events} events (blank lines are sent as they
+     * are and hold none, by the same rules as the collector's), up to {@code endOffset}. The bytes are the agent's
+     * read buffer: they are sent before the next read.
+     */
+    private record Batch(byte[] bytes, int length, int events, long endOffset, boolean atEnd) {
+        static Batch none(long endOffset, boolean atEnd) {
+            return new Batch(new byte[0], 0, 0, endOffset, atEnd);
+        }
     }
 
     /** A batch of a file, up to {@code endOffset}, sent and not yet acknowledged; none sent for blank lines only. */
@@ -415,37 +423,44 @@ public final class HostAgent implements Service {
             byte[] buf = readBuffer;
             raf.seek(pos);
             raf.readFully(buf, 0, toRead);
-            List<byte[]> lines = new ArrayList<>();
-            int start = splitLines(buf, toRead, config.batchMaxEvents(), lines);
-            long consumed = start;
-            boolean reachedEnd = pos + consumed == size;
-            if (lines.isEmpty() && start == 0 && toRead > 0) {
+            int[] events = new int[1];
+            int start = splitLines(buf, toRead, config.batchMaxEvents(), events);
+            if (start == 0 && toRead > 0) {
                 if (toRead >= config.maxLineBytes()) {
                     // A line longer than the limit: send its head (it will land in bad rows) and skip the rest.
                     long skipTo = findNewline(raf, pos + toRead);
-                    Lines.addEvent(lines, buf, 0, config.maxLineBytes());
-                    return new Batch(lines, skipTo, skipTo == size);
+                    return oneLine(buf, config.maxLineBytes(), skipTo, skipTo == size);
                 }
                 if (sealed && pos + toRead == size) {
-                    Lines.addEvent(lines, buf, 0, toRead);
-                    return new Batch(lines, size, true);
+                    return oneLine(buf, toRead, size, true);
                 }
             }
-            return new Batch(lines, pos + consumed, reachedEnd);
+            return new Batch(buf, start, events[0], pos + start, pos + start == size);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             listAgain = true;  // removed since the listing: its hour is marked as such once it is sealed
-            return new Batch(List.of(), from, false);
+            return Batch.none(from, false);
         } catch (IOException e) {
             throw new HourglassException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** Adds up to {@code max} complete lines of {@code buf}'s first {@code size} bytes; returns the bytes they span. */
-    private static int splitLines(byte[] buf, int size, int max, List<byte[]> lines) {
+    /** A batch of the one line {@code buf[0, length)}, which has no newline: an event unless blank. */
+    private static Batch oneLine(byte[] buf, int length, long endOffset, boolean atEnd) {
+        return Lines.eventEnd(buf, 0, length) < 0 ? Batch.none(endOffset, atEnd)
+                : new Batch(buf, length, 1, endOffset, atEnd);
+    }
+
+    /**
+     * Finds up to {@code max} events in complete lines of {@code buf}'s first {@code size} bytes, counted into
+     * {@code events[0]}; returns the bytes their lines span.
+     */
+    private static int splitLines(byte[] buf, int size, int max, int[] events) {
         int start = 0;
         int newline;
-        while (lines.size() < max && (newline = Lines.newline(buf, start, size)) >= 0) {
-            Lines.addEvent(lines, buf, start, newline);
+        while (events[0] < max && (newline = Lines.newline(buf, start, size)) >= 0) {
+            if (Lines.eventEnd(buf, start, newline) >= 0) {
+                events[0]++;
+            }
             start = newline + 1;
         }
         return start;

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** Against a real HTTP server that answers as a collector from before zstd did: 400 to any encoding but gzip. */
 class CollectorClientTest {
-    private static final List<byte[]> LINES = List.of("{\"type\":\"T\"}".getBytes(StandardCharsets.UTF_8),
-            "{\"type\":\"T\"}".getBytes(StandardCharsets.UTF_8));
+    /** Two events, the last line without its newline, as a sealed file may end. */
+    private static final byte[] LINES = "{\"type\":\"T\"}\n{\"type\":\"T\"}".getBytes(StandardCharsets.UTF_8);
     private final List<String> encodings = new CopyOnWriteArrayList<>();
     private final List<String> answerForms = new CopyOnWriteArrayList<>();
     /** When set, the answer of a collector that sums up by Kafka record, as agents ask for. */
@@ -63,7 +63,7 @@ class CollectorClientTest {
     }
 
     private static FileState.Ack send(CollectorClient client) {
-        return client.acknowledgement(client.sendEvents(LINES));
+        return client.acknowledgement(client.sendEvents(LINES, LINES.length, 2));
     }
 
     @Test

@@ -259,7 +259,7 @@ class BadInputIT {
             Path log = dir.resolve("hosts").resolve("host-g").resolve("2026-03-01T10.jsonl");
             Files.createDirectories(log.getParent());
             Files.writeString(log, event(before, "SearchViewResponse", good) + "\n   \t\n\n\r\n \r\nnot json\n"
-                    + event(after, "SearchViewResponse", good) + "\n \n\t\n");
+                    + event(after, "SearchViewResponse", good) + "\r\n \n\t\n");  // a Windows line end too
             bed.agent("host-g", List.of(bed.collector()), 100).start();
             bed.advanceTo(Instant.parse("2026-03-01T11:02:30Z"));
 
