@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -402,8 +401,10 @@ public final class HostAgent implements Service {
      * read buffer: they are sent before the next read.
      */
     private record Batch(byte[] bytes, int length, int events, long endOffset, boolean atEnd) {
+        private static final byte[] NO_BYTES = new byte[0];
+
         static Batch none(long endOffset, boolean atEnd) {
-            return new Batch(new byte[0], 0, 0, endOffset, atEnd);
+            return new Batch(NO_BYTES, 0, 0, endOffset, atEnd);
         }
     }
 
@@ -423,9 +424,8 @@ public final class HostAgent implements Service {
             byte[] buf = readBuffer;
             raf.seek(pos);
             raf.readFully(buf, 0, toRead);
-            int[] events = new int[1];
-            int start = splitLines(buf, toRead, config.batchMaxEvents(), events);
-            if (start == 0 && toRead > 0) {
+            Batch lines = completeLines(buf, toRead, config.batchMaxEvents(), pos, size);
+            if (lines.length() == 0 && toRead > 0) {
                 if (toRead >= config.maxLineBytes()) {
                     // A line longer than the limit: send its head (it will land in bad rows) and skip the rest.
                     long skipTo = findNewline(raf, pos + toRead);
@@ -435,7 +435,7 @@ public final class HostAgent implements Service {
                     return oneLine(buf, toRead, size, true);
                 }
             }
-            return new Batch(buf, start, events[0], pos + start, pos + start == size);
+            return lines;
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             listAgain = true;  // removed since the listing: its hour is marked as such once it is sealed
             return Batch.none(from, false);
@@ -451,19 +451,20 @@ public final class HostAgent implements Service {
     }
 
     /**
-     * Finds up to {@code max} events in complete lines of {@code buf}'s first {@code size} bytes, counted into
-     * {@code events[0]}; returns the bytes their lines span.
+     * The complete lines of {@code buf}'s first {@code size} bytes, read from {@code pos} of a file of {@code fileSize}
+     * bytes, up to {@code max} events.
      */
-    private static int splitLines(byte[] buf, int size, int max, int[] events) {
+    private static Batch completeLines(byte[] buf, int size, int max, long pos, long fileSize) {
         int start = 0;
+        int events = 0;
         int newline;
-        while (events[0] < max && (newline = Lines.newline(buf, start, size)) >= 0) {
+        while (events < max && (newline = Lines.newline(buf, start, size)) >= 0) {
             if (Lines.eventEnd(buf, start, newline) >= 0) {
-                events[0]++;
+                events++;
             }
             start = newline + 1;
         }
-        return start;
+        return new Batch(buf, start, events, pos + start, pos + start == fileSize);
     }
 
     private static long findNewline(RandomAccessFile raf, long from) throws IOException {

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * What counts as an event line in a host log or a request body, for the agent and the collector alike: a line's
@@ -47,14 +46,6 @@ public final class Lines {
     /** The end of the line {@code [from, to)} without a trailing carriage return. */
     private static int end(byte[] b, int from, int to) {
         return to > from && b[to - 1] == '\r' ? to - 1 : to;
-    }
-
-    /** Adds the line {@code [from, to)} of {@code b}, without a trailing carriage return, unless it holds no event. */
-    public static void addEvent(List<byte[]> lines, byte[] b, int from, int to) {
-        int end = eventEnd(b, from, to);
-        if (end >= 0) {
-            lines.add(Arrays.copyOfRange(b, from, end));
-        }
     }
 
     /** Where the events of a body are: the i-th is {@code [from(i), to(i))}, a line without its line end. */
