@@ -397,7 +397,7 @@ public class HotPaths {
     /** The index of late events' ids (the writer's dedup before it moved to the seal), growth included; per id. */
     @Benchmark
     @OperationsPerInvocation(Ids.COUNT)
-    public int dedupIdOffsets(Ids ids) {
+    public long dedupIdOffsets(Ids ids) throws IOException {
         IdOffsets index = new IdOffsets();
         for (int i = 0; i < Ids.COUNT; i++) {
             index.putIfAbsent(ids.id(i), i);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hourglass.agent.AgentConfig;
 import io.hourglass.agent.HostAgent;
+import io.hourglass.cli.standalone.StandaloneConfig;
 import io.hourglass.client.EventLogger;
 import io.hourglass.core.Hours;
 import io.hourglass.core.control.BucketId;
@@ -12,6 +13,7 @@ import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.Topics;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.writer.Writer;
+import io.hourglass.writer.WriterConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -157,14 +159,11 @@ class OlderHourIT {
             throws Exception {
         try (TestBed bed = TestBed.start(dir, T0, true, UnaryOperator.identity(), GRACE)) {
             BucketId ten = oneEventInAClosedHour(bed).bucket();
-            EventLogger returning = loggerAt(bed, "host-back", ten.hour().plus(Duration.ofMinutes(30)));
-            String lateId = bed.log(returning, TYPE);
-            returning.close();
-            bed.awaitAgents(Set.of("host-back"));
+            String lateId = lateEventFromAReturningHost(bed, ten);
             BucketId firstArrival = new BucketId(TYPE, Hours.end(ten.hour()));
             Instant copyArrives = ten.hour().plus(Duration.ofHours(5));
             closeHoursUpTo(bed, copyArrives);
-            assertThat(bed.manifest(firstArrival).lateEvents()).isEqualTo(1);
+            assertThat(bed.awaitClosed(firstArrival).lateEvents()).isEqualTo(1);
             assertThat(bed.records(firstArrival).keySet()).containsExactly(lateId);
 
             copyLine(bed, "host-back", "host-copy", ten.hour(), lateId);
@@ -172,11 +171,62 @@ class OlderHourIT {
             BucketId copyArrival = new BucketId(TYPE, copyArrives);
             closeHoursUpTo(bed, Hours.end(copyArrives));
 
-            Manifest m = bed.manifest(copyArrival);
+            Manifest m = bed.awaitClosed(copyArrival);
             assertThat(m.duplicatesDropped()).as("the copy, found in the bucket its first copy went to").isEqualTo(1);
             assertThat(m.lateEvents()).isZero();
             assertThat(bed.records(copyArrival)).isEmpty();
         }
+    }
+
+    @Test
+    void aCopyMeetsItsFirstCopyInABucketStillOpenAlsoWhenTheWriterKeepsLateIdsOnDisk(@TempDir Path dir)
+            throws Exception {
+        try (TestBed bed = TestBed.start(dir, T0, true, UnaryOperator.identity(), GRACE,
+                StandaloneConfig::withoutWriters)) {
+            bed.hourglass.startWriters(c -> new WriterConfig(c.lane(), c.instanceId(), c.commitInterval(),
+                    c.retryInterval(), c.stagingDir(), c.codec(), c.dedupMemoryIds(), c.blockMemory(), 0));
+            BucketId ten = oneEventInAClosedHour(bed).bucket();
+            String lateId = lateEventFromAReturningHost(bed, ten);
+            BucketId firstArrival = new BucketId(TYPE, Hours.end(ten.hour()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !lateIdFiles(dir).isEmpty());
+
+            // 11:00 has ended, but within the agents' grace its bucket is open when the copy arrives.
+            BucketId copyArrival = new BucketId(TYPE, Hours.end(firstArrival.hour()));
+            bed.advanceTo(copyArrival.hour().plusSeconds(2));
+            copyLine(bed, "host-back", "host-copy", ten.hour(), lateId);
+            bed.awaitAgents(Set.of("host-copy"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> lateDuplicates(bed) == 1);
+            assertThat(bed.bucketDir(firstArrival).resolve("_SUCCESS")).as("dropped while 11:00 was open")
+                    .doesNotExist();
+
+            closeHoursUpTo(bed, Hours.end(copyArrival.hour()));
+            assertThat(bed.awaitClosed(firstArrival).lateEvents()).isEqualTo(1);
+            assertThat(bed.records(firstArrival).keySet()).containsExactly(lateId);
+            Manifest m = bed.awaitClosed(copyArrival);
+            assertThat(m.duplicatesDropped()).isEqualTo(1);
+            assertThat(bed.records(copyArrival)).isEmpty();
+            assertThat(lateIdFiles(dir)).as("a closed bucket's late ids leave the disk").isEmpty();
+        }
+    }
+
+    /** host-back sends one event of the closed hour {@code ten}, as the clock stands; returns its id. */
+    private static String lateEventFromAReturningHost(TestBed bed, BucketId ten) throws Exception {
+        EventLogger returning = loggerAt(bed, "host-back", ten.hour().plus(Duration.ofMinutes(30)));
+        String lateId = bed.log(returning, TYPE);
+        returning.close();
+        bed.awaitAgents(Set.of("host-back"));
+        return lateId;
+    }
+
+    private static List<Path> lateIdFiles(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir.resolve("writer-staging"))) {
+            return files.filter(f -> f.getFileName().toString().contains(".spill.late.")).toList();
+        }
+    }
+
+    private static double lateDuplicates(TestBed bed) {
+        return bed.hourglass.metrics().find("hourglass_writer_late_duplicates_total").counters().stream()
+                .mapToDouble(Counter::count).sum();
     }
 
     private static double closedIdChecks(TestBed bed) {

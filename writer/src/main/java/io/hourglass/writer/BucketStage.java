@@ -16,15 +16,17 @@ import java.util.TreeSet;
 /**
  * Events staged for one partition of one bucket. They wait in a {@link SpillFile} on local disk, every copy as it
  * came, and are deduplicated by id when the bucket is sealed ({@link #deduplicate}: the copy with the lowest offset
- * wins), with bounded memory; so the heap grows neither with the size nor with the number of the events. Only the ids
- * of late events stay in memory, to find late copies of one event in the buckets of several hours.
+ * wins), with bounded memory; so the heap grows neither with the size nor with the number of the events. The ids of
+ * late events are kept apart, to find late copies of one event in the buckets of several hours: on the heap within the
+ * writer's budget for them, beyond it in a file beside the spill file ({@link LateIdSlots}).
  */
 final class BucketStage implements Closeable {
     private final BucketId bucket;
     private final int partition;
     private final Path spillPath;
     private final BlockMemory blockMemory;
-    private final IdOffsets lateIds = new IdOffsets();
+    private final LateIdSlots lateIdSlots;
+    private final IdOffsets lateIds;
     private SpillFile spill;
     private long events;
     /** Events whose bytes are in the spill file's frames, not in its blocks. */
@@ -95,13 +97,17 @@ final class BucketStage implements Closeable {
 
     /**
      * A stage whose spill file, created on the first event, is {@code spillPath}; its blocks, if {@code blockMemory}
-     * makes them, share that memory with the writer's other stages.
+     * makes them, share that memory with the writer's other stages, and so do the ids of its late events the heap of
+     * {@code lateIdMemory}.
      */
-    BucketStage(BucketId bucket, int partition, Path spillPath, BlockMemory blockMemory) {
+    BucketStage(BucketId bucket, int partition, Path spillPath, BlockMemory blockMemory, MemoryBudget lateIdMemory) {
         this.bucket = bucket;
         this.partition = partition;
         this.spillPath = spillPath;
         this.blockMemory = blockMemory;
+        this.lateIdSlots = new LateIdSlots(lateIdMemory, Path.of(spillPath + ".late"),
+                bucket + " partition " + partition);
+        this.lateIds = new IdOffsets(lateIdSlots);
     }
 
     /** Adds an event, duplicate or not. */
@@ -138,6 +144,11 @@ final class BucketStage implements Closeable {
     void duplicateOfClosed(long offset) {
         minOffset = Math.min(minOffset, offset);
         duplicatesOfClosed++;
+    }
+
+    /** Whether the ids of the late events have moved from the heap to the staging disk. */
+    boolean lateIdsOnDisk() {
+        return lateIdSlots.onDisk();
     }
 
     /** Whether a late event with this id is staged at or below {@code upToOffset}. */
@@ -256,9 +267,10 @@ final class BucketStage implements Closeable {
         return events;
     }
 
-    /** Deletes the spill file. */
+    /** Deletes the spill file, and lets the late ids go. */
     @Override
     public void close() throws IOException {
+        lateIds.close();
         if (spill != null) {
             spill.close();
         }

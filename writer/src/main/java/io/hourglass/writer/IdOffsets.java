@@ -1,18 +1,19 @@
 package io.hourglass.writer;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Event ids mapped to the Kafka offset of their first copy, in one flat array: 24 bytes a slot, measured 51-68
- * bytes an id depending on fill, where a staged event used to cost 636 bytes on the heap (a 327-byte event).
- * A canonical lower-case UUID is kept as its 128 bits; any other id as the 128-bit MD5 of its text, so distinct
- * ids collide with a chance near 2^-128.
+ * Event ids mapped to the Kafka offset of their first copy, in one open-addressing table: 24 bytes a slot, measured
+ * 51-68 bytes an id depending on fill. The slots are the {@link Slots.Source}'s: on the heap, or in a file. A canonical
+ * lower-case UUID is kept as its 128 bits; any other id as the 128-bit MD5 of its text, so distinct ids collide with a
+ * chance near 2^-128. The table is made at the first id.
  */
-public final class IdOffsets {
+public final class IdOffsets implements AutoCloseable {
     private static final double LOAD = 0.6;
-    private static final long EMPTY = Long.MIN_VALUE;
+    private static final long FIRST_CAPACITY = 1024;
     private static final byte[] HEX = new byte[128];
 
     static {
@@ -22,79 +23,102 @@ public final class IdOffsets {
         }
     }
 
-    /** Slots of three longs (high bits, low bits, offset), side by side so that a probe reads one cache line. */
-    private long[] slots;
-    private int size;
+    private final Slots.Source source;
+    /** Slots of three longs (high bits, low bits, offset + 1; 0 when empty), side by side: a probe reads one line. */
+    private Slots slots;
+    private long capacity;
+    private long size;
 
+    /** A table on the heap, with no bound. */
     public IdOffsets() {
-        slots = emptySlots(1024);
+        this(Slots::onHeap);
+    }
+
+    IdOffsets(Slots.Source source) {
+        this.source = source;
     }
 
     /** Adds the id at this offset; returns false (and keeps the first offset) when the id is already present. */
-    public boolean putIfAbsent(String id, long offset) {
+    public boolean putIfAbsent(String id, long offset) throws IOException {
         if (offset < 0) {
             throw new IllegalArgumentException("offsets are not negative: " + offset);
         }
         long[] key = key(id);
-        return putIfAbsent(key[0], key[1], offset);
+        if (size + 1 > capacity * LOAD) {
+            grow();
+        }
+        long slot = find(key[0], key[1]);
+        if (slots.get(slot + 2) != 0) {
+            return false;
+        }
+        put(slot, key[0], key[1], offset + 1);
+        return true;
     }
 
     /** The offset of the id's first copy, or -1 when it is absent. */
     public long offset(String id) {
+        if (size == 0) {
+            return -1;
+        }
         long[] key = key(id);
-        long offset = slots[find(key[0], key[1]) + 2];
-        return offset == EMPTY ? -1 : offset;
+        return slots.get(find(key[0], key[1]) + 2) - 1;
     }
 
     public boolean contains(String id) {
         return offset(id) >= 0;
     }
 
-    public int size() {
+    public long size() {
         return size;
     }
 
-    private boolean putIfAbsent(long high, long low, long offset) {
-        int slot = find(high, low);
-        if (slots[slot + 2] != EMPTY) {
-            return false;
+    /** Lets the table go. */
+    @Override
+    public void close() {
+        if (slots != null) {
+            slots.close();
+            slots = null;
+            capacity = 0;
+            size = 0;
         }
-        slots[slot] = high;
-        slots[slot + 1] = low;
-        slots[slot + 2] = offset;
-        if (++size > slots.length / 3 * LOAD) {
-            grow();
-        }
-        return true;
+    }
+
+    private void put(long slot, long high, long low, long offsetPlusOne) {
+        slots.set(slot, high);
+        slots.set(slot + 1, low);
+        slots.set(slot + 2, offsetPlusOne);
+        size++;
     }
 
     /** The index of the id's slot, or of the empty slot where it belongs. */
-    private int find(long high, long low) {
-        int mask = slots.length / 3 - 1;
-        int slot = Long.hashCode(high * 0x9E3779B97F4A7C15L ^ low) & mask;
-        while (slots[slot * 3 + 2] != EMPTY && (slots[slot * 3] != high || slots[slot * 3 + 1] != low)) {
+    private long find(long high, long low) {
+        long mask = capacity - 1;
+        long hash = high * 0x9E3779B97F4A7C15L ^ low;
+        long slot = (hash ^ hash >>> 32) & mask;
+        while (slots.get(slot * 3 + 2) != 0 && (slots.get(slot * 3) != high || slots.get(slot * 3 + 1) != low)) {
             slot = (slot + 1) & mask;
         }
         return slot * 3;
     }
 
-    private void grow() {
-        long[] old = slots;
-        slots = emptySlots(old.length / 3 * 2);
+    /** Moves the ids to a table of twice the slots; if that cannot be made, the table stays as it was. */
+    private void grow() throws IOException {
+        long newCapacity = capacity == 0 ? FIRST_CAPACITY : capacity * 2;
+        Slots grown = source.make(newCapacity * 3);
+        Slots old = slots;
+        long oldCapacity = capacity;
+        slots = grown;
+        capacity = newCapacity;
         size = 0;
-        for (int i = 0; i < old.length; i += 3) {
-            if (old[i + 2] != EMPTY) {
-                putIfAbsent(old[i], old[i + 1], old[i + 2]);
+        for (long i = 0; i < oldCapacity * 3; i += 3) {
+            long offsetPlusOne = old.get(i + 2);
+            if (offsetPlusOne != 0) {
+                put(find(old.get(i), old.get(i + 1)), old.get(i), old.get(i + 1), offsetPlusOne);
             }
         }
-    }
-
-    private static long[] emptySlots(int capacity) {
-        long[] slots = new long[capacity * 3];
-        for (int i = 2; i < slots.length; i += 3) {
-            slots[i] = EMPTY;
+        if (old != null) {
+            old.close();
         }
-        return slots;
     }
 
     /** The 128 bits that stand for an id. */

@@ -110,6 +110,8 @@ public final class Writer implements Service {
     private final Counter closedChecks;
     private final Map<TopicPartition, TreeMap<Instant, BucketStage>> stages = new HashMap<>();
     private final BlockMemory blockMemory;
+    /** The heap that the ids of late events in open partition-hours share; beyond it they go to the staging disk. */
+    private final MemoryBudget lateIdMemory;
     /** Final files written as a header and the blocks their events were staged in. */
     private final Counter filesFromBlocks;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -151,6 +153,8 @@ public final class Writer implements Service {
         this.closedChecks = metrics.counter("hourglass_writer_closed_id_checks_total", lane);
         this.blockMemory = BlockMemory.of(config.codec(), config.blockMemory());
         metrics.gauge("hourglass_writer_block_memory_bytes", lane, blockMemory, BlockMemory::held);
+        this.lateIdMemory = new MemoryBudget(config.lateIdMemory());
+        metrics.gauge("hourglass_writer_late_id_memory_bytes", lane, lateIdMemory, MemoryBudget::reserved);
         this.filesFromBlocks = metrics.counter("hourglass_writer_files_from_blocks_total", lane);
     }
 
@@ -485,7 +489,7 @@ public final class Writer implements Service {
     private BucketStage newStage(TopicPartition tp, BucketId b) {
         return new BucketStage(b, tp.partition(),
                 stagingDir.file(tp.topic() + "-" + tp.partition() + "-" + b.hour().getEpochSecond() + ".spill"),
-                blockMemory);
+                blockMemory, lateIdMemory);
     }
 
     /**

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BucketStageTest {
+    private final MemoryBudget lateIds = new MemoryBudget(64L << 20);
     private static final Instant H = Instant.parse("2026-01-01T10:00:00Z");
 
     @TempDir
@@ -37,7 +38,7 @@ class BucketStageTest {
     @Test
     void aSealTakesInTheOwnHoursOfTheLateEventsBelowIt() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H.plusSeconds(3 * 3600)), 0, dir.resolve("late.spill"),
-                BlockMemory.NONE);
+                BlockMemory.NONE, lateIds);
         s.add(event(1, UUID.randomUUID().toString(), "h", 1, false));
         s.add(event(2, UUID.randomUUID().toString(), "h", 1, true));
         assertThat(s.lateHours(1)).as("only an event in its own hour below the seal").isEmpty();
@@ -49,7 +50,7 @@ class BucketStageTest {
     @Test
     void everyCopyWaitsOnDiskAndTheSealDecidesWhichCopiesItTakesIn() throws IOException {
         Path spill = dir.resolve("s.spill");
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE, lateIds);
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
         String c = UUID.randomUUID().toString();
@@ -102,7 +103,7 @@ class BucketStageTest {
 
     @Test
     void theEventsWaitOnDiskByteForByte() throws IOException {
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE, lateIds);
         List<byte[]> sent = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             BucketStage.Staged e = event(i, UUID.randomUUID().toString(), "h" + i % 7, 1, i % 3 == 0);
@@ -134,7 +135,7 @@ class BucketStageTest {
     @Test
     void aHugeHostRoundTripsAndADamagedSpillFileIsUnreadableNotACrash() throws IOException {
         Path spill = dir.resolve("s.spill");
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE, lateIds);
         String host = "h".repeat(70_000);
         s.add(event(1, UUID.randomUUID().toString(), host, 1, false));
         assertThat(s.sealed(1, s.deduplicate(1, dir.resolve("i.ids"), 10)).hosts()).containsOnlyKeys(host);
@@ -169,7 +170,7 @@ class BucketStageTest {
 
     @Test
     void eachEventKeepsItsHostAndTheSealCountsEveryHostWhateverItsRuns() throws IOException {
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE, lateIds);
         // Runs of one host (as packs come), hosts of one length that differ in a byte, and hosts that come back.
         List<String> hosts = new ArrayList<>();
         Random random = new Random(7);
@@ -195,12 +196,68 @@ class BucketStageTest {
 
     @Test
     void aStageWithoutEventsHasNoFile() throws IOException {
-        BucketStage s = new BucketStage(new BucketId("T", H), 3, dir.resolve("never.spill"), BlockMemory.NONE);
+        BucketStage s = new BucketStage(new BucketId("T", H), 3, dir.resolve("never.spill"), BlockMemory.NONE,
+                lateIds);
         IdIndex.Built ids = s.deduplicate(100, dir.resolve("i.ids"), 10);
         assertThat(ids.index().size()).isZero();
         assertThat(s.sealed(100, ids)).isEqualTo(new BucketStage.Sealed(0, 0, 0, Map.of()));
         ids.index().close();
         s.close();
         assertThat(dir.resolve("never.spill")).doesNotExist();
+    }
+
+    @Test
+    void lateIdsBeyondTheWritersHeapForThemGoOnInAFileAndAnswerAsBefore() throws IOException {
+        long budget = 100 * 1024;  // tables of 24, 48 and 96 KiB: the third does not fit beside the second
+        MemoryBudget heap = new MemoryBudget(budget);
+        BucketStage s = new BucketStage(new BucketId("T", H.plusSeconds(3 * 3600)), 0, dir.resolve("s.spill"),
+                BlockMemory.NONE, heap);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            s.add(event(10 + 2L * i, id, "h", 1, true));
+            s.add(event(11 + 2L * i, UUID.randomUUID().toString(), "h", 1, false));
+            assertThat(heap.reserved()).isLessThanOrEqualTo(budget);
+        }
+        assertThat(s.lateIdsOnDisk()).isTrue();
+        assertThat(heap.reserved()).as("the table left the heap").isZero();
+        assertThat(lateFiles()).hasSize(1);
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(s.containsLate(ids.get(i), 10 + 2L * i)).isTrue();
+            assertThat(s.containsLate(ids.get(i), 9 + 2L * i)).as("staged above the offset asked").isFalse();
+        }
+        assertThat(s.containsLate(UUID.randomUUID().toString(), Long.MAX_VALUE)).isFalse();
+
+        BucketStage other = new BucketStage(new BucketId("T", H.plusSeconds(4 * 3600)), 0, dir.resolve("o.spill"),
+                BlockMemory.NONE, new MemoryBudget(0));
+        other.add(event(1, ids.get(0), "h", 1, true));
+        assertThat(other.lateIdsOnDisk()).as("no heap at all: the first id goes to disk").isTrue();
+        assertThat(other.containsLate(ids.get(0), 1)).isTrue();
+        s.close();
+        other.close();
+        assertThat(lateFiles()).isEmpty();
+    }
+
+    @Test
+    void lateIdsWithinTheHeapForThemStayThereAndGiveItBackWhenTheStageCloses() throws IOException {
+        MemoryBudget heap = new MemoryBudget(64L << 20);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE, heap);
+        s.add(event(1, UUID.randomUUID().toString(), "h", 1, false));
+        assertThat(heap.reserved()).as("no late event, no table").isZero();
+        String late = UUID.randomUUID().toString();
+        s.add(event(2, late, "h", 1, true));
+        assertThat(heap.reserved()).isPositive();
+        assertThat(s.lateIdsOnDisk()).isFalse();
+        assertThat(s.containsLate(late, 2)).isTrue();
+        s.close();
+        assertThat(heap.reserved()).isZero();
+        assertThat(lateFiles()).isEmpty();
+    }
+
+    private List<Path> lateFiles() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().contains(".late")).toList();
+        }
     }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Lake records staged in the final file's blocks: copied behind a header at a seal, or read back one by one. */
 class SpillBlocksTest {
+    private final MemoryBudget lateIds = new MemoryBudget(64L << 20);
     private static final Instant H = Instant.parse("2026-01-01T10:00:00Z");
     private static final Schema V1 = new Schema.Parser().parse("""
             {"type":"record","name":"T","fields":[{"name":"text","type":"string"}]}""");
@@ -44,7 +45,7 @@ class SpillBlocksTest {
     @Test
     void aSealThatTakesInEveryEventAsStagedIsAHeaderAndTheBlocks() throws IOException {
         BlockMemory memory = BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET);
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), memory);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), memory, lateIds);
         List<String> ids = new ArrayList<>();
         List<Boolean> late = new ArrayList<>();
         long rawBytes = 0;
@@ -86,7 +87,7 @@ class SpillBlocksTest {
     @Test
     void eventsTheBlocksCannotHoldWaitInFramesAndEveryEventReadsBackInOrder() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"),
-                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET));
+                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET), lateIds);
         List<BucketStage.Staged> staged = List.of(avro(1, 1, "a", false), avro(2, 2, "a", false),
                 avro(3, 1, "b", true), unchecked(avro(4, 1, "b", false)), avro(5, 1, "c", false));
         List<byte[]> expected = new ArrayList<>();
@@ -113,7 +114,7 @@ class SpillBlocksTest {
     @Test
     void aCopyOrAnEventBeyondTheSealIsLeftToTheSealThatReadsEveryEvent() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"),
-                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET));
+                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET), lateIds);
         BucketStage.Staged first = avro(1, 1, "a", false);
         s.add(first);
         s.add(avro(2, 1, "a", false));
@@ -128,7 +129,7 @@ class SpillBlocksTest {
     @Test
     void damagedBlocksAreUnreadableNotACrash() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"),
-                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET));
+                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET), lateIds);
         for (int i = 0; i < 50; i++) {
             s.add(avro(i, 1, "a", false));
         }
@@ -154,7 +155,7 @@ class SpillBlocksTest {
         BlockMemory memory = BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET);
         List<BucketStage> stages = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            BucketStage s = new BucketStage(new BucketId("T", H), i, dir.resolve(i + ".spill"), memory);
+            BucketStage s = new BucketStage(new BucketId("T", H), i, dir.resolve(i + ".spill"), memory, lateIds);
             s.add(avro(1, 1, "a", false));
             stages.add(s);
         }
@@ -165,7 +166,7 @@ class SpillBlocksTest {
         assertThat(inBlocks).as("two stages' blocks fit in the budget, the third waits in frames")
                 .containsExactly(true, true, false);
         stages.get(0).close();
-        BucketStage next = new BucketStage(new BucketId("T", H), 3, dir.resolve("3.spill"), memory);
+        BucketStage next = new BucketStage(new BucketId("T", H), 3, dir.resolve("3.spill"), memory, lateIds);
         BucketStage.Staged big = avro(1, 1, "a", false, memory.blockBytes() + 100);
         byte[] bigBytes = big.raw().clone();
         next.add(big);
@@ -187,7 +188,7 @@ class SpillBlocksTest {
         memory.shareAmong(3);  // six open hours at an hour's turn, where the budget has two full blocks
         List<BucketStage> stages = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            stages.add(new BucketStage(new BucketId("T", H), i, dir.resolve(i + ".spill"), memory));
+            stages.add(new BucketStage(new BucketId("T", H), i, dir.resolve(i + ".spill"), memory, lateIds));
         }
         BucketStage s = stages.get(0);
         List<String> ids = new ArrayList<>();
@@ -220,7 +221,7 @@ class SpillBlocksTest {
                 .isBetween((int) (rawBytes / sixth), (int) (rawBytes / (sixth - BlockMemory.CHUNK)) + 1);
 
         memory.shareAmong(1000);
-        BucketStage small = new BucketStage(new BucketId("T", H), 7, dir.resolve("7.spill"), memory);
+        BucketStage small = new BucketStage(new BucketId("T", H), 7, dir.resolve("7.spill"), memory, lateIds);
         small.add(avro(1, 1, "a", false));
         assertThat(small.takesInAllBlocks(1, small.deduplicate(1, dir.resolve("7.ids"), 10)))
                 .as("no block smaller than the least, so none is left for it").isFalse();

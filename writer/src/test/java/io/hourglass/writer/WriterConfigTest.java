@@ -21,6 +21,7 @@ class WriterConfigTest {
         assertThat(c.codec()).isEqualTo(AvroCodec.ZSTANDARD);
         assertThat(c.dedupMemoryIds()).isEqualTo(1 << 19);
         assertThat(c.blockMemory()).isEqualTo(16L << 20);
+        assertThat(c.lateIdMemory()).isEqualTo(32L << 20);
     }
 
     @Test
@@ -37,16 +38,19 @@ class WriterConfigTest {
     @Test
     void badValuesAreRejectedNamingTheKey() {
         assertThatThrownBy(() -> WriterConfig.defaults("a/b", STAGING)).hasMessageContaining("writer.lane");
-        assertThatThrownBy(() -> new WriterConfig("core", "../x", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 16, 0))
+        assertThatThrownBy(() -> new WriterConfig("core", "../x", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 16, 0,
+                0))
                 .hasMessageContaining("writer.instance-id");
-        assertThatThrownBy(() -> new WriterConfig("core", " ", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 16, 0))
+        assertThatThrownBy(() -> new WriterConfig("core", " ", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 16, 0, 0))
                 .hasMessageContaining("writer.instance-id");
         assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ofSeconds(-1), Duration.ZERO, STAGING,
-                CODEC, 16, 0))
+                CODEC, 16, 0, 0))
                 .hasMessageContaining("writer intervals");
-        assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 15, 0))
+        assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 15, 0, 0))
                 .hasMessageContaining("writer.dedup-memory-ids");
-        assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 16, -1))
+        assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 16, -1, 0))
                 .hasMessageContaining("writer.block-memory");
+        assertThatThrownBy(() -> new WriterConfig("core", "1", Duration.ZERO, Duration.ZERO, STAGING, CODEC, 16, 0, -1))
+                .hasMessageContaining("writer.late-id-memory");
     }
 }

@@ -149,13 +149,15 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         for (int i = 1; i <= 2; i++) {
             int port = KafkaNode.freePort();
-            // The second writer deduplicates through scratch files on disk, as writers do with big hours, and
-            // stages every event whole, as writers do with more open partition-hours than block memory.
+            // The second writer deduplicates through scratch files on disk, as writers do with big hours, stages
+            // every event whole, as writers do with more open partition-hours than block memory, and keeps late ids
+            // on disk, as writers do when a host comes back from a long outage.
             add(c, new Proc("writer-" + i, "writer", args(c, "writer", "http.port=" + port,
                     "data.dir=" + dataDir.toAbsolutePath(), "writer.instance-id=w" + i,
                     "writer.commit-interval=30s", "writer.retry-interval=1m",
                     "writer.dedup-memory-ids=" + (i == 1 ? WriterConfig.DEFAULT_DEDUP_MEMORY_IDS : 16),
-                    "writer.block-memory=" + (i == 1 ? WriterConfig.DEFAULT_BLOCK_MEMORY : 0)), logs), port);
+                    "writer.block-memory=" + (i == 1 ? WriterConfig.DEFAULT_BLOCK_MEMORY : 0),
+                    "writer.late-id-memory=" + (i == 1 ? WriterConfig.DEFAULT_LATE_ID_MEMORY : 0)), logs), port);
         }
         int port = KafkaNode.freePort();
         add(c, new Proc("completionist", "completionist", args(c, "completionist", "http.port=" + port,

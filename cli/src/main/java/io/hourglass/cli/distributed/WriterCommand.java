@@ -52,7 +52,8 @@ public final class WriterCommand implements Callable<Integer> {
                     s.duration("writer.retry-interval", d.retryInterval()), staging,
                     s.parsed("writer.codec", d.codec(), AvroCodec::of, AvroCodec.names()),
                     s.integer("writer.dedup-memory-ids", d.dedupMemoryIds()),
-                    s.bytes("writer.block-memory", d.blockMemory()));
+                    s.bytes("writer.block-memory", d.blockMemory()),
+                    s.bytes("writer.late-id-memory", d.lateIdMemory()));
             parts.add(new Writer(config, p.kafka, () -> p.registry, lake, p.clock, p.metrics));
         }
         parts.add(new BadRowsWriter(p.kafka, lake));

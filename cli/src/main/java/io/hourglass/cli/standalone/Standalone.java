@@ -118,8 +118,14 @@ public final class Standalone implements AutoCloseable {
 
     /** Starts a writer per lane: {@link #start} does, unless the config leaves them out to be started later. */
     public void startWriters() {
+        startWriters(UnaryOperator.identity());
+    }
+
+    /** Starts a writer per lane, with its default settings changed by {@code tune}. */
+    public void startWriters(UnaryOperator<WriterConfig> tune) {
         for (String lane : registry.lanes()) {
-            WriterConfig writerConfig = WriterConfig.defaults(lane, config.dataDir().resolve("writer-staging"));
+            Path staging = config.dataDir().resolve("writer-staging");
+            WriterConfig writerConfig = tune.apply(WriterConfig.defaults(lane, staging));
             Writer w = new Writer(writerConfig, kafka, () -> registry, lake, config.clock(), metrics);
             run(w);
             parts.add(w);
