@@ -97,8 +97,8 @@ final class BucketStage implements Closeable {
 
     /**
      * A stage whose spill file, created on the first event, is {@code spillPath}; its blocks, if {@code blockMemory}
-     * makes them, share that memory with the writer's other stages, and so do the ids of its late events the heap of
-     * {@code lateIdMemory}.
+     * makes them, share that memory with the writer's other stages; the ids of its late events share the heap of
+     * {@code lateIdMemory} with theirs.
      */
     BucketStage(BucketId bucket, int partition, Path spillPath, BlockMemory blockMemory, MemoryBudget lateIdMemory) {
         this.bucket = bucket;
