@@ -25,10 +25,9 @@ final class BlockMemory {
 
     private final Supplier<Codec> codecs;
     private final int blockBytes;
-    private final long budget;
-    private final Codec compressor;
     /** Bytes reserved by stages for their blocks. */
-    private long reserved;
+    private final MemoryBudget budget;
+    private final Codec compressor;
     /** Stages the budget is shared among: two open hours (at an hour's turn) of each partition the writer owns. */
     private int sharers = 1;
     /** Chunks made so far, in use or free. */
@@ -40,7 +39,7 @@ final class BlockMemory {
     private BlockMemory(Supplier<Codec> codecs, int blockBytes, long budget) {
         this.codecs = codecs;
         this.blockBytes = blockBytes;
-        this.budget = budget;
+        this.budget = new MemoryBudget(budget);
         this.compressor = codecs == null ? null : codecs.get();
     }
 
@@ -68,17 +67,13 @@ final class BlockMemory {
         if (codecs == null) {
             return 0;
         }
-        int size = (int) Math.min(blockBytes, Math.max(MIN_BLOCK, budget / sharers / CHUNK * CHUNK));
-        if (reserved + size > budget) {
-            return 0;
-        }
-        reserved += size;
-        return size;
+        int size = (int) Math.min(blockBytes, Math.max(MIN_BLOCK, budget.bytes() / sharers / CHUNK * CHUNK));
+        return budget.reserve(size) ? size : 0;
     }
 
     /** Gives a stage's reservation of {@code size} bytes back. */
-    synchronized void release(int size) {
-        reserved -= size;
+    void release(int size) {
+        budget.release(size);
     }
 
     /** A chunk from the pool for a stage that has reserved; a new one when the pool has none free. */
