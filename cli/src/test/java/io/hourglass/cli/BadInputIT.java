@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hourglass.collector.CollectorConfig;
 import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Json;
@@ -19,6 +20,7 @@ import io.hourglass.core.registry.PayloadConverter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -274,6 +276,64 @@ class BadInputIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(bed.checkpoint("host-g"))
                     .contains("\"acked_bytes\":" + size));
         }
+    }
+
+    @Test
+    void batchesInFlightHoldNoMoreThanTheRequestMemoryAndGiveItBackWhenTheirSenderGoesAway(@TempDir Path dir)
+            throws Exception {
+        try (TestBed bed = TestBed.start(dir, T0, false)) {
+            URI events = bed.collector().resolve("/v1/events");
+            URI metrics = bed.collector().resolve("/metrics");
+            long budget = CollectorConfig.defaults("x").requestMemory();
+            long largest = CollectorConfig.defaults("x").maxRequestBytes();
+            // Two senders each stream all but the last byte of the largest body allowed, and stall: each batch holds
+            // twice its body, so together they hold the whole budget.
+            List<Socket> stalled = new ArrayList<>();
+            for (int i = 0; i < budget / (2 * largest); i++) {
+                stalled.add(stallInBody(events, largest));
+            }
+            String held = "hourglass_collector_request_memory_bytes";
+            await().atMost(Duration.ofSeconds(30)).until(() -> gauge(metrics, held) == budget);
+
+            HttpResponse<String> refused = post(events, event(UUID.randomUUID().toString(), "SearchViewResponse",
+                    "{\"user_id\":\"u1\",\"query\":\"jazz\",\"results\":3,\"latency_ms\":12}"));
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+            assertThat(refused.body()).contains("collector.request-memory");
+            assertThat(gauge(metrics, "hourglass_collector_out_of_request_memory_total")).isEqualTo(1);
+            assertThat(gauge(metrics, held)).isEqualTo(budget);
+
+            for (Socket s : stalled) {
+                s.close();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> gauge(metrics, held) == 0);
+            String id = UUID.randomUUID().toString();
+            HttpResponse<String> taken = post(events, event(id, "SearchViewResponse",
+                    "{\"user_id\":\"u1\",\"query\":\"jazz\",\"results\":3,\"latency_ms\":12}"));
+            assertThat(taken.statusCode()).isEqualTo(200);
+            assertThat(taken.body()).contains("\"accepted\":1");
+            assertThat(gauge(metrics, held)).isZero();
+        }
+    }
+
+    /** Opens a request of {@code length} body bytes, sends all but the last, and leaves it waiting. */
+    private static Socket stallInBody(URI uri, long length) throws IOException {
+        Socket s = new Socket(uri.getHost(), uri.getPort());
+        OutputStream out = s.getOutputStream();
+        out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Length: " + length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] blank = new byte[(int) length - 1];
+        Arrays.fill(blank, (byte) '\n');
+        out.write(blank);
+        out.flush();
+        return s;
+    }
+
+    /** A meter's value from the Prometheus text; -1 if it is not there. */
+    private long gauge(URI metrics, String name) throws IOException, InterruptedException {
+        return get(metrics).body().lines().filter(l -> l.startsWith(name + " "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(name.length() + 1).trim())).findFirst()
+                .orElse(-1);
     }
 
     private HttpResponse<String> postEncoded(URI uri, String encoding, byte[] body)

@@ -11,6 +11,7 @@ import io.hourglass.core.HourglassException;
 import io.hourglass.core.InvalidEventException;
 import io.hourglass.core.Json;
 import io.hourglass.core.Lines;
+import io.hourglass.core.MemoryBudget;
 import io.hourglass.core.avro.AvroBuffer;
 import io.hourglass.core.control.BadRow;
 import io.hourglass.core.control.Heartbeat;
@@ -23,6 +24,7 @@ import io.hourglass.core.registry.Registry;
 import io.hourglass.core.service.Service;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.ByteArrayOutputStream;
@@ -99,7 +101,12 @@ public final class Collector implements Service {
         this.validator = new EventValidator(registry, config.maxEventBytes());
         this.direct = new DirectClients(config.directHost(), config.directGrace());
         this.inFlight = new Semaphore(config.maxInFlightBatches());
-        this.requestBuffers = new RequestBuffers(Math.min(config.maxInFlightBatches(), KEPT_REQUEST_BUFFERS));
+        MemoryBudget requestMemory = new MemoryBudget(config.requestMemory());
+        this.requestBuffers = new RequestBuffers(Math.min(config.maxInFlightBatches(), KEPT_REQUEST_BUFFERS),
+                requestMemory);
+        Gauge.builder("hourglass_collector_request_memory_bytes", requestMemory, MemoryBudget::reserved)
+                .description("Heap reserved by the batches in flight, of collector.request-memory")
+                .register(metrics);
         this.batchTimer = Timer.builder("hourglass_collector_batch_seconds")
                 .description("Time from receiving a batch to answering it, Kafka acknowledgement included")
                 .publishPercentiles(0.5, 0.99, 0.999)
@@ -181,6 +188,12 @@ public final class Collector implements Service {
                 body = readBody(ctx, buffers);
             } catch (BodyTooLargeException e) {
                 ctx.status(413).result(e.getMessage());
+                return;
+            } catch (RequestBuffers.OutOfRequestMemoryException e) {
+                // Not logged per batch: under a flood that would be a line per request. The metric counts them.
+                metrics.counter("hourglass_collector_out_of_request_memory_total").increment();
+                ctx.status(429).header("Retry-After", "1").result(e.getMessage()
+                        + " (raise collector.request-memory if this is common and the heap allows)");
                 return;
             } catch (UnknownContentEncodingException e) {
                 ctx.status(415).result(e.getMessage());

@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param maxEventBytes      larger events are rejected as {@code oversize}
  * @param maxRequestBytes    larger request bodies (after decompression) are refused with 413
  * @param maxInFlightBatches concurrent batches before the collector answers 429
+ * @param requestMemory      heap that the batches in flight may hold at once, about twice their bodies' bytes (the
+ *                           body, and its events' lake records); a batch that would pass it is answered 429
  * @param produceTimeout     how long to wait for Kafka's acknowledgement before answering 503
  * @param directGrace        how long after an hour ends direct clients may still send it before it is marked
  */
@@ -17,6 +19,7 @@ public record CollectorConfig(
         int maxEventBytes,
         long maxRequestBytes,
         int maxInFlightBatches,
+        long requestMemory,
         Duration produceTimeout,
         Duration directGrace) {
 
@@ -33,6 +36,11 @@ public record CollectorConfig(
         if (maxInFlightBatches < 1) {
             throw new IllegalArgumentException("collector.max-in-flight-batches must be at least 1");
         }
+        if (requestMemory < 2 * maxRequestBytes) {
+            // Else a batch of the largest size allowed could never be taken.
+            throw new IllegalArgumentException("collector.request-memory must be at least twice"
+                    + " collector.max-request-bytes (" + 2 * maxRequestBytes + " bytes)");
+        }
         if (produceTimeout.isNegative() || produceTimeout.isZero()) {
             throw new IllegalArgumentException("collector.produce-timeout must be positive");
         }
@@ -41,13 +49,15 @@ public record CollectorConfig(
         }
     }
 
+    /** 64 MiB of requests: 16 of agents' default batches (2 MiB) at once, or two of the largest allowed (16 MiB). */
     public static CollectorConfig defaults(String instanceId) {
-        return new CollectorConfig(instanceId, 256 * 1024, 16L * 1024 * 1024, 64, Duration.ofSeconds(10),
-                Duration.ofMinutes(1));
+        return new CollectorConfig(instanceId, 256 * 1024, 16L * 1024 * 1024, 64, 64L * 1024 * 1024,
+                Duration.ofSeconds(10), Duration.ofMinutes(1));
     }
 
     public CollectorConfig withDirectGrace(Duration grace) {
-        return new CollectorConfig(instanceId, maxEventBytes, maxRequestBytes, maxInFlightBatches, produceTimeout, grace);
+        return new CollectorConfig(instanceId, maxEventBytes, maxRequestBytes, maxInFlightBatches, requestMemory,
+                produceTimeout, grace);
     }
 
     /** The host name under which this collector marks its direct clients' events. */

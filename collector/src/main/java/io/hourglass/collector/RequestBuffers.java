@@ -1,5 +1,6 @@
 package io.hourglass.collector;
 
+import io.hourglass.core.MemoryBudget;
 import io.hourglass.core.avro.AvroBuffer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,26 +12,34 @@ import java.util.concurrent.BlockingQueue;
  * The buffers a batch needs as large as its body (the body itself and its events' lake records), kept from one batch
  * to the next. G1 allocates an array of half a heap region or more (512 KiB with a 1 GiB heap) in the old generation,
  * zeroes it and may start a concurrent mark for it: two such arrays for every batch of an agent were most of the
- * collector's part in GC. Holds at most {@code kept} sets, and none grown past {@link #KEEP_MAX_BYTES}. Thread-safe.
+ * collector's part in GC. Holds at most {@code kept} sets, and none grown past {@link #KEEP_MAX_BYTES}. The batches
+ * in flight share a {@link MemoryBudget}: a batch reserves twice its body's bytes as it reads them (the body, and its
+ * events' lake records, which take about as many), and gives them back when it is answered. Thread-safe.
  */
 final class RequestBuffers {
     /** Buffers grown larger than this, by rare large batches, are left to the GC instead of kept. */
     static final int KEEP_MAX_BYTES = 4 << 20;
     private static final int FIRST_BYTES = 64 * 1024;
+    /** A body's bytes are reserved in steps of this many as they are read. */
+    static final int RESERVE_STEP = 256 * 1024;
 
     private final BlockingQueue<Set> free;
+    private final MemoryBudget memory;
 
-    RequestBuffers(int kept) {
+    RequestBuffers(int kept, MemoryBudget memory) {
         free = new ArrayBlockingQueue<>(kept);
+        this.memory = memory;
     }
 
     /** A set of buffers, kept or new; give it back with {@link #release} when the batch is answered. */
     Set take() {
         Set s = free.poll();
-        return s != null ? s : new Set();
+        return s != null ? s : new Set(memory);
     }
 
+    /** Gives back the set and the memory its batch reserved. */
     void release(Set s) {
+        s.releaseMemory();
         if (s.body.length <= KEEP_MAX_BYTES && s.records.capacity() <= KEEP_MAX_BYTES) {
             s.records.reset();
             free.offer(s);
@@ -39,23 +48,40 @@ final class RequestBuffers {
 
     /** One batch's buffers. Not thread-safe. */
     static final class Set {
+        private final MemoryBudget memory;
         private byte[] body = new byte[FIRST_BYTES];
         private int bodyLength;
+        /** Body bytes whose memory is reserved (twice this is held in the budget). */
+        private long covered;
         final AvroBuffer records = new AvroBuffer(FIRST_BYTES);
         final AvroBuffer payload = new AvroBuffer(1024);
 
+        private Set(MemoryBudget memory) {
+            this.memory = memory;
+        }
+
         /**
          * Reads {@code in} to its end, or to one byte past {@code limit}, whichever comes first; returns the bytes
-         * read, which {@link #body} then holds.
+         * read, which {@link #body} then holds. Throws {@link OutOfRequestMemoryException} when the budget cannot
+         * cover the next bytes; what was reserved stays reserved until {@link #release}.
          */
         int read(InputStream in, long limit) throws IOException {
             int cap = (int) Math.min(Integer.MAX_VALUE - 8, limit + 1);
+            // The byte past the limit, read only to tell that a body is too large, is not reserved.
+            long reservable = Math.min(limit, cap);
             int n = 0;
             while (n < cap) {
+                if (n == covered && covered < reservable) {
+                    reserveUpTo(Math.min(reservable, covered + RESERVE_STEP));
+                }
                 if (n == body.length) {
                     body = Arrays.copyOf(body, (int) Math.min(cap, 2L * body.length));
                 }
-                int r = in.read(body, n, Math.min(body.length, cap) - n);
+                int room = Math.min(body.length, cap) - n;
+                if (covered < reservable) {
+                    room = (int) Math.min(room, covered - n);
+                }
+                int r = in.read(body, n, room);
                 if (r < 0) {
                     break;
                 }
@@ -65,6 +91,19 @@ final class RequestBuffers {
             return n;
         }
 
+        private void reserveUpTo(long bytes) throws OutOfRequestMemoryException {
+            if (!memory.reserve(2 * (bytes - covered))) {
+                throw new OutOfRequestMemoryException("the batches in flight hold " + memory.reserved() + " of "
+                        + memory.bytes() + " bytes of request memory; retry later");
+            }
+            covered = bytes;
+        }
+
+        private void releaseMemory() {
+            memory.release(2 * covered);
+            covered = 0;
+        }
+
         /** The body read last; its first {@link #bodyLength} bytes are the body. */
         byte[] body() {
             return body;
@@ -72,6 +111,13 @@ final class RequestBuffers {
 
         int bodyLength() {
             return bodyLength;
+        }
+    }
+
+    /** The request memory cannot take more of a batch now; the sender should retry later. */
+    static final class OutOfRequestMemoryException extends IOException {
+        OutOfRequestMemoryException(String message) {
+            super(message);
         }
     }
 }

@@ -13,6 +13,7 @@ class CollectorConfigTest {
         assertThat(c.maxEventBytes()).isEqualTo(256 * 1024);
         assertThat(c.maxRequestBytes()).isEqualTo(16L * 1024 * 1024);
         assertThat(c.maxInFlightBatches()).isEqualTo(64);
+        assertThat(c.requestMemory()).isEqualTo(64L * 1024 * 1024);
         assertThat(c.produceTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.directGrace()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.directHost()).isEqualTo("collector-c1");
@@ -21,13 +22,15 @@ class CollectorConfigTest {
     @Test
     void badValuesAreRejectedNamingTheKey() {
         assertThatThrownBy(() -> CollectorConfig.defaults("../x")).hasMessageContaining("collector.instance-id");
-        assertThatThrownBy(() -> new CollectorConfig("c", 10, 100, 1, Duration.ofSeconds(1), Duration.ZERO))
+        assertThatThrownBy(() -> new CollectorConfig("c", 10, 100, 1, 10_000, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("collector.max-event-bytes");
-        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 500, 1, Duration.ofSeconds(1), Duration.ZERO))
+        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 500, 1, 10_000, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("collector.max-request-bytes");
-        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 0, Duration.ofSeconds(1), Duration.ZERO))
+        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 0, 10_000, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("collector.max-in-flight-batches");
-        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 1, Duration.ZERO, Duration.ZERO))
+        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 1, 9_999, Duration.ofSeconds(1), Duration.ZERO))
+                .hasMessageContaining("collector.request-memory").hasMessageContaining("10000 bytes");
+        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 1, 10_000, Duration.ZERO, Duration.ZERO))
                 .hasMessageContaining("collector.produce-timeout");
     }
 }

@@ -1,6 +1,7 @@
 package io.hourglass.writer;
 
 import io.hourglass.core.EnvelopeHeader;
+import io.hourglass.core.MemoryBudget;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.lake.LakeRecords;
 import java.io.Closeable;

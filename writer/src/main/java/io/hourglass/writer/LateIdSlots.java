@@ -1,5 +1,6 @@
 package io.hourglass.writer;
 
+import io.hourglass.core.MemoryBudget;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;

@@ -7,6 +7,7 @@ import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
+import io.hourglass.core.MemoryBudget;
 import io.hourglass.core.avro.AvroCheck;
 import io.hourglass.core.control.BadRow;
 import io.hourglass.core.control.BucketId;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hourglass.core.Envelope;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Json;
+import io.hourglass.core.MemoryBudget;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.lake.LakeRecordEncoder;
 import java.io.IOException;

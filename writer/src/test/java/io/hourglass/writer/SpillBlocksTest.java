@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hourglass.core.EnvelopeHeader;
+import io.hourglass.core.MemoryBudget;
 import io.hourglass.core.avro.AvroBytes;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.lake.LakeRecordEncoder;

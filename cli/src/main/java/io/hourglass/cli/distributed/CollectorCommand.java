@@ -32,6 +32,7 @@ public final class CollectorCommand implements Callable<Integer> {
                 (int) s.bytes("collector.max-event-bytes", d.maxEventBytes()),
                 s.bytes("collector.max-request-bytes", d.maxRequestBytes()),
                 s.integer("collector.max-in-flight-batches", d.maxInFlightBatches()),
+                s.bytes("collector.request-memory", d.requestMemory()),
                 s.duration("collector.produce-timeout", d.produceTimeout()),
                 s.duration("collector.direct-grace", d.directGrace()));
     }
