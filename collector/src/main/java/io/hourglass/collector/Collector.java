@@ -177,7 +177,7 @@ public final class Collector implements Service {
         }
         if (!inFlight.tryAcquire()) {
             metrics.counter("hourglass_collector_throttled_total").increment();
-            ctx.status(429).header("Retry-After", "1").result("too many batches in flight; retry later");
+            throttled(ctx, "too many batches in flight; retry later");
             return;
         }
         Timer.Sample sample = Timer.start();
@@ -192,7 +192,7 @@ public final class Collector implements Service {
             } catch (RequestBuffers.OutOfRequestMemoryException e) {
                 // Not logged per batch: under a flood that would be a line per request. The metric counts them.
                 metrics.counter("hourglass_collector_out_of_request_memory_total").increment();
-                ctx.status(429).header("Retry-After", "1").result(e.getMessage()
+                throttled(ctx, e.getMessage()
                         + " (raise collector.request-memory if this is common and the heap allows)");
                 return;
             } catch (UnknownContentEncodingException e) {
@@ -414,6 +414,11 @@ public final class Collector implements Service {
                     + " bytes; send smaller batches");
         }
         return new Body(buffers.body(), size, Lines.events(buffers.body(), size));
+    }
+
+    /** 429: the sender should slow down and send the batch again. */
+    private static void throttled(Context ctx, String message) {
+        ctx.status(429).header("Retry-After", "1").result(message);
     }
 
     private static void unavailable(Context ctx, String message) {
