@@ -26,6 +26,8 @@ import io.hourglass.core.service.Service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +123,7 @@ public final class Writer implements Service {
     /** Write the final files of a finalize round side by side. */
     private final ExecutorService finalizers;
     private KafkaConsumer<String, byte[]> consumer;
+    private KafkaClientMetrics consumerMetrics;
     private KafkaProducer<String, byte[]> producer;
     private TopicTailer tailer;
     private Instant lastCommit = Instant.EPOCH;
@@ -195,6 +198,9 @@ public final class Writer implements Service {
         tailer.awaitCaughtUp(Duration.ofSeconds(60));
         producer = new KafkaProducer<>(kafka.producer(client));
         consumer = new KafkaConsumer<>(kafka.consumer(client, config.groupId()));
+        // The consumer's own metrics (lag, fetch sizes and rates) on /metrics, as kafka_consumer_*.
+        consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("lane", config.lane()));
+        consumerMetrics.bindTo(metrics);
         thread.start();
         log.info("Writer {} for lane {} started on types {}", config.instanceId(), config.lane(), laneTopics());
     }
@@ -280,6 +286,7 @@ public final class Writer implements Service {
             log.error("Writer for lane {} failed and stopped consuming; restart it (nothing is committed past"
                     + " unwritten data): {}", config.lane(), e.toString(), e);
         } finally {
+            consumerMetrics.close();
             consumer.close(Duration.ofSeconds(5));
         }
     }

@@ -20,6 +20,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * @param minInsyncReplicas {@code min.insync.replicas} of every topic Hourglass creates
  */
 public record KafkaSettings(String bootstrap, int eventPartitions, short replicationFactor, int minInsyncReplicas) {
+    /** The most a consumer asks for in one fetch: one partition's default share (Kafka may exceed it by a batch). */
+    public static final int FETCH_MAX_BYTES = 1024 * 1024;
+
     public KafkaSettings {
         requireNonNull(bootstrap, "bootstrap is null");
         if (eventPartitions < 1 || replicationFactor < 1 || minInsyncReplicas < 1) {
@@ -73,6 +76,11 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        // Kafka's default, 50 MiB a fetch (1 MiB a partition), gives a consumer catching up a response of megabytes
+        // for every partition it owns: each is read through a temporary direct buffer of its whole size, zeroed
+        // whenever a larger one comes, into a heap array that G1 allocates as humongous. A writer reading a sealed
+        // backlog spent twice the CPU per event it spends tailing (docs/performance.md).
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_MAX_BYTES);
         // A killed writer's partitions move to another one within seconds, not Kafka's default 45.
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
