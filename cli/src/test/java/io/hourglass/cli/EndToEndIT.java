@@ -74,6 +74,10 @@ class EndToEndIT {
             assertThat(TestBed.metric(bed.collector(), "hourglass_writer_files_from_blocks_total"))
                     .as("with no copies to drop, every file is a header and the blocks its events were staged in")
                     .isEqualTo(files);
+            // Kafka's own client metrics beside Hourglass's: the collector's producers sent, the writers consumed.
+            assertThat(TestBed.metric(bed.collector(), "kafka_producer_record_send_total")).isPositive();
+            assertThat(TestBed.metric(bed.collector(), "kafka_consumer_fetch_manager_records_consumed_total"))
+                    .isPositive();
             VerifyReport report = new LakeVerifier(dir).verify();
             assertThat(report.violations()).isEmpty();
             long total = logged.values().stream().mapToLong(Set::size).sum();

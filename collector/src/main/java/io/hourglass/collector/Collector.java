@@ -125,7 +125,7 @@ public final class Collector implements Service {
         if (started.compareAndSet(false, true)) {
             ProducerSizing sizing = ProducerSizing.forPartitions(registry.get().all().stream()
                     .mapToInt(t -> t.partitionsOr(kafka.eventPartitions())).sum());
-            producers = new EventProducers(kafka, "hourglass-collector-" + config.instanceId(), sizing);
+            producers = new EventProducers(kafka, "hourglass-collector-" + config.instanceId(), sizing, metrics);
             signals = new KafkaProducer<>(kafka.producer("hourglass-collector-" + config.instanceId() + "-signals"));
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "collector-direct-markers");

@@ -1,6 +1,9 @@
 package io.hourglass.collector;
 
 import io.hourglass.core.kafka.KafkaSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +17,22 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  */
 final class EventProducers {
     private final List<KafkaProducer<String, byte[]>> shards;
+    /** Each producer's own metrics (sends, errors, batch sizes, latency) on /metrics, as kafka_producer_*. */
+    private final List<KafkaClientMetrics> shardMetrics;
 
-    EventProducers(KafkaSettings kafka, String clientId, ProducerSizing sizing) {
+    EventProducers(KafkaSettings kafka, String clientId, ProducerSizing sizing, MeterRegistry metrics) {
         List<KafkaProducer<String, byte[]>> s = new ArrayList<>(sizing.producers());
+        List<KafkaClientMetrics> m = new ArrayList<>(sizing.producers());
         for (int i = 0; i < sizing.producers(); i++) {
-            s.add(new KafkaProducer<>(kafka.bulkProducer(clientId + "-" + i, sizing.producers(), sizing.lingerMs())));
+            KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.bulkProducer(clientId + "-" + i,
+                    sizing.producers(), sizing.lingerMs()));
+            s.add(p);
+            KafkaClientMetrics pm = new KafkaClientMetrics(p, Tags.of("shard", Integer.toString(i)));
+            pm.bindTo(metrics);
+            m.add(pm);
         }
         this.shards = List.copyOf(s);
+        this.shardMetrics = List.copyOf(m);
     }
 
     KafkaProducer<String, byte[]> forTopic(String topic) {
@@ -28,6 +40,7 @@ final class EventProducers {
     }
 
     void close(Duration timeout) {
+        shardMetrics.forEach(KafkaClientMetrics::close);
         shards.parallelStream().forEach(p -> p.close(timeout));
     }
 }
