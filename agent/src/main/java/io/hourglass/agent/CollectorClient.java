@@ -23,8 +23,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +42,12 @@ final class CollectorClient {
     private final String host;
     private final Duration timeout;
     private final HttpClient http;
+    /**
+     * Batches go out by the blocking {@code send}, one thread per batch in flight: it runs the exchange in its own
+     * thread, where {@code sendAsync} hops between the client's threads and, on a host of two cores or fewer (the
+     * common pool then has one thread), starts a new thread to complete every answer.
+     */
+    private final ExecutorService senders;
     private ContentEncoding compression;
     private int current;
     /**
@@ -61,12 +71,24 @@ final class CollectorClient {
     record Sent(URI uri, int events, ContentEncoding encoding, CompletableFuture<HttpResponse<byte[]>> response) {
     }
 
-    CollectorClient(List<URI> collectors, String host, Duration timeout, ContentEncoding compression) {
+    CollectorClient(List<URI> collectors, String host, Duration timeout, ContentEncoding compression,
+                    int maxInFlight) {
         this.collectors = List.copyOf(collectors);
         this.host = host;
         this.timeout = timeout;
         this.compression = compression;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        AtomicInteger n = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(maxInFlight, r -> {
+            Thread t = new Thread(r, "agent-" + host + "-send-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops the batches still on their way; their answers complete exceptionally. */
+    void close() {
+        senders.shutdownNow();
     }
 
     /**
@@ -87,10 +109,19 @@ final class CollectorClient {
             throw new HourglassException("cannot compress batch", e);
         }
         URI uri = collectors.get(current).resolve("/v1/events");
-        CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(
-                request(uri, body.array(), body.size(), "application/x-ndjson", compression),
-                HttpResponse.BodyHandlers.ofByteArray());
-        response.whenComplete((r, e) -> spareBodies.add(body));
+        HttpRequest request = request(uri, body.array(), body.size(), "application/x-ndjson", compression);
+        CompletableFuture<HttpResponse<byte[]>> response = CompletableFuture.supplyAsync(() -> {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            } finally {
+                spareBodies.add(body);
+            }
+        }, senders);
         return new Sent(uri, events, compression, response);
     }
 

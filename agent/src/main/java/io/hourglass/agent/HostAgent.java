@@ -82,7 +82,8 @@ public final class HostAgent implements Service {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.client = new CollectorClient(config.collectors(), host, config.requestTimeout(), config.compression());
+        this.client = new CollectorClient(config.collectors(), host, config.requestTimeout(), config.compression(),
+                config.maxInFlight());
         this.store = new CheckpointStore(config.stateDir().resolve(host + ".checkpoint.json"));
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax(), new Random());
         this.state = store.load();
@@ -107,6 +108,7 @@ public final class HostAgent implements Service {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            client.close();
         }
     }
 

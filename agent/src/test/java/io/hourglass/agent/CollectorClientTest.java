@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,8 @@ class CollectorClientTest {
     private final List<String> answerForms = new CopyOnWriteArrayList<>();
     /** When set, the answer of a collector that sums up by Kafka record, as agents ask for. */
     private volatile String summary;
+    /** When set, the collector answers only once it is counted down. */
+    private volatile CountDownLatch held;
     private volatile String refusal = "cannot read request body: unsupported Content-Encoding zstd; use gzip or none";
     private LoopbackCollector collector;
 
@@ -38,6 +43,15 @@ class CollectorClientTest {
     }
 
     private void answer(HttpExchange x) throws IOException {
+        CountDownLatch hold = held;
+        try {
+            if (hold != null && !hold.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("the test never let the answer go");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
         String encoding = x.getRequestHeaders().getFirst("Content-Encoding");
         encodings.add(String.valueOf(encoding));
         answerForms.add(String.valueOf(x.getRequestHeaders().getFirst("Hourglass-Answer")));
@@ -69,7 +83,7 @@ class CollectorClientTest {
     @Test
     void aCollectorThatRefusesZstdGetsGzipFromThenOn() {
         CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
-                ContentEncoding.ZSTD);
+                ContentEncoding.ZSTD, 2);
         assertThatThrownBy(() -> send(client)).isInstanceOf(CollectorClient.RetryableException.class)
                 .hasMessageContaining("400");
         FileState.Ack ack = send(client);
@@ -81,7 +95,7 @@ class CollectorClientTest {
     void anyOtherBadRequestLeavesTheCompressionAlone() {
         refusal = "cannot read request body: broken pipe";
         CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
-                ContentEncoding.ZSTD);
+                ContentEncoding.ZSTD, 2);
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> send(client)).isInstanceOf(CollectorClient.RetryableException.class);
         }
@@ -93,7 +107,7 @@ class CollectorClientTest {
         summary = "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":1,\"offset\":9,"
                 + "\"events\":1},{\"type\":\"T\",\"partition\":1,\"offset\":4,\"events\":1}]}";
         CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
-                ContentEncoding.GZIP);
+                ContentEncoding.GZIP, 2);
         FileState.Ack ack = send(client);
         assertThat(ack.counts()).containsExactly(Map.entry("T", 2L));
         assertThat(ack.offsets()).containsExactly(Map.entry("events.T", Map.of(1, 9L)));
@@ -110,7 +124,7 @@ class CollectorClientTest {
     @Test
     void aSummaryThatDoesNotAddUpToTheBatchIsResent() {
         CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
-                ContentEncoding.GZIP);
+                ContentEncoding.GZIP, 2);
         for (String wrong : List.of(
                 "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":0,\"offset\":3,"
                         + "\"events\":1}]}",
@@ -121,6 +135,25 @@ class CollectorClientTest {
             summary = wrong;
             assertThatThrownBy(() -> send(client)).as(wrong)
                     .isInstanceOf(CollectorClient.RetryableException.class);
+        }
+    }
+
+    @Test
+    void anAnswerCompletesOnOneOfTheClientsSenderThreadsNotOnANewThread() throws Exception {
+        summary = "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":0,\"offset\":1,"
+                + "\"events\":2}]}";
+        held = new CountDownLatch(1);
+        CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
+                ContentEncoding.GZIP, 2);
+        try {
+            CollectorClient.Sent sent = client.sendEvents(LINES, LINES.length, 2);
+            // Attached while the answer is held back, so it runs on the thread that completes the answer.
+            CompletableFuture<String> completedOn = sent.response().thenApply(r -> Thread.currentThread().getName());
+            held.countDown();
+            assertThat(completedOn.get(10, TimeUnit.SECONDS)).startsWith("agent-h1-send-");
+            assertThat(client.acknowledgement(sent).counts()).containsExactly(Map.entry("T", 2L));
+        } finally {
+            client.close();
         }
     }
 }
