@@ -46,7 +46,8 @@ class WriterCatchUpIT {
             agent.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> bed.kafkaEvents("events." + TYPE) == EVENTS);
             long stored = logBytes(dir.resolve("kafka"), "events." + TYPE);
-            assertThat(stored).as("a backlog over three partitions that Kafka's default would fetch 1 MiB of each at once")
+            assertThat(stored)
+                    .as("a backlog over three partitions that Kafka's default would fetch 1 MiB of each at once")
                     .isGreaterThan(3L * KafkaSettings.FETCH_MAX_BYTES);
 
             bed.hourglass.startWriters();
