@@ -43,9 +43,10 @@ final class CollectorClient {
     private final Duration timeout;
     private final HttpClient http;
     /**
-     * Batches go out by the blocking {@code send}, one thread per batch in flight: it runs the exchange in its own
-     * thread, where {@code sendAsync} hops between the client's threads and, on a host of two cores or fewer (the
-     * common pool then has one thread), starts a new thread to complete every answer.
+     * Batches go out by the blocking {@code send}, one thread per batch in flight, reused from batch to batch: it runs
+     * the exchange in its own thread, where {@code sendAsync} hops between the client's threads and, on a host of two
+     * cores or fewer (the common pool then has one thread), starts a new thread to complete every answer. Cached, not
+     * fixed: a resend after a failure never waits behind a request that still hangs.
      */
     private final ExecutorService senders;
     private ContentEncoding compression;
@@ -71,15 +72,14 @@ final class CollectorClient {
     record Sent(URI uri, int events, ContentEncoding encoding, CompletableFuture<HttpResponse<byte[]>> response) {
     }
 
-    CollectorClient(List<URI> collectors, String host, Duration timeout, ContentEncoding compression,
-                    int maxInFlight) {
+    CollectorClient(List<URI> collectors, String host, Duration timeout, ContentEncoding compression) {
         this.collectors = List.copyOf(collectors);
         this.host = host;
         this.timeout = timeout;
         this.compression = compression;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         AtomicInteger n = new AtomicInteger();
-        this.senders = Executors.newFixedThreadPool(maxInFlight, r -> {
+        this.senders = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "agent-" + host + "-send-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

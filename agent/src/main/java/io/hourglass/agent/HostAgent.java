@@ -82,8 +82,7 @@ public final class HostAgent implements Service {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.client = new CollectorClient(config.collectors(), host, config.requestTimeout(), config.compression(),
-                config.maxInFlight());
+        this.client = new CollectorClient(config.collectors(), host, config.requestTimeout(), config.compression());
         this.store = new CheckpointStore(config.stateDir().resolve(host + ".checkpoint.json"));
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax(), new Random());
         this.state = store.load();

@@ -83,7 +83,7 @@ class CollectorClientTest {
     @Test
     void aCollectorThatRefusesZstdGetsGzipFromThenOn() {
         CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
-                ContentEncoding.ZSTD, 2);
+                ContentEncoding.ZSTD);
         assertThatThrownBy(() -> send(client)).isInstanceOf(CollectorClient.RetryableException.class)
                 .hasMessageContaining("400");
         FileState.Ack ack = send(client);
@@ -95,7 +95,7 @@ class CollectorClientTest {
     void anyOtherBadRequestLeavesTheCompressionAlone() {
         refusal = "cannot read request body: broken pipe";
         CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
-                ContentEncoding.ZSTD, 2);
+                ContentEncoding.ZSTD);
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> send(client)).isInstanceOf(CollectorClient.RetryableException.class);
         }
@@ -107,7 +107,7 @@ class CollectorClientTest {
         summary = "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":1,\"offset\":9,"
                 + "\"events\":1},{\"type\":\"T\",\"partition\":1,\"offset\":4,\"events\":1}]}";
         CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
-                ContentEncoding.GZIP, 2);
+                ContentEncoding.GZIP);
         FileState.Ack ack = send(client);
         assertThat(ack.counts()).containsExactly(Map.entry("T", 2L));
         assertThat(ack.offsets()).containsExactly(Map.entry("events.T", Map.of(1, 9L)));
@@ -124,7 +124,7 @@ class CollectorClientTest {
     @Test
     void aSummaryThatDoesNotAddUpToTheBatchIsResent() {
         CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
-                ContentEncoding.GZIP, 2);
+                ContentEncoding.GZIP);
         for (String wrong : List.of(
                 "{\"accepted\":2,\"rejected\":0,\"acks\":[{\"type\":\"T\",\"partition\":0,\"offset\":3,"
                         + "\"events\":1}]}",
@@ -144,7 +144,7 @@ class CollectorClientTest {
                 + "\"events\":2}]}";
         held = new CountDownLatch(1);
         CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
-                ContentEncoding.GZIP, 2);
+                ContentEncoding.GZIP);
         try {
             CollectorClient.Sent sent = client.sendEvents(LINES, LINES.length, 2);
             // Attached while the answer is held back, so it runs on the thread that completes the answer.

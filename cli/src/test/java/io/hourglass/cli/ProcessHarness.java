@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Kafka in the test JVM and each Hourglass component as its own process, on the real clock. Events are logged into
@@ -131,7 +132,13 @@ final class ProcessHarness implements AutoCloseable {
 
     Manifest awaitClosed(BucketId b, Duration timeout) {
         Path success = bucketDir(b).resolve("_SUCCESS");
-        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> Files.exists(success));
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> Files.exists(success));
+        } catch (ConditionTimeoutException e) {
+            StringBuilder logs = new StringBuilder(b + " did not close within " + timeout + "; the processes said:");
+            procs.forEach(p -> logs.append("\n--- ").append(p.name()).append('\n').append(p.tail(30)));
+            throw new AssertionError(logs.toString(), e);
+        }
         try {
             return Json.MAPPER.readValue(success.toFile(), Manifest.class);
         } catch (IOException e) {
