@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.DoubleStream;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -141,9 +143,14 @@ final class TestBed implements AutoCloseable {
 
     /** The sum of a metric's series, as a component's {@code /metrics} shows them. */
     static double metric(URI component, String name) throws Exception {
-        return get(component.resolve("/metrics")).body().lines().filter(l -> l.startsWith(name + " ")
-                        || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return series(component, name, line -> true).sum();
+    }
+
+    /** The values of a metric's series on a component's {@code /metrics}, those whose line passes {@code which}. */
+    static DoubleStream series(URI component, String name, Predicate<String> which) throws Exception {
+        return get(component.resolve("/metrics")).body().lines()
+                .filter(l -> (l.startsWith(name + " ") || l.startsWith(name + "{")) && which.test(l))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
     }
 
     /** A GET over real HTTP, answer as text. */

@@ -83,20 +83,17 @@ class WriterCatchUpIT {
         }
     }
 
-    /** The largest value among a metric's series on a component's {@code /metrics}; NaN if it has none. */
+    /** The largest value among a metric's per-consumer series on a component's {@code /metrics}; NaN if none. */
     private static double largest(URI component, String name) throws Exception {
-        return series(component, name).max().orElse(Double.NaN);
+        return perConsumer(component, name).max().orElse(Double.NaN);
     }
 
     /** The sum of a metric's series per consumer (the consumers' own, not their topics', which it also has). */
     private static double sum(URI component, String name) throws Exception {
-        return series(component, name).sum();
+        return perConsumer(component, name).sum();
     }
 
-    private static DoubleStream series(URI component, String name) throws Exception {
-        return TestBed.get(component.resolve("/metrics")).body().lines()
-                .filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && !l.contains("topic="))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .filter(v -> !Double.isNaN(v));
+    private static DoubleStream perConsumer(URI component, String name) throws Exception {
+        return TestBed.series(component, name, line -> !line.contains("topic=")).filter(v -> !Double.isNaN(v));
     }
 }
