@@ -23,13 +23,20 @@ final class EventProducers {
     EventProducers(KafkaSettings kafka, String clientId, ProducerSizing sizing, MeterRegistry metrics) {
         List<KafkaProducer<String, byte[]>> s = new ArrayList<>(sizing.producers());
         List<KafkaClientMetrics> m = new ArrayList<>(sizing.producers());
-        for (int i = 0; i < sizing.producers(); i++) {
-            KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.bulkProducer(clientId + "-" + i,
-                    sizing.producers(), sizing.lingerMs()));
-            s.add(p);
-            KafkaClientMetrics pm = new KafkaClientMetrics(p, Tags.of("shard", Integer.toString(i)));
-            pm.bindTo(metrics);
-            m.add(pm);
+        try {
+            for (int i = 0; i < sizing.producers(); i++) {
+                KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.bulkProducer(clientId + "-" + i,
+                        sizing.producers(), sizing.lingerMs()));
+                s.add(p);
+                KafkaClientMetrics pm = new KafkaClientMetrics(p, Tags.of("shard", Integer.toString(i)));
+                pm.bindTo(metrics);
+                m.add(pm);
+            }
+        } catch (RuntimeException e) {
+            // The shards made so far hold threads and sockets: a collector that cannot start must not keep them.
+            m.forEach(KafkaClientMetrics::close);
+            s.forEach(p -> p.close(Duration.ZERO));
+            throw e;
         }
         this.shards = List.copyOf(s);
         this.shardMetrics = List.copyOf(m);
