@@ -57,9 +57,12 @@ final class ProcessHarness implements AutoCloseable {
         TopicAdmin.ensureTopics(KafkaSettings.singleNode(bootstrap), registry);
     }
 
-    /** A component process; {@code sets} are extra {@code key=value} settings. It is not started yet. */
+    /**
+     * A component process; {@code sets} are extra {@code key=value} settings. It is not started yet. Its HTTP port is
+     * the system's choice (0), which no other process can take between a kill and a restart; a collector's is fixed.
+     */
     Proc component(String kind, String name, String... sets) {
-        List<String> args = new ArrayList<>(List.of(kind, "--set", "http.port=" + KafkaNode.freePort()));
+        List<String> args = new ArrayList<>(List.of(kind, "--set", "http.port=0"));
         if (!kind.equals("agent")) {
             args.addAll(List.of("--set", "kafka.bootstrap=" + bootstrap, "--set", "registry.dir=" + REGISTRY));
         }

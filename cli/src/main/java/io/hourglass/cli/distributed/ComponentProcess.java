@@ -83,9 +83,11 @@ final class ComponentProcess {
             for (Service p : parts) {
                 start(p);
             }
-            start(new HttpEndpoints(host, port, metrics, checked, 32L << 20, routes));
-            log.info("{} running; health on http://{}:{}/healthz, /readyz, /metrics", name, host, port);
-            System.out.println("hourglass " + name + ": running (http://" + host + ":" + port + ")");
+            HttpEndpoints http = new HttpEndpoints(host, port, metrics, checked, 32L << 20, routes);
+            start(http);
+            // The bound port, which http.port=0 leaves to the system.
+            log.info("{} running; health on http://{}:{}/healthz, /readyz, /metrics", name, host, http.port());
+            System.out.println("hourglass " + name + ": running (http://" + host + ":" + http.port() + ")");
         } catch (RuntimeException e) {
             log.error("{} failed to start: {}", name, e.getMessage());
             stop();
