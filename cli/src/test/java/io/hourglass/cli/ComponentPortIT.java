@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A component process told {@code http.port=0} serves its endpoints on the port the system gave it, and names it. */
 class ComponentPortIT {
-    private static final Pattern RUNNING = Pattern.compile("hourglass writer: running \\(http://127\\.0\\.0\\.1:(\\d+)\\)");
+    private static final Pattern RUNNING =
+            Pattern.compile("hourglass writer: running \\(http://127\\.0\\.0\\.1:(\\d+)\\)");
 
     @Test
     void aComponentOnPortZeroSaysWhichPortItGotAndAnswersThere(@TempDir Path dir) throws Exception {
