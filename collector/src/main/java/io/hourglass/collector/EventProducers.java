@@ -29,8 +29,8 @@ final class EventProducers {
                         sizing.producers(), sizing.lingerMs()));
                 s.add(p);
                 KafkaClientMetrics pm = new KafkaClientMetrics(p, Tags.of("shard", Integer.toString(i)));
+                m.add(pm);  // before binding, so that a bind that fails halfway is closed below too
                 pm.bindTo(metrics);
-                m.add(pm);
             }
         } catch (RuntimeException e) {
             // The shards made so far hold threads and sockets: a collector that cannot start must not keep them.
