@@ -90,14 +90,14 @@ public final class ChaosCommand implements Callable<Integer> {
         try {
             Cluster cluster = startCluster(registryDir, realStart, simStart);
             TopicAdmin.ensureTopics(cluster.kafka(), types);
-            startComponents(cluster);
-            awaitReady(cluster.health(), Duration.ofSeconds(180));
+            List<Proc> components = startComponents(cluster);
+            awaitReady(components, Duration.ofSeconds(180));
             System.out.println("chaos: all " + procs.size() + " processes are up; load starts");
             List<String> hosts = List.of("host-1", "host-2", "host-3");
             long written;
             try (LoadGenerator load = new LoadGenerator(dataDir.resolve("hosts"), hosts, types, clock, rate, s)) {
                 load.start();
-                wreak(random, cluster.health(), load);
+                wreak(random, load);
                 written = load.written();
             }
             System.out.printf("chaos: load stopped after %d events (simulated time %s); letting every hour close%n",
@@ -116,7 +116,7 @@ public final class ChaosCommand implements Callable<Integer> {
         }
     }
 
-    private record Cluster(KafkaSettings kafka, String common, List<URI> health) {
+    private record Cluster(KafkaSettings kafka, String common) {
     }
 
     private Cluster startCluster(Path registryDir, Instant realStart, Instant simStart) {
@@ -127,41 +127,44 @@ public final class ChaosCommand implements Callable<Integer> {
                 "--set", "kafka.replication-factor=3", "--set", "kafka.min-insync-replicas=2",
                 "--set", "registry.dir=" + registryDir, "--set", "clock.rate=" + clockRate,
                 "--set", "clock.origin=" + simStart, "--set", "clock.origin-real=" + realStart.toEpochMilli());
-        return new Cluster(kafka, common, new ArrayList<>());
+        return new Cluster(kafka, common);
     }
 
-    private void startComponents(Cluster c) {
+    /**
+     * Starts the components. Collectors keep a fixed port, as agents dial them; the others take the system's choice
+     * (0), which no other process can take between a kill and a restart.
+     */
+    private List<Proc> startComponents(Cluster c) {
         Path logs = dataDir.resolve("logs");
+        List<Proc> started = new ArrayList<>();
         List<String> collectorUrls = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
             int port = KafkaNode.freePort();
             collectorUrls.add("http://127.0.0.1:" + port);
-            add(c, new Proc("collector-" + i, "collector", args(c, "collector", "http.port=" + port,
-                    "collector.instance-id=c" + i), logs), port);
+            started.add(start(new Proc("collector-" + i, "collector", args(c, "collector", "http.port=" + port,
+                    "collector.instance-id=c" + i), logs)));
         }
         for (int i = 1; i <= 3; i++) {
-            int port = KafkaNode.freePort();
-            add(c, new Proc("agent-" + i, "agent", args(c, "agent", "http.port=" + port,
+            started.add(start(new Proc("agent-" + i, "agent", args(c, "agent", "http.port=0",
                     "agent.hosts-dir=" + dataDir.resolve("hosts").toAbsolutePath(), "agent.host=host-" + i,
                     "agent.state-dir=" + dataDir.resolve("agent-state").toAbsolutePath(),
                     "agent.collectors=" + String.join(",", collectorUrls), "agent.grace=2m",
-                    "agent.heartbeat-interval=20s", "agent.backoff-max=2s"), logs), port);
+                    "agent.heartbeat-interval=20s", "agent.backoff-max=2s"), logs)));
         }
         for (int i = 1; i <= 2; i++) {
-            int port = KafkaNode.freePort();
             // The second writer deduplicates through scratch files on disk, as writers do with big hours, stages
             // every event whole, as writers do with more open partition-hours than block memory, and keeps late ids
             // on disk, as writers do when a host comes back from a long outage.
-            add(c, new Proc("writer-" + i, "writer", args(c, "writer", "http.port=" + port,
+            started.add(start(new Proc("writer-" + i, "writer", args(c, "writer", "http.port=0",
                     "data.dir=" + dataDir.toAbsolutePath(), "writer.instance-id=w" + i,
                     "writer.commit-interval=30s", "writer.retry-interval=1m",
                     "writer.dedup-memory-ids=" + (i == 1 ? WriterConfig.DEFAULT_DEDUP_MEMORY_IDS : 16),
                     "writer.block-memory=" + (i == 1 ? WriterConfig.DEFAULT_BLOCK_MEMORY : 0),
-                    "writer.late-id-memory=" + (i == 1 ? WriterConfig.DEFAULT_LATE_ID_MEMORY : 0)), logs), port);
+                    "writer.late-id-memory=" + (i == 1 ? WriterConfig.DEFAULT_LATE_ID_MEMORY : 0)), logs)));
         }
-        int port = KafkaNode.freePort();
-        add(c, new Proc("completionist", "completionist", args(c, "completionist", "http.port=" + port,
-                "data.dir=" + dataDir.toAbsolutePath(), "completionist.host-timeout=10m"), logs), port);
+        started.add(start(new Proc("completionist", "completionist", args(c, "completionist", "http.port=0",
+                "data.dir=" + dataDir.toAbsolutePath(), "completionist.host-timeout=10m"), logs)));
+        return started;
     }
 
     private static List<String> args(Cluster c, String command, String... sets) {
@@ -182,16 +185,19 @@ public final class ChaosCommand implements Callable<Integer> {
         return a;
     }
 
-    private void add(Cluster c, Proc p, int port) {
+    private Proc start(Proc p) {
         procs.add(p);
-        c.health().add(URI.create("http://127.0.0.1:" + port + "/readyz"));
         p.start();
+        return p;
     }
 
-    private static void awaitReady(List<URI> endpoints, Duration timeout) throws InterruptedException {
+    /** Waits until each component answers {@code /readyz} with 200 on the port it says it bound. */
+    private static void awaitReady(List<Proc> components, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (URI u : endpoints) {
+        for (Proc p : components) {
+            int port = p.awaitPort(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            URI u = URI.create("http://127.0.0.1:" + port + "/readyz");
             while (true) {
                 try {
                     if (http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(2)).build(),
@@ -210,7 +216,7 @@ public final class ChaosCommand implements Callable<Integer> {
     }
 
     /** Kills one process at a time at random moments, restarting it before the next victim is chosen. */
-    private void wreak(Random random, List<URI> health, LoadGenerator load) throws InterruptedException {
+    private void wreak(Random random, LoadGenerator load) throws InterruptedException {
         long end = System.nanoTime() + duration.toNanos();
         long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {

@@ -2,6 +2,7 @@ package io.hourglass.cli.chaos;
 
 import io.hourglass.core.HourglassException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,15 +11,22 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One component running as its own JVM, which the chaos run and fault tests SIGKILL, SIGTERM and start again. */
 public final class Proc {
+    /** The line a component prints once it serves HTTP, with the port it bound. */
+    private static final Pattern RUNNING = Pattern.compile("hourglass \\S+: running \\(http://[^)]*:(\\d+)\\)");
+
     private final String name;
     private final String kind;
     private final List<String> args;
     private final Path log;
     private final Map<String, String> env = new HashMap<>();
     private Process process;
+    /** Where this start's output begins in the log, which every start appends to. */
+    private long outputFrom;
 
     public Proc(String name, String kind, List<String> args, Path logDir) {
         this.name = name;
@@ -66,6 +74,34 @@ public final class Proc {
         return false;
     }
 
+    /**
+     * Waits until the component started last says it is running, and returns the HTTP port it bound: with
+     * {@code http.port=0}, a port no other process can take between a kill and a restart.
+     */
+    public int awaitPort(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                Matcher running = RUNNING.matcher(outputSinceStart());
+                if (running.find()) {
+                    return Integer.parseInt(running.group(1));
+                }
+            }
+            if (!alive()) {
+                throw new HourglassException(name + " exited before it served HTTP; its last output:\n" + tail(20));
+            }
+            Thread.sleep(100);
+        }
+        throw new HourglassException(name + " did not serve HTTP within " + timeout + "; its last output:\n"
+                + tail(20));
+    }
+
+    private String outputSinceStart() throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        int from = (int) Math.min(outputFrom, all.length);
+        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+    }
+
     public String name() {
         return name;
     }
@@ -82,6 +118,7 @@ public final class Proc {
         cmd.addAll(args);
         try {
             Files.createDirectories(log.getParent());
+            outputFrom = Files.exists(log) ? Files.size(log) : 0;
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
