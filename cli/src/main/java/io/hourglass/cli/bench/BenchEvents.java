@@ -42,6 +42,25 @@ final class BenchEvents {
                 loggedAt, null, null, false, payload);
     }
 
+    /**
+     * {@code count} events as a plain producer sends them: each as its JSON line, keyed by its own id, as the collector
+     * spreads events by id. An unrelated key would add bytes to every record that no event carries.
+     */
+    RawRecords rawRecords(int count) {
+        String[] keys = new String[count];
+        byte[][] values = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            Envelope event = event(Instant.now());
+            keys[i] = event.id();
+            values[i] = event.toBytes();
+        }
+        return new RawRecords(keys, values);
+    }
+
+    /** The keys and values of a raw produce phase; the record {@code i} is {@code keys[i]}, {@code values[i]}. */
+    record RawRecords(String[] keys, byte[][] values) {
+    }
+
     /** Writes {@code count} types named {@code prefix + i} to a registry directory. */
     static Path writeRegistry(Path dir, String prefix, int count, int eventSize) throws IOException {
         Files.createDirectories(dir);
