@@ -26,7 +26,7 @@ public final class Proc {
     private final Map<String, String> env = new HashMap<>();
     private Process process;
     /** Where this start's output begins in the log, which every start appends to. */
-    private long outputFrom;
+    private volatile long outputFrom;
 
     public Proc(String name, String kind, List<String> args, Path logDir) {
         this.name = name;
