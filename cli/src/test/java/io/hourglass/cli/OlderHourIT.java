@@ -279,7 +279,7 @@ class OlderHourIT {
                 ids.addAll(logElsewhereThenMove(bed, "host-a", eight.plus(Duration.ofMinutes(10)), 300));
                 ids.addAll(logElsewhereThenMove(bed, "host-b", eight.plus(Duration.ofMinutes(20)), 1));
                 // Time passes (a second every 100 ms): the collector and host-b heartbeat again, host-a does not.
-                ticking.scheduleAtFixedRate(() -> bed.clock.advance(Duration.ofSeconds(1)), 100, 100,
+                ticking.scheduleAtFixedRate(() -> bed.clock.add(Duration.ofSeconds(1)), 100, 100,
                         TimeUnit.MILLISECONDS);
 
                 BucketId old = new BucketId(TYPE, eight);

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,6 +36,7 @@ import java.util.stream.DoubleStream;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.threeten.extra.MutableClock;
 
 /** A standalone Hourglass on an embedded Kafka, a hand-moved clock, and helpers to log events and read the lake. */
 final class TestBed implements AutoCloseable {
@@ -71,7 +73,7 @@ final class TestBed implements AutoCloseable {
     static TestBed start(Path dataDir, Instant t0, boolean agents,
                          java.util.function.UnaryOperator<io.hourglass.core.lake.LakeStore> lake, Duration grace,
                          java.util.function.UnaryOperator<StandaloneConfig> tune) {
-        MutableClock clock = new MutableClock(t0);
+        MutableClock clock = MutableClock.of(t0, ZoneOffset.UTC);
         StandaloneConfig config = tune.apply(StandaloneConfig.defaults(dataDir, REGISTRY).withPorts(0, 0)
                 .withAgentGrace(grace)
                 .withClock(clock, Duration.ofSeconds(10), Duration.ofHours(1)));
@@ -92,7 +94,7 @@ final class TestBed implements AutoCloseable {
      * every few seconds when time passes for real.
      */
     void advanceTo(Instant t) {
-        clock.set(t);
+        clock.setInstant(t);
         List<HostAgent> running = new ArrayList<>(testAgents);
         if (hourglass.agents() != null) {
             running.addAll(hourglass.agents().agents().values());

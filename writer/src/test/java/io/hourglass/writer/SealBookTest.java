@@ -8,10 +8,8 @@ import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Seal;
 import io.hourglass.core.kafka.Topics;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,13 +18,14 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.threeten.extra.MutableClock;
 
 class SealBookTest {
     private static final Instant H10 = Instant.parse("2026-01-01T10:00:00Z");
     private static final Instant H11 = Instant.parse("2026-01-01T11:00:00Z");
 
     private static final Duration KEEP = Duration.ofHours(48);
-    private final TestClock clock = new TestClock(H11);
+    private final MutableClock clock = MutableClock.of(H11, ZoneOffset.UTC);
     private final Set<BucketId> closedInLake = new HashSet<>();
     private final List<BucketId> lakeAsked = new ArrayList<>();
 
@@ -87,11 +86,11 @@ class SealBookTest {
         book.accept(seal("A", H10));
         book.accept(finalized("A", H10, 0));
         book.accept(finalized("A", H10, 1));
-        clock.set(Hours.end(H10).plus(KEEP).minusSeconds(1));
+        clock.setInstant(Hours.end(H10).plus(KEEP).minusSeconds(1));
         book.forgetOldBuckets();
         assertThat(book.seal(a)).as("not yet: its hour ended less than %s ago", KEEP).isPresent();
 
-        clock.set(Hours.end(H10).plus(KEEP).plusSeconds(1));
+        clock.setInstant(Hours.end(H10).plus(KEEP).plusSeconds(1));
         book.forgetOldBuckets();
         assertThat(book.seal(a)).isEmpty();
         assertThat(book.isFinalized(a, 0)).isFalse();
@@ -108,7 +107,7 @@ class SealBookTest {
         book.accept(seal("B", H10));
         book.accept(finalized("B", H10, 0));
         book.accept(finalized("B", H10, 1, later.minus(Duration.ofHours(1))));  // a backfill, finalized just now
-        clock.set(later);
+        clock.setInstant(later);
         book.forgetOldBuckets();
         assertThat(book.seal(new BucketId("A", H10))).as("partition 1 is not finalized").isPresent();
         assertThat(book.seal(new BucketId("B", H10))).as("finalized an hour ago").isPresent();
@@ -122,7 +121,7 @@ class SealBookTest {
         assertThat(book.closed(young, 0)).isFalse();
         assertThat(lakeAsked).as("a young bucket without a seal is simply not sealed yet").isEmpty();
 
-        clock.set(H11.plus(Duration.ofDays(10)));
+        clock.setInstant(H11.plus(Duration.ofDays(10)));
         BucketId forgotten = new BucketId("A", H10);
         closedInLake.add(forgotten);
         assertThat(book.closed(forgotten, 0)).as("the book goes by the time of its last sweep").isFalse();
@@ -136,7 +135,7 @@ class SealBookTest {
         assertThat(book.closed(backfill, 0)).isFalse();
         assertThat(book.closed(backfill, 0)).isFalse();
         assertThat(lakeAsked).as("an open one is asked again only a minute later").hasSize(2);
-        clock.set(clock.instant().plus(Duration.ofMinutes(1)));
+        clock.setInstant(clock.instant().plus(Duration.ofMinutes(1)));
         assertThat(book.closed(backfill, 0)).isFalse();
         assertThat(lakeAsked).hasSize(3);
 
@@ -153,7 +152,7 @@ class SealBookTest {
         Instant hour = H10;
         int types = 20;
         for (int h = 0; h < 24 * 30; h++, hour = Hours.end(hour)) {
-            clock.set(Hours.end(hour).plus(Duration.ofMinutes(5)));
+            clock.setInstant(Hours.end(hour).plus(Duration.ofMinutes(5)));
             for (int t = 0; t < types; t++) {
                 book.accept(seal("T" + t, hour));
                 book.accept(finalized("T" + t, hour, 0, clock.instant()));
@@ -167,33 +166,5 @@ class SealBookTest {
         assertThat(book.seal(new BucketId("T0", last))).isPresent();
         assertThat(book.seal(new BucketId("T0", last.minus(KEEP)))).isPresent();
         assertThat(book.seal(new BucketId("T0", H10))).isEmpty();
-    }
-
-    /** A clock that tests set. */
-    private static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
