@@ -209,8 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
 
             double half = main.eps() / 2;
             Live mainLive = latency(half, phase, types, true);
-            Stats mainLatency = mainLive.ack();
-            out.put("latency_ack_ms", mainLatency.json());
+            out.put("latency_ack_ms", mainLive.ackJson());
             out.put("latency_rate_eps", half);
             out.put("hour_close_ms", mainLive.hourClose().json());
             out.put("hour_close_grace_s", HOUR_CLOSE_GRACE.toSeconds());
@@ -218,19 +217,19 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Object> scaling = new LinkedHashMap<>();
             for (int n : typeCounts) {
                 Round round = headline;  // the run with --types is the headline round; it is not run again
-                Stats latency = mainLatency;
+                Live latency = mainLive;
                 if (n != types) {
                     progress("raw Kafka produce with " + n + " topics, " + phase.toSeconds() + " s");
                     RawProduced produce = produceRaw(phase, n);
                     progress("end to end with " + n + " types");
                     round = new Round(produce, endToEnd(n, events));
-                    latency = latency(round.e2e().eps() / 2, phase, n, false).ack();
+                    latency = latency(round.e2e().eps() / 2, phase, n, false);
                 }
                 E2e e = round.e2e();
                 Map<String, Object> byCount = new LinkedHashMap<>(round.json());
                 byCount.put("cpu_share", e.cpuShares());
                 byCount.put("heap_peak_mb", e.heapPeakMb());
-                byCount.put("latency_ack_ms", latency.json());
+                byCount.put("latency_ack_ms", latency.ackJson());
                 byCount.put("latency_rate_eps", e.eps() / 2);
                 byCount.put("bucket_close_ms", e.closeDelays().json());
                 scaling.put(Integer.toString(n), byCount);
@@ -700,7 +699,13 @@ public final class BenchCommand implements Callable<Integer> {
      * A live phase's figures: latency from logged_at to in Kafka, and, if an hour ended during it, how long after
      * that hour's end plus the agents' grace each of its buckets closed.
      */
-    private record Live(Stats ack, Stats hourClose) {
+    private record Live(Stats ack, List<Double> ackP99BySecond, Stats hourClose) {
+        /** The ack latency's figures, with the p99 of each second of the sampled time. */
+        Map<String, Object> ackJson() {
+            Map<String, Object> m = ack.json();
+            m.put("p99_by_second", ackP99BySecond);
+            return m;
+        }
     }
 
     /**
@@ -738,6 +743,7 @@ public final class BenchCommand implements Callable<Integer> {
                 a.start();
             }
             long[] samples = new long[(int) Math.min(20_000_000, rate * phase.toSeconds() * 2 + 1000)];
+            int[] seconds = new int[samples.length];
             IdOffsets sampled = new IdOffsets();
             int n = 0;
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
@@ -774,6 +780,7 @@ public final class BenchCommand implements Callable<Integer> {
                             // An event an agent resent is in Kafka twice: its first copy is its sample, so copies
                             // cannot stand in for events still missing.
                             if (n < expected && loggedAt >= sampleFrom && sampled.putIfAbsent(h.id(), r.offset())) {
+                                seconds[n] = (int) ((loggedAt - sampleFrom) / 1000);
                                 samples[n++] = (r.timestamp() - loggedAt) * 1000;
                             }
                         }
@@ -785,7 +792,9 @@ public final class BenchCommand implements Callable<Integer> {
                             expected - n, expected, LATENCY_DRAIN.toSeconds());
                 }
                 Stats ack = Stats.of(samples, n, expected - n);
-                return new Live(ack, crossHour ? hourClose(s, closing, clock) : Stats.of(new long[0], 0, 0));
+                List<Double> bySecond = Stats.p99BySecond(samples, seconds, n);
+                progress("p99 from logged_at to in Kafka, by second of the sampled time (ms): " + bySecond);
+                return new Live(ack, bySecond, crossHour ? hourClose(s, closing, clock) : Stats.of(new long[0], 0, 0));
             } finally {
                 agents.forEach(HostAgent::stop);
                 loggers.forEach(EventLogger::close);

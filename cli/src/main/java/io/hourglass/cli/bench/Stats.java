@@ -1,7 +1,9 @@
 package io.hourglass.cli.bench;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +19,34 @@ record Stats(double p50, double p99, double p999, double max, int samples, long 
         long[] s = Arrays.copyOf(micros, n);
         Arrays.sort(s);
         return new Stats(at(s, 0.50), at(s, 0.99), at(s, 0.999), s[n - 1] / 1000.0, n, missing);
+    }
+
+    /**
+     * The p99 of each second's samples, in order, {@code second[i]} being the second of {@code micros[i]}; a second
+     * without samples is null. A tail that is one stall shows in a few seconds, a saturated phase in most.
+     */
+    static List<Double> p99BySecond(long[] micros, int[] second, int n) {
+        int seconds = 0;
+        for (int i = 0; i < n; i++) {
+            seconds = Math.max(seconds, second[i] + 1);
+        }
+        long[][] bySecond = new long[seconds][];
+        int[] counts = new int[seconds];
+        for (int i = 0; i < n; i++) {
+            counts[second[i]]++;
+        }
+        for (int s = 0; s < seconds; s++) {
+            bySecond[s] = new long[counts[s]];
+            counts[s] = 0;
+        }
+        for (int i = 0; i < n; i++) {
+            bySecond[second[i]][counts[second[i]]++] = micros[i];
+        }
+        List<Double> p99s = new ArrayList<>();
+        for (long[] one : bySecond) {
+            p99s.add(one.length == 0 ? null : of(one, one.length, 0).p99());
+        }
+        return p99s;
     }
 
     private static double at(long[] sorted, double q) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hourglass.core.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ class BenchIT {
         assertHeadlineIsTheMedianRound(r, 2);
         assertOrderedPercentiles(r.get("latency_ack_ms"));
         assertThat(r.get("latency_ack_ms").get("samples").asInt()).isPositive();
+        assertP99BySecondBoundsThePhasesP99(r.get("latency_ack_ms"));
         assertOrderedPercentiles(r.get("bucket_close_ms"));
         // An hour ends during the main latency phase: each of its buckets closes, one per type.
         assertOrderedPercentiles(r.get("hour_close_ms"));
@@ -58,6 +60,7 @@ class BenchIT {
             assertThat(byCount.get("e2e_eps").asDouble()).as(n).isPositive();
             assertThat(byCount.get("kafka_produce_cpu_s_per_million_events").asDouble()).as(n).isPositive();
             assertOrderedPercentiles(byCount.get("latency_ack_ms"));
+            assertP99BySecondBoundsThePhasesP99(byCount.get("latency_ack_ms"));
             assertThat(byCount.get("bucket_close_ms").get("samples").asInt()).isEqualTo(Integer.parseInt(n));
         }
     }
@@ -90,6 +93,18 @@ class BenchIT {
         assertThat(stats.get("p50").asDouble()).isLessThanOrEqualTo(stats.get("p99").asDouble());
         assertThat(stats.get("p99").asDouble()).isLessThanOrEqualTo(stats.get("p999").asDouble());
         assertThat(stats.get("p999").asDouble()).isLessThanOrEqualTo(stats.get("max").asDouble());
+    }
+
+    /** Under 1% of each second's samples lie above its p99, so the phase's p99 lies within the seconds' range. */
+    private static void assertP99BySecondBoundsThePhasesP99(JsonNode latency) {
+        List<Double> bySecond = new ArrayList<>();
+        latency.get("p99_by_second").forEach(p -> {
+            if (!p.isNull()) {
+                bySecond.add(p.asDouble());
+            }
+        });
+        assertThat(bySecond).isNotEmpty();
+        assertThat(latency.get("p99").asDouble()).isBetween(Collections.min(bySecond), Collections.max(bySecond));
     }
 
     private static double sum(JsonNode shares) {

@@ -3,6 +3,7 @@ package io.hourglass.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,37 @@ class StatsTest {
         assertThat(s.max()).isEqualTo(sorted[n - 1] / 1000.0);
         assertThat(s.samples()).isEqualTo(n);
         assertThat(s.json()).containsEntry("missing", 7L).containsEntry("p50", s.p50());
+    }
+
+    @Test
+    void eachSecondHasThePercentileOfItsOwnSamplesAndASecondWithoutSamplesIsNull() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        int n = 3000;
+        long[] micros = new long[n + 10];
+        int[] second = new int[n + 10];
+        for (int i = 0; i < n; i++) {
+            second[i] = r.nextBoolean() ? 0 : 2;  // second 1 gets none
+            micros[i] = r.nextLong(second[i] == 0 ? 1_000_000 : 50_000_000);
+        }
+
+        List<Double> bySecond = Stats.p99BySecond(micros, second, n);
+
+        assertThat(bySecond).hasSize(3);
+        assertThat(bySecond.get(1)).isNull();
+        for (int s : new int[] {0, 2}) {
+            long[] own = new long[n];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                if (second[i] == s) {
+                    own[k++] = micros[i];
+                }
+            }
+            assertThat(bySecond.get(s)).isEqualTo(Stats.of(own, k, 0).p99());
+        }
+        // Fewer than 1% of each second's samples lie above its p99, so fewer than 1% of all do.
+        double overall = Stats.of(micros, n, 0).p99();
+        assertThat(overall).isBetween(Math.min(bySecond.get(0), bySecond.get(2)),
+                Math.max(bySecond.get(0), bySecond.get(2)));
     }
 
     @Test
