@@ -59,19 +59,9 @@ public final class Proc {
         }
     }
 
-    /** Waits until the process's output contains {@code text}. */
+    /** Waits until the output of the process's latest start contains {@code text}. */
     public boolean awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return true;
-            }
-            if (!alive()) {
-                return false;
-            }
-            Thread.sleep(100);
-        }
-        return false;
+        return awaitMatch(Pattern.compile(Pattern.quote(text)), timeout) != null;
     }
 
     /**
@@ -79,21 +69,31 @@ public final class Proc {
      * {@code http.port=0}, a port no other process can take between a kill and a restart.
      */
     public int awaitPort(Duration timeout) throws IOException, InterruptedException {
+        Matcher running = awaitMatch(RUNNING, timeout);
+        if (running == null) {
+            throw new HourglassException(name + (alive() ? " did not serve HTTP within " + timeout
+                    : " exited before it served HTTP") + "; its last output:\n" + tail(20));
+        }
+        return Integer.parseInt(running.group(1));
+    }
+
+    /** The first match in the latest start's output, once there is one; null if the process exits or time runs out. */
+    private Matcher awaitMatch(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            boolean exited = !alive();  // before reading, so that its last words are read too
             if (Files.exists(log)) {
-                Matcher running = RUNNING.matcher(outputSinceStart());
-                if (running.find()) {
-                    return Integer.parseInt(running.group(1));
+                Matcher m = pattern.matcher(outputSinceStart());
+                if (m.find()) {
+                    return m;
                 }
             }
-            if (!alive()) {
-                throw new HourglassException(name + " exited before it served HTTP; its last output:\n" + tail(20));
+            if (exited) {
+                return null;
             }
             Thread.sleep(100);
         }
-        throw new HourglassException(name + " did not serve HTTP within " + timeout + "; its last output:\n"
-                + tail(20));
+        return null;
     }
 
     private String outputSinceStart() throws IOException {
