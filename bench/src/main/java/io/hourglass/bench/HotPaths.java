@@ -175,7 +175,7 @@ public class HotPaths {
         });
     }
 
-    /** Now, the writer: the lake record from the Kafka header and the Avro payload, checked as a damaged one would be. */
+    /** Now, the writer: the lake record from the Kafka header and the Avro payload, checked as a damaged one is. */
     @Benchmark
     public boolean lakeRecordFromKafka() throws IOException {
         byte[] record = LakeRecordEncoder.fromKafka("T", header, avroPayload);

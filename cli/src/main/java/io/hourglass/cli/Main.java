@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hourglass", mixinStandardHelpOptions = true, version = "hourglass 0.1.0",
         description = "Reliable event delivery into hourly buckets, exactly once, with proof of completeness.",
         subcommands = {StandaloneCommand.class, DemoCommand.class, VerifyCommand.class, CollectorCommand.class,
-            AgentCommand.class, WriterCommand.class, CompletionistCommand.class, KafkaCommand.class, ChaosCommand.class, BenchCommand.class,
+            AgentCommand.class, WriterCommand.class, CompletionistCommand.class, KafkaCommand.class, ChaosCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

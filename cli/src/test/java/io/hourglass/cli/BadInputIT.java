@@ -166,10 +166,12 @@ class BadInputIT {
 
             String metrics = get(bed.collector().resolve("/metrics")).body();
             assertThat(metrics).containsPattern(
-                    "hourglass_collector_rejected_total\\{reason=\"schema_mismatch\",type=\"SearchViewResponse\"} 1\\.0");
+                    "hourglass_collector_rejected_total\\{reason=\"schema_mismatch\","
+                    + "type=\"SearchViewResponse\"} 1\\.0");
             assertThat(metrics).containsPattern(
                     "hourglass_collector_rejected_total\\{reason=\"malformed_json\",type=\"_unknown\"} 2\\.0");
-            assertThat(metrics).containsPattern("hourglass_collector_events_total\\{type=\"SearchViewResponse\"} 2\\.0");
+            assertThat(metrics)
+                    .containsPattern("hourglass_collector_events_total\\{type=\"SearchViewResponse\"} 2\\.0");
 
             // Garbage elsewhere gets a clear 4xx, never a crash.
             assertThat(post(bed.collector().resolve("/v1/markers"), "not json").statusCode()).isEqualTo(400);

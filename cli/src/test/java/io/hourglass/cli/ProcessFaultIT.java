@@ -100,7 +100,8 @@ class ProcessFaultIT {
             // One batch in flight, so that exactly the batch produced before the kill is resent.
             Proc agent = h.agent("host-b", List.of(c1, c2), 50, AgentConfig.DEFAULT_CHECKPOINT_INTERVAL, 1);
             agent.start();
-            assertThat(c1.awaitOutput("FAILPOINT collector.after-produce", FAILPOINT_WAIT)).as(() -> c1.tail(40)).isTrue();
+            assertThat(c1.awaitOutput("FAILPOINT collector.after-produce", FAILPOINT_WAIT))
+                    .as(() -> c1.tail(40)).isTrue();
             c1.kill();  // the second batch is in Kafka, but its sender never heard so
 
             Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
@@ -119,7 +120,8 @@ class ProcessFaultIT {
             h.component("completionist", "completionist").start();
             Set<String> ids = h.log("host-c", TYPE, 400);
             h.agent("host-c", List.of(collector), 100).start();
-            assertThat(writer.awaitOutput("FAILPOINT writer.mid-file", FAILPOINT_WAIT)).as(() -> writer.tail(40)).isTrue();
+            assertThat(writer.awaitOutput("FAILPOINT writer.mid-file", FAILPOINT_WAIT))
+                    .as(() -> writer.tail(40)).isTrue();
             BucketId bucket = h.bucket(TYPE);
             // Partitions are written side by side: another partition's file may be done, but the one frozen
             // mid-file is only a hidden temporary, and every visible file is whole.
@@ -151,7 +153,8 @@ class ProcessFaultIT {
             completionist.start();
             Set<String> ids = h.log("host-d", TYPE, 200);
             h.agent("host-d", List.of(collector), 100).start();
-            assertThat(completionist.awaitOutput("FAILPOINT completionist.after-seal", FAILPOINT_WAIT)).as(() -> completionist.tail(40)).isTrue();
+            assertThat(completionist.awaitOutput("FAILPOINT completionist.after-seal", FAILPOINT_WAIT))
+                    .as(() -> completionist.tail(40)).isTrue();
             completionist.kill();
             assertThat(Files.exists(h.bucketDir(h.bucket(TYPE)).resolve("_SUCCESS"))).isFalse();
 

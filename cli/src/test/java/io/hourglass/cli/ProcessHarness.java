@@ -70,7 +70,8 @@ final class ProcessHarness implements AutoCloseable {
             args.addAll(List.of("--set", "data.dir=" + dir.toAbsolutePath()));
         }
         if (kind.equals("completionist")) {
-            args.addAll(List.of("--set", "completionist.tick-interval=200ms", "--set", "completionist.startup-grace=3s"));
+            args.addAll(List.of("--set", "completionist.tick-interval=200ms",
+                    "--set", "completionist.startup-grace=3s"));
         }
         for (String s : sets) {
             args.addAll(List.of("--set", s));

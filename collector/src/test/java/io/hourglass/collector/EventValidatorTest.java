@@ -72,6 +72,7 @@ class EventValidatorTest {
 
     private static byte[] event(String payload) {
         return ("{\"id\":\"6f1c1a9e-3b7e-4c39-9a8e-1d2f3a4b5c6d\",\"type\":\"Play\",\"version\":1,"
-                + "\"logged_at\":\"2026-11-24T10:00:00Z\",\"payload\":" + payload + "}").getBytes(StandardCharsets.UTF_8);
+                + "\"logged_at\":\"2026-11-24T10:00:00Z\",\"payload\":" + payload + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -21,7 +21,8 @@ class ReceiptTest {
                     + "\"logged_at\":1700000000000,\"late\":true,\"payload\":{} } \t",
             // Fields the collector sets itself are replaced, not duplicated.
             "{\"id\":\"6f1c1a9e-3b7e-4c39-9a8e-1d2f3a4b5c6d\",\"type\":\"T\",\"version\":1,\"host\":\"spoofed\","
-                    + "\"logged_at\":\"2026-11-23T10:00:00Z\",\"received_at\":\"2020-01-01T00:00:00Z\",\"payload\":{}}"})
+                    + "\"logged_at\":\"2026-11-23T10:00:00Z\",\"received_at\":\"2020-01-01T00:00:00Z\","
+                    + "\"payload\":{}}"})
     void theEnvelopeIsAsThisHostReceivedTheEvent(String text) {
         byte[] line = text.getBytes(StandardCharsets.UTF_8);
         Envelope received = Envelope.parse(line).received(AT, "web-1 \"quoted\"");

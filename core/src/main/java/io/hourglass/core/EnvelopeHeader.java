@@ -134,6 +134,7 @@ public record EnvelopeHeader(String id, int version, Instant eventTime, Instant 
         if (value == JsonToken.VALUE_NULL) {
             return null;
         }
-        return value == JsonToken.VALUE_NUMBER_INT ? Instant.ofEpochMilli(p.getLongValue()) : Instants.parse(p.getText());
+        return value == JsonToken.VALUE_NUMBER_INT ? Instant.ofEpochMilli(p.getLongValue())
+                : Instants.parse(p.getText());
     }
 }

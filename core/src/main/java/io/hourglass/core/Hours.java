@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /** Hour arithmetic in UTC: buckets, host log file names and Hive-style partition paths. */
 public final class Hours {
-    private static final DateTimeFormatter FILE_HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter FILE_HOUR =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DT = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter HH = DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
     public static final String LOG_SUFFIX = ".jsonl";

@@ -45,7 +45,8 @@ public final class Json {
         try {
             return MAPPER.readValue(bytes, type);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot decode " + type.getSimpleName() + " from JSON: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot decode " + type.getSimpleName() + " from JSON: " + e.getMessage(),
+                    e);
         }
     }
 }

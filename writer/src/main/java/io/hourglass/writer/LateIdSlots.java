@@ -33,8 +33,8 @@ final class LateIdSlots implements Slots.Source {
         }
         if (files == 0) {
             log.warn("Late events of {}: their ids outgrow the writer's heap for them ({} MiB, writer.late-id-memory) "
-                    + "and go on in a file on the staging disk, which is slower. So many late events mostly mean that a "
-                    + "host came back from a long outage; if it is common, raise writer.late-id-memory", what,
+                    + "and go on in a file on the staging disk, which is slower. So many late events mostly mean "
+                    + "that a host came back from a long outage; if it is common, raise writer.late-id-memory", what,
                     heap.bytes() >> 20);
         }
         return MappedSlots.create(Path.of(file + "." + ++files), length);

@@ -40,10 +40,12 @@ final class ComponentCpu {
     private static Map<String, Pattern> componentPatterns() {
         Map<String, Pattern> m = new LinkedHashMap<>();
         m.put("agent", Pattern.compile("^(agent-|HttpClient-)"));
-        m.put("collector", Pattern.compile("^(JettyServerThreadPool|kafka-producer-network-thread \\| hourglass-collector|collector-)"));
+        m.put("collector", Pattern.compile(
+                "^(JettyServerThreadPool|kafka-producer-network-thread \\| hourglass-collector|collector-)"));
         m.put("writer", Pattern.compile("(writer)"));
         m.put("completionist", Pattern.compile("(completionist)"));
-        m.put("kafka_broker", Pattern.compile("^(data-plane-|kafka-|broker-|quorum-|group-coordinator|controller-|raft-|log-)"));
+        m.put("kafka_broker", Pattern.compile(
+                "^(data-plane-|kafka-|broker-|quorum-|group-coordinator|controller-|raft-|log-)"));
         return m;
     }
 

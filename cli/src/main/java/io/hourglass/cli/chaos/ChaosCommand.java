@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = "Kill Hourglass's processes at random under load, then check the lake against the host logs.")
 public final class ChaosCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = "hourglass-chaos", description = "Must be empty or absent (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "hourglass-chaos",
+            description = "Must be empty or absent (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--duration", defaultValue = "120s", converter = DurationConverter.class,
@@ -50,7 +51,8 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the random choices (default: random, printed).")
     Long seed;
 
-    @Option(names = "--rate", defaultValue = "60", description = "Events per second over all hosts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "60",
+            description = "Events per second over all hosts (default: ${DEFAULT-VALUE}).")
     int rate;
 
     @Option(names = "--clock-rate", defaultValue = "60",

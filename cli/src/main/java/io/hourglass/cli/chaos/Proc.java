@@ -2,6 +2,8 @@ package io.hourglass.cli.chaos;
 
 import io.hourglass.core.HourglassException;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,10 +98,12 @@ public final class Proc {
         return null;
     }
 
+    /** Reads from the latest start's offset on, not the whole log: a process restarted often has a long one. */
     private String outputSinceStart() throws IOException {
-        byte[] all = Files.readAllBytes(log);
-        int from = (int) Math.min(outputFrom, all.length);
-        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+        try (SeekableByteChannel in = Files.newByteChannel(log)) {
+            in.position(Math.min(outputFrom, in.size()));
+            return new String(Channels.newInputStream(in).readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     public String name() {

@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run standalone Hourglass with simulated hosts and print buckets as they close.")
 public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = "hourglass-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "hourglass-data",
+            description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--registry", description = "Directory of event type YAML files (default: the bundled examples).")
@@ -71,7 +72,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             return 2;
         }
         Clock clock = Clock.systemUTC();
-        StandaloneConfig config = StandaloneConfig.defaults(dataDir, registry == null ? Defaults.registryDir() : registry)
+        Path registryDir = registry == null ? Defaults.registryDir() : registry;
+        StandaloneConfig config = StandaloneConfig.defaults(dataDir, registryDir)
                 .withPorts(httpPort, 0).withAgentGrace(Duration.ofSeconds(10));
         Instant started = clock.instant();
         Registry types = RegistryLoader.load(config.registryDir());

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code hourglass completionist}: seals and closes buckets. Run one; it rebuilds its state from Kafka at start. */
 @Command(name = "completionist", mixinStandardHelpOptions = true,
-        description = "Run the completionist (keys: kafka.*, http.*, data.dir, registry.dir, completionist.*, clock.*).")
+        description = "Run the completionist (keys: kafka.*, http.*, data.dir, registry.dir, completionist.*,"
+            + " clock.*).")
 public final class CompletionistCommand implements Callable<Integer> {
     @Mixin
     ProcessOptions options;

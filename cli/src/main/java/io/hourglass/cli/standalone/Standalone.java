@@ -82,8 +82,9 @@ public final class Standalone implements AutoCloseable {
             run(probe);
             // One grace for the hour: an hour is sealed only after its direct clients' grace too, so a longer one
             // would hold every bucket past the agents' grace.
-            collector = new Collector(CollectorConfig.defaults("standalone").withDirectGrace(config.agentGrace()), kafka,
-                    () -> registry, config.clock(), metrics);
+            CollectorConfig collectorConfig = CollectorConfig.defaults("standalone")
+                    .withDirectGrace(config.agentGrace());
+            collector = new Collector(collectorConfig, kafka, () -> registry, config.clock(), metrics);
             run(collector);
             parts = new CopyOnWriteArrayList<>(List.of(probe, collector));
             http = new HttpEndpoints("127.0.0.1", config.httpPort(), metrics, parts, 32L * 1024 * 1024,

@@ -12,16 +12,19 @@ import picocli.CommandLine.Option;
 @Command(name = "standalone", mixinStandardHelpOptions = true,
         description = "Run Hourglass in one process: embedded Kafka (KRaft), collector, agent, writers, completionist.")
 public final class StandaloneCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = "hourglass-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "hourglass-data",
+            description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--registry", description = "Directory of event type YAML files (default: the bundled examples).")
     Path registry;
 
-    @Option(names = "--http-port", defaultValue = "7070", description = "Collector and health port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", defaultValue = "7070",
+            description = "Collector and health port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Embedded Kafka port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-port", defaultValue = "9092",
+            description = "Embedded Kafka port (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
     @Option(names = "--kafka", description = "Bootstrap servers of an external Kafka; no embedded broker is started.")
@@ -34,7 +37,8 @@ public final class StandaloneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StandaloneConfig config = StandaloneConfig.defaults(dataDir, registry == null ? Defaults.registryDir() : registry)
+        Path registryDir = registry == null ? Defaults.registryDir() : registry;
+        StandaloneConfig config = StandaloneConfig.defaults(dataDir, registryDir)
                 .withPorts(httpPort, kafkaPort).withAgentGrace(grace).withExternalKafka(externalKafka);
         Standalone hourglass = new Standalone(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -47,7 +51,8 @@ public final class StandaloneCommand implements Callable<Integer> {
         System.out.println("  collector:  " + hourglass.collectorUrl() + "/v1/events");
         System.out.println("  kafka:      " + hourglass.bootstrap());
         System.out.println("  data dir:   " + dataDir.toAbsolutePath());
-        System.out.println("  host logs:  " + dataDir.resolve("hosts").toAbsolutePath() + "/<host>/YYYY-MM-DDTHH.jsonl");
+        System.out.println("  host logs:  " + dataDir.resolve("hosts").toAbsolutePath()
+                + "/<host>/YYYY-MM-DDTHH.jsonl");
         System.out.println("  health:     " + hourglass.collectorUrl() + "/healthz, /readyz, /metrics");
         stopped.await();
         return 0;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Check every closed bucket against its manifest and the host logs; exit 1 on any violation.")
 public final class VerifyCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = "hourglass-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "hourglass-data",
+            description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Override

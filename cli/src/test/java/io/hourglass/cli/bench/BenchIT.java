@@ -23,7 +23,8 @@ class BenchIT {
     void aSmallRunReportsEveryFigureConsistently(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         int exit = new CommandLine(new BenchCommand()).execute("--duration", "5s", "--events", "20000", "--types",
-                "2", "--type-counts", "1,2", "--hosts", "2", "--rounds", "2", "--warm-up-events", "20000", "--json", json.toString());
+                "2", "--type-counts", "1,2", "--hosts", "2", "--rounds", "2", "--warm-up-events", "20000",
+                "--json", json.toString());
         assertThat(exit).isZero();
 
         JsonNode r = Json.MAPPER.readTree(json.toFile());

@@ -94,7 +94,7 @@ public final class Settings {
         }
     }
 
-    /** Environment variables spell {@code kafka.bootstrap} as {@code KAFKA_BOOTSTRAP}; keys are compared in that form. */
+    /** Environment variables spell {@code kafka.bootstrap} as {@code KAFKA_BOOTSTRAP}; keys are compared so. */
     private static String canonical(String key) {
         return key.toLowerCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }

@@ -250,7 +250,8 @@ public final class PayloadConverter {
                                     path.field(f.name()) + ": required field is missing");
                         }
                         if (build) {
-                            r.put(f.pos(), GenericData.get().deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
+                            Object defaultValue = GenericData.get().getDefaultValue(f);
+                            r.put(f.pos(), GenericData.get().deepCopy(f.schema(), defaultValue));
                         }
                     }
                 }

@@ -37,11 +37,12 @@ class PayloadStreamingTest {
 
     private static final String[] VALUES = {
         "\"text\"", "\"A\"", "\"B\"", "\"Z\"", "1", "-5", "2147483648", "9223372036854775808", "1.25", "true", "false",
-        "null", "[]", "[1,2]", "[\"a\"]", "{}", "{\"x\":1}", "{\"x\":\"y\"}", "{\"k\":\"a\"}", "[{\"k\":\"a\",\"v\":3}]",
-        "[{\"k\":\"a\",\"v\":\"no\"}]", "{\"id\":\"n\",\"tags\":[\"t\"]}", "{\"id\":\"n\",\"tags\":[1]}", "{\"a\":1,\"b\":2}",
+        "null", "[]", "[1,2]", "[\"a\"]", "{}", "{\"x\":1}", "{\"x\":\"y\"}", "{\"k\":\"a\"}",
+        "[{\"k\":\"a\",\"v\":3}]", "[{\"k\":\"a\",\"v\":\"no\"}]", "{\"id\":\"n\",\"tags\":[\"t\"]}",
+        "{\"id\":\"n\",\"tags\":[1]}", "{\"a\":1,\"b\":2}",
     };
-    private static final String[] FIELDS = {"s", "i", "l", "d", "f", "b", "e", "by", "opt", "arr", "m", "either", "nested",
-        "extra"};
+    private static final String[] FIELDS = {"s", "i", "l", "d", "f", "b", "e", "by", "opt", "arr", "m", "either",
+        "nested", "extra"};
 
     @Test
     void streamingAgreesWithTheTreeOnThousandsOfPayloads() throws Exception {
