@@ -44,6 +44,8 @@ final class ComponentCpu {
                 "^(JettyServerThreadPool|kafka-producer-network-thread \\| hourglass-collector|collector-)"));
         m.put("writer", Pattern.compile("(writer)"));
         m.put("completionist", Pattern.compile("(completionist)"));
+        // The raw baseline's producer is the bench's own, not the broker's, whatever its thread's name begins with.
+        m.put("bench_driver", Pattern.compile("^kafka-producer-network-thread \\| bench-"));
         m.put("kafka_broker", Pattern.compile(
                 "^(data-plane-|kafka-|broker-|quorum-|group-coordinator|controller-|raft-|log-)"));
         return m;
@@ -78,7 +80,8 @@ final class ComponentCpu {
         return shares;
     }
 
-    private static String component(String threadName) {
+    /** The component a thread belongs to, by its name. */
+    static String component(String threadName) {
         for (Map.Entry<String, Pattern> c : COMPONENTS.entrySet()) {
             if (c.getValue().matcher(threadName).find()) {
                 return c.getKey();

@@ -76,6 +76,11 @@ class BenchIT {
                     round.get("e2e_eps").asDouble() / round.get("kafka_produce_eps").asDouble(), within(1e-9));
             ratios.add(round.get("ratio_e2e_to_produce").asDouble());
             assertThat(round.get("kafka_produce_cpu_s_per_million_events").asDouble()).isPositive();
+            JsonNode rawShares = round.get("kafka_produce_cpu_share");
+            assertThat(sum(rawShares)).isCloseTo(1.0, within(0.02));
+            // The raw producer is the bench's own: its send loop and network thread, not the broker's.
+            assertThat(rawShares.get("bench_driver").asDouble()).isPositive();
+            assertThat(rawShares.get("kafka_broker").asDouble()).isPositive();
         }
         List<Double> sorted = ratios.stream().sorted().toList();
         double median = sorted.get((sorted.size() - 1) / 2);
@@ -86,6 +91,7 @@ class BenchIT {
         assertThat(r.get("kafka_produce_eps").asDouble()).isEqualTo(headline.get("kafka_produce_eps").asDouble());
         assertThat(r.get("cpu_share")).as("the headline's split of the CPU is its round's")
                 .isEqualTo(headline.get("cpu_share"));
+        assertThat(r.get("kafka_produce_cpu_share")).isEqualTo(headline.get("kafka_produce_cpu_share"));
         // The scaling run with --types is the headline round, not another run.
         assertThat(r.get("by_type_count").get("2").get("e2e_eps").asDouble()).isEqualTo(r.get("e2e_eps").asDouble());
     }
