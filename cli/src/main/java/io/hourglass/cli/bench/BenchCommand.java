@@ -38,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,6 +50,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -143,7 +145,8 @@ public final class BenchCommand implements Callable<Integer> {
         KafkaNode.Server kafka = null;
         if (externalKafka == null) {
             KafkaNode node = KafkaNode.single(work.resolve("kafka"), 0);
-            kafka = node.server();
+            // A deleted topic's files go at once, not a minute later in some other phase (see deleteTopics).
+            kafka = node.server(Map.of("log.segment.delete.delay.ms", "0"));
             kafka.start();
             bootstrap = node.bootstrap();
         } else {
@@ -173,6 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
                 progress("round " + r + " of " + rounds + ": raw Kafka produce, " + types + " topics, "
                         + phase.toSeconds() + " s");
                 RawProduced produce = produceRaw(phase, types);
+                deleteTopics(produce.topics());
                 progress("round " + r + " of " + rounds + ": client library writing host logs");
                 measured.add(new Round(produce, endToEnd(types, events)));
             }
@@ -222,6 +226,7 @@ public final class BenchCommand implements Callable<Integer> {
                 if (n != types) {
                     progress("raw Kafka produce with " + n + " topics, " + phase.toSeconds() + " s");
                     RawProduced produce = produceRaw(phase, n);
+                    deleteTopics(produce.topics());
                     progress("end to end with " + n + " types");
                     round = new Round(produce, endToEnd(n, events));
                     latency = latency(round.e2e().eps() / 2, phase, n, false);
@@ -372,7 +377,59 @@ public final class BenchCommand implements Callable<Integer> {
                 consumed += c.poll(Duration.ofMillis(500)).count();
             }
         }
-        return consumed / ((System.nanoTime() - cStart) / 1e9);
+        double eps = consumed / ((System.nanoTime() - cStart) / 1e9);
+        deleteTopics(produced.topics());
+        return eps;
+    }
+
+    /**
+     * Removes what a run of Hourglass left: its folder, its types' topics, and on the embedded broker the control
+     * topics too (each run starts a new Hourglass, which creates them again). So that every phase meets a broker in the
+     * same state: the runs before would otherwise leave hundreds of partitions, and decisions that every component
+     * reads at start, and raw produce slowed from round to round on the broker they filled. An external cluster's
+     * control topics are never touched: they may be a real deployment's.
+     */
+    private void discardRun(Path dir) throws Exception {
+        List<String> topics = new ArrayList<>();
+        RegistryLoader.load(dir.resolve("registry")).all().forEach(t -> topics.add(Topics.events(t.name())));
+        if (externalKafka == null) {
+            topics.addAll(List.of(Topics.REGISTRY, Topics.MARKERS, Topics.BADROWS));
+            topics.addAll(Topics.DECISIONS);
+        }
+        deleteTopics(topics);
+        Utils.delete(dir.toFile());
+    }
+
+    /**
+     * Deletes the bench's own topics once a phase is done with them; those that do not exist are no error. On the
+     * embedded broker, waits until their files are gone too: removing a gigabyte of logs stalled a later phase's
+     * events for a second when Kafka did it a minute after the deletion, its default.
+     */
+    private void deleteTopics(Collection<String> topics) throws Exception {
+        try (Admin admin = Admin.create(new KafkaSettings(bootstrap, partitions, (short) 1, 1).admin("bench"))) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<String> delete = topics.stream().filter(existing::contains).toList();
+            admin.deleteTopics(delete).all().get(60, TimeUnit.SECONDS);
+        }
+        if (externalKafka == null) {
+            Path logs = work.resolve("kafka");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (hasDeletedLogs(logs)) {
+                if (System.nanoTime() > deadline) {
+                    progress("Kafka still holds files of deleted topics after 60 s; going on, but the next phase"
+                            + " may pay for their removal");
+                    break;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Whether Kafka still holds logs of deleted topics: it renames their folders to end in "-delete" first. */
+    private static boolean hasDeletedLogs(Path logs) throws IOException {
+        try (Stream<Path> dirs = Files.list(logs)) {
+            return dirs.anyMatch(d -> d.getFileName().toString().endsWith("-delete"));
+        }
     }
 
     private static void produce(KafkaProducer<String, byte[]> p, List<String> topics, BenchEvents.RawRecords records,
@@ -416,7 +473,8 @@ public final class BenchCommand implements Callable<Integer> {
      * get through them all, they send them again (the collector is stateless).
      */
     private double ingest(Duration phase) throws Exception {
-        try (Standalone s = standalone(prepare(types), false)) {
+        Path dir = prepare(types);
+        try (Standalone s = standalone(dir, false)) {
             BenchEvents gen = new BenchEvents(s.registry(), eventSize);
             Instant past = Hours.hourOf(Instant.now()).minus(Duration.ofHours(3));
             List<byte[]> bodies = new ArrayList<>();
@@ -467,6 +525,8 @@ public final class BenchCommand implements Callable<Integer> {
                 t.join();
             }
             return accepted.get() / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            discardRun(dir);
         }
     }
 
@@ -488,7 +548,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             return endToEnd(dir, typeCount, count);
         } finally {
-            Utils.delete(dir.toFile());
+            discardRun(dir);
         }
     }
 
@@ -618,7 +678,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return new WritersAlone(b.total() / seconds, cpu / b.total() * 1e6, shares);
             }
         } finally {
-            Utils.delete(dir.toFile());
+            discardRun(dir);
         }
     }
 
@@ -736,7 +796,8 @@ public final class BenchCommand implements Callable<Integer> {
         Clock clock = Clock.offset(Clock.systemUTC(), shift);
         Instant closing = Hours.hourOf(realStart.plus(shift));  // with crossHour, it ends halfway
         long shiftMs = shift.toMillis();
-        try (Standalone s = standalone(prepare(typeCount), true, clock)) {
+        Path dir = prepare(typeCount);
+        try (Standalone s = standalone(dir, true, clock)) {
             BenchEvents gen = new BenchEvents(s.registry(), eventSize);
             Path hostsDir = s.dataDir().resolve("hosts");
             List<EventLogger> loggers = new ArrayList<>();
@@ -808,6 +869,8 @@ public final class BenchCommand implements Callable<Integer> {
                 agents.forEach(HostAgent::stop);
                 loggers.forEach(EventLogger::close);
             }
+        } finally {
+            discardRun(dir);
         }
     }
 

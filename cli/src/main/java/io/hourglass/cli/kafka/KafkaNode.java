@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.KafkaConfig;
@@ -59,7 +60,12 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
     }
 
     public Server server() {
-        return new Server(this);
+        return server(Map.of());
+    }
+
+    /** A node with some of Kafka's settings other than {@link Server#start()} sets them (the bench's, for one). */
+    public Server server(Map<String, String> overrides) {
+        return new Server(this, Map.copyOf(overrides));
     }
 
     public static int freePort() {
@@ -75,11 +81,13 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
     public static final class Server implements Service {
         private static final Logger log = LoggerFactory.getLogger(Server.class);
         private final KafkaNode node;
+        private final Map<String, String> overrides;
         private final AtomicBoolean stopped = new AtomicBoolean();
         private KafkaRaftServer server;
 
-        private Server(KafkaNode node) {
+        private Server(KafkaNode node, Map<String, String> overrides) {
             this.node = node;
+            this.overrides = overrides;
         }
 
         @Override
@@ -115,6 +123,7 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
             p.put("log.index.size.max.bytes", Integer.toString(64 * 1024));
             p.put("log.index.interval.bytes", Integer.toString(16 * 1024));
             p.put("num.network.threads", Integer.toString(Math.max(1, Math.min(3, cores / 2))));
+            p.putAll(overrides);
             try {
                 Files.createDirectories(dir);
                 if (!Files.exists(dir.resolve("meta.properties"))) {
