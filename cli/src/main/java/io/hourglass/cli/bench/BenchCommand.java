@@ -329,7 +329,7 @@ public final class BenchCommand implements Callable<Integer> {
      * the collector spreads events.
      */
     private RawProduced produceRaw(Duration phase, int typeCount) throws Exception {
-        KafkaSettings kafka = new KafkaSettings(bootstrap, partitions, (short) 1, 1);
+        KafkaSettings kafka = benchKafka();
         String prefix = "bench.raw." + System.nanoTime() + ".";
         List<String> topics = new ArrayList<>();
         try (Admin admin = Admin.create(kafka.admin("bench"))) {
@@ -364,7 +364,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** A raw produce phase, then a plain consumer reading back what it produced: its events per second. */
     private double rawConsume(Duration phase, int typeCount) throws Exception {
         RawProduced produced = produceRaw(phase, typeCount);
-        KafkaSettings kafka = new KafkaSettings(bootstrap, partitions, (short) 1, 1);
+        KafkaSettings kafka = benchKafka();
         long consumed = 0;
         long cStart = System.nanoTime();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer("bench-raw-c", null))) {
@@ -391,10 +391,9 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private void discardRun(Path dir) throws Exception {
         List<String> topics = new ArrayList<>();
-        RegistryLoader.load(dir.resolve("registry")).all().forEach(t -> topics.add(Topics.events(t.name())));
+        RegistryLoader.load(dir.resolve("registry")).all().forEach(t -> topics.add(t.topic()));
         if (externalKafka == null) {
-            topics.addAll(List.of(Topics.REGISTRY, Topics.MARKERS, Topics.BADROWS));
-            topics.addAll(Topics.DECISIONS);
+            topics.addAll(Topics.CONTROL);
         }
         deleteTopics(topics);
         Utils.delete(dir.toFile());
@@ -406,7 +405,7 @@ public final class BenchCommand implements Callable<Integer> {
      * events for a second when Kafka did it a minute after the deletion, its default.
      */
     private void deleteTopics(Collection<String> topics) throws Exception {
-        try (Admin admin = Admin.create(new KafkaSettings(bootstrap, partitions, (short) 1, 1).admin("bench"))) {
+        try (Admin admin = Admin.create(benchKafka().admin("bench"))) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<String> delete = topics.stream().filter(existing::contains).toList();
             admin.deleteTopics(delete).all().get(60, TimeUnit.SECONDS);
@@ -423,6 +422,11 @@ public final class BenchCommand implements Callable<Integer> {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /** The settings of the bench's own clients: one replica, {@code --partitions} a topic. */
+    private KafkaSettings benchKafka() {
+        return new KafkaSettings(bootstrap, partitions, (short) 1, 1);
     }
 
     /** Whether Kafka still holds logs of deleted topics: it renames their folders to end in "-delete" first. */

@@ -37,15 +37,7 @@ public final class TopicAdmin {
 
     /** Creates every control topic and one events topic per registered type; existing topics are left as they are. */
     public static void ensureTopics(KafkaSettings kafka, Registry registry) {
-        List<NewTopic> wanted = new ArrayList<>();
-        wanted.add(topic(kafka, Topics.REGISTRY, 1, TopicConfig.CLEANUP_POLICY_COMPACT));
-        for (String t : Topics.DECISIONS) {
-            wanted.add(topic(kafka, t, 1, COMPACT_AND_DELETE,
-                    Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topics.DECISIONS_KEPT.toMillis()))));
-        }
-        wanted.add(topic(kafka, Topics.MARKERS, 1, COMPACT_AND_DELETE,
-                Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Topics.SIGNALS_SEGMENT.toMillis()))));
-        wanted.add(topic(kafka, Topics.BADROWS, kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE));
+        List<NewTopic> wanted = controlTopics(kafka);
         for (EventType type : registry.all()) {
             wanted.add(topic(kafka, type.topic(), type.partitionsOr(kafka.eventPartitions()),
                     TopicConfig.CLEANUP_POLICY_DELETE));
@@ -137,6 +129,20 @@ public final class TopicAdmin {
             Thread.sleep(100);
         }
         log.warn("Some new topics of {} have no leader after 30 s; producers will retry until they do", topics);
+    }
+
+    /** The control topics with their settings, in the order of {@link Topics#CONTROL}. */
+    static List<NewTopic> controlTopics(KafkaSettings kafka) {
+        List<NewTopic> control = new ArrayList<>();
+        control.add(topic(kafka, Topics.REGISTRY, 1, TopicConfig.CLEANUP_POLICY_COMPACT));
+        for (String t : Topics.DECISIONS) {
+            control.add(topic(kafka, t, 1, COMPACT_AND_DELETE,
+                    Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topics.DECISIONS_KEPT.toMillis()))));
+        }
+        control.add(topic(kafka, Topics.MARKERS, 1, COMPACT_AND_DELETE,
+                Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Topics.SIGNALS_SEGMENT.toMillis()))));
+        control.add(topic(kafka, Topics.BADROWS, kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE));
+        return control;
     }
 
     private static NewTopic topic(KafkaSettings kafka, String name, int partitions, String cleanup) {

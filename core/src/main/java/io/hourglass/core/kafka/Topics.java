@@ -25,6 +25,8 @@ public final class Topics {
 
     /** The topics of per-bucket decisions: a record per bucket, so they are not kept forever. */
     public static final List<String> DECISIONS = List.of(SEALS, FINALIZED, BUCKETS);
+    /** Every control topic: those {@link TopicAdmin#ensureTopics} creates besides the events topics. */
+    public static final List<String> CONTROL = List.of(REGISTRY, SEALS, FINALIZED, BUCKETS, MARKERS, BADROWS);
     /**
      * How long a bucket's seal, finalized partitions and announcement stay in Kafka (by the time they were written).
      * Every component reads them all at start, and a compacted topic alone keeps a record per bucket forever; for an
