@@ -63,7 +63,9 @@ import org.apache.kafka.common.utils.Utils;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hourglass bench}: Hourglass's throughput and latency as ratios of raw Kafka's, measured on the same broker
@@ -112,8 +114,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + " figures are the round with the median ratio (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--kafka", description = "Bootstrap servers of an external Kafka (default: an embedded broker).")
+    @Option(names = "--kafka", description = "Bootstrap servers of an external Kafka cluster of the bench's own; it"
+            + " refuses one that holds Hourglass's control topics (default: an embedded broker).")
     String externalKafka;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--json", description = "Also write the figures as JSON to this file.")
     Path json;
@@ -138,8 +144,19 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String invalid = invalidOptions();
         if (invalid != null) {
-            System.err.println("bench: " + invalid);
+            spec.commandLine().getErr().println("bench: " + invalid);
             return 2;
+        }
+        if (externalKafka != null) {
+            bootstrap = externalKafka;
+            List<String> held = controlTopicsHeld();
+            if (!held.isEmpty()) {
+                spec.commandLine().getErr().println("bench: the cluster at " + externalKafka + " holds Hourglass's"
+                        + " control topics " + held + ". A deployment may use it, and the bench's runs would mix"
+                        + " their markers and decisions with its, then delete them. Give the bench a cluster of its"
+                        + " own; if a stopped bench run left these topics, delete them first.");
+                return 2;
+            }
         }
         work = Files.createTempDirectory("hourglass-bench");
         KafkaNode.Server kafka = null;
@@ -149,8 +166,6 @@ public final class BenchCommand implements Callable<Integer> {
             kafka = node.server(Map.of("log.segment.delete.delay.ms", "0"));
             kafka.start();
             bootstrap = node.bootstrap();
-        } else {
-            bootstrap = externalKafka;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         try {
@@ -383,18 +398,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Removes what a run of Hourglass left: its folder, its types' topics, and on the embedded broker the control
-     * topics too (each run starts a new Hourglass, which creates them again). So that every phase meets a broker in the
-     * same state: the runs before would otherwise leave hundreds of partitions, and decisions that every component
-     * reads at start, and raw produce slowed from round to round on the broker they filled. An external cluster's
-     * control topics are never touched: they may be a real deployment's.
+     * Removes what a run of Hourglass left: its folder, its types' topics and the control topics (each run starts a new
+     * Hourglass, which creates them again). So that every phase meets a broker in the same state: the runs before would
+     * otherwise leave hundreds of partitions, and decisions that every component reads at start, and raw produce slowed
+     * from round to round on the broker they filled. The control topics are the bench's own to delete: on an external
+     * cluster, it refused to start if they were there before it ({@link #controlTopicsHeld}).
      */
     private void discardRun(Path dir) throws Exception {
-        List<String> topics = new ArrayList<>();
+        List<String> topics = new ArrayList<>(Topics.CONTROL);
         RegistryLoader.load(dir.resolve("registry")).all().forEach(t -> topics.add(t.topic()));
-        if (externalKafka == null) {
-            topics.addAll(Topics.CONTROL);
-        }
         deleteTopics(topics);
         Utils.delete(dir.toFile());
     }
@@ -421,6 +433,17 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /**
+     * The control topics an external cluster holds before the bench starts: a deployment's, whose markers and decisions
+     * the bench's runs would read, mix with their own and then delete, or those a stopped bench run left.
+     */
+    private List<String> controlTopicsHeld() throws Exception {
+        try (Admin admin = Admin.create(benchKafka().admin("bench"))) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            return Topics.CONTROL.stream().filter(existing::contains).toList();
         }
     }
 

@@ -2,9 +2,8 @@ package io.hourglass.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,17 +15,10 @@ class BenchOptionsTest {
     @ValueSource(strings = {"--rounds=0", "--types=0", "--hosts=0", "--partitions=0", "--events=3", "--type-counts=1,0",
             "--event-size=0", "--duration=0s", "--warm-up-events=-1", "--warm-up-events=3"})
     void optionsThatCannotMakeARunAreRefused(String option) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = new CommandLine(new BenchCommand()).execute(option);
-        } finally {
-            System.setErr(err);
-        }
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new BenchCommand()).setErr(new PrintWriter(err, true)).execute(option);
         assertThat(exit).isEqualTo(2);
-        assertThat(captured.toString(StandardCharsets.UTF_8)).startsWith("bench: ").contains("must");
+        assertThat(err.toString()).startsWith("bench: ").contains("must");
     }
 
     @Test
