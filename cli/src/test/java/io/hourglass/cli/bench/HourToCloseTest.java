@@ -17,7 +17,7 @@ class HourToCloseTest {
             "2026-12-04T14:59:29.999Z", "2026-12-04T15:00:00Z", "2026-12-04T23:59:45Z"})
     void startsMoreThanTheHostTimeoutAfterTheLastHeartbeatOfAnEarlierRun(String now) {
         Instant start = Instant.parse(now);
-        Instant hour = BenchCommand.hourToClose(start, TIMEOUT);
+        Instant hour = Latency.hourToClose(start, TIMEOUT);
 
         assertThat(Hours.hourOf(hour)).isEqualTo(hour);
         // An earlier run's host, last seen at `start`, counts for the hour only if seen within the timeout before it.

@@ -1,0 +1,91 @@
+package io.hourglass.cli.bench;
+
+import io.hourglass.core.kafka.KafkaSettings;
+import io.hourglass.core.kafka.TopicAdmin;
+import io.hourglass.core.kafka.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The broker the bench runs on, and the topics it makes there and deletes once a phase is done with them, so that
+ * every phase meets the broker in the same state.
+ *
+ * @param bootstrap  its bootstrap servers
+ * @param partitions partitions a topic, raw and end to end alike
+ * @param logs       the embedded broker's log folder, or null for an external cluster
+ */
+record BenchKafka(String bootstrap, int partitions, Path logs) {
+    private static final long TIMEOUT_S = 60;
+
+    /** The settings of the bench's own clients: one replica, {@code partitions} a topic. */
+    KafkaSettings settings() {
+        return new KafkaSettings(bootstrap, partitions, (short) 1, 1);
+    }
+
+    /** Creates {@code count} new topics named {@code prefix} and a number, and waits for their leaders. */
+    List<String> createTopics(String prefix, int count) throws Exception {
+        List<String> topics = new ArrayList<>();
+        try (Admin admin = Admin.create(settings().admin("bench"))) {
+            List<NewTopic> create = new ArrayList<>();
+            for (int t = 0; t < count; t++) {
+                topics.add(prefix + t);
+                create.add(new NewTopic(prefix + t, partitions, (short) 1));
+            }
+            admin.createTopics(create).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+            TopicAdmin.awaitLeaders(admin, topics);
+        }
+        return topics;
+    }
+
+    /**
+     * The control topics an external cluster holds before the bench starts: a deployment's, whose markers and decisions
+     * the bench's runs would read, mix with their own and then delete, or those a stopped bench run left.
+     */
+    List<String> controlTopicsHeld() throws Exception {
+        try (Admin admin = Admin.create(settings().admin("bench"))) {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+            return Topics.CONTROL.stream().filter(existing::contains).toList();
+        }
+    }
+
+    /**
+     * Deletes the bench's own topics once a phase is done with them; those that do not exist are no error. On the
+     * embedded broker, waits until their files are gone too: removing a gigabyte of logs stalled a later phase's
+     * events for a second when Kafka did it a minute after the deletion, its default.
+     */
+    void deleteTopics(Collection<String> topics) throws Exception {
+        try (Admin admin = Admin.create(settings().admin("bench"))) {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+            List<String> delete = topics.stream().filter(existing::contains).toList();
+            admin.deleteTopics(delete).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+        }
+        if (logs == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (hasDeletedLogs()) {
+            if (System.nanoTime() > deadline) {
+                BenchCommand.progress("Kafka still holds files of deleted topics after " + TIMEOUT_S + " s; going on,"
+                        + " but the next phase may pay for their removal");
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Whether Kafka still holds logs of deleted topics: it renames their folders to end in "-delete" first. */
+    private boolean hasDeletedLogs() throws IOException {
+        try (Stream<Path> dirs = Files.list(logs)) {
+            return dirs.anyMatch(d -> d.getFileName().toString().endsWith("-delete"));
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.hourglass.cli.bench;
+
+import io.hourglass.collector.ProducerSizing;
+import io.hourglass.core.kafka.KafkaSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/** The baselines: a plain Kafka producer and consumer with the same events as Hourglass's. */
+final class RawKafka {
+    /** Before each timed phase: metadata, connections and the JIT are not timed. */
+    static final Duration WARM_UP = Duration.ofSeconds(3);
+
+    private final BenchKafka kafka;
+    private final int eventSize;
+
+    RawKafka(BenchKafka kafka, int eventSize) {
+        this.kafka = kafka;
+        this.eventSize = eventSize;
+    }
+
+    /**
+     * What a raw produce phase made: its topics, the events Kafka acknowledged, their rate, the process's CPU seconds
+     * per million of them (producer, broker, GC and JIT alike, as for Hourglass's figure), and how that CPU split: the
+     * raw producer counts as the bench driver. The split tells a phase slowed by the JIT or GC from a slow machine.
+     */
+    record Produced(List<String> topics, long events, double eps, double cpuPerMillion,
+                    Map<String, Double> cpuShares) {
+    }
+
+    /**
+     * A plain producer (the collector's settings: acks=all, idempotent, snappy, its linger for as many partitions),
+     * the same events, each keyed by its id, over {@code typeCount} new topics, as the collector spreads events. The
+     * topics are deleted when it is done.
+     */
+    Produced produce(Duration phase, int typeCount) throws Exception {
+        Produced produced = produceKept(phase, typeCount);
+        kafka.deleteTopics(produced.topics());
+        return produced;
+    }
+
+    private Produced produceKept(Duration phase, int typeCount) throws Exception {
+        List<String> topics = kafka.createTopics("bench.raw." + System.nanoTime() + ".", typeCount);
+        BenchEvents gen = new BenchEvents(typeCount, eventSize);
+        // Made before the clock starts, as Hourglass's events are logged before its clock starts. See
+        // docs/performance.md, "The raw producer's keys", for why each is keyed by its own id.
+        BenchEvents.RawRecords records = gen.rawRecords(4096);
+        AtomicLong acked = new AtomicLong();
+        KafkaSettings settings = kafka.settings();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(settings.bulkProducer("bench-raw", 1,
+                ProducerSizing.forPartitions(typeCount * kafka.partitions()).lingerMs()))) {
+            send(p, topics, records, WARM_UP, new AtomicLong());
+            // As before each of Hourglass's timed runs: the phase pays for its own garbage, not for the last phase's.
+            System.gc();
+            long start = System.nanoTime();
+            double cpuStart = ProcessGauges.cpuSeconds();
+            ComponentCpu byComponent = ComponentCpu.begin();
+            send(p, topics, records, phase, acked);
+            double cpu = ProcessGauges.cpuSeconds() - cpuStart;
+            return new Produced(topics, acked.get(), acked.get() / ((System.nanoTime() - start) / 1e9),
+                    cpu / acked.get() * 1e6, byComponent.shares());
+        }
+    }
+
+    /** A raw produce phase, then a plain consumer reading back what it produced: its events per second. */
+    double consume(Duration phase, int typeCount) throws Exception {
+        Produced produced = produceKept(phase, typeCount);
+        long consumed = 0;
+        long start = System.nanoTime();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.settings().consumer("bench-raw-c", null))) {
+            List<TopicPartition> parts = new ArrayList<>();
+            produced.topics().forEach(t -> c.partitionsFor(t)
+                    .forEach(p -> parts.add(new TopicPartition(t, p.partition()))));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (consumed < produced.events()) {
+                consumed += c.poll(Duration.ofMillis(500)).count();
+            }
+        }
+        double eps = consumed / ((System.nanoTime() - start) / 1e9);
+        kafka.deleteTopics(produced.topics());
+        return eps;
+    }
+
+    private static void send(KafkaProducer<String, byte[]> p, List<String> topics, BenchEvents.RawRecords records,
+                             Duration howLong, AtomicLong acked) {
+        String[] keys = records.keys();
+        byte[][] values = records.values();
+        long end = System.nanoTime() + howLong.toNanos();
+        for (int i = 0; System.nanoTime() < end; i++) {
+            p.send(new ProducerRecord<>(topics.get(i % topics.size()), keys[i % keys.length],
+                    values[i % values.length]), (md, e) -> {
+                        if (e == null) {
+                            acked.incrementAndGet();
+                        }
+                    });
+        }
+        p.flush();
+    }
+}
