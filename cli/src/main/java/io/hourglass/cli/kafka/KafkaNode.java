@@ -123,10 +123,6 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
             p.put("log.index.size.max.bytes", Integer.toString(64 * 1024));
             p.put("log.index.interval.bytes", Integer.toString(16 * 1024));
             p.put("num.network.threads", Integer.toString(Math.max(1, Math.min(3, cores / 2))));
-            // The cleaner allocates its whole offset map on the heap at start, 128 MiB by default, which an embedded
-            // node takes from Hourglass's heap. Only the control topics and the consumer offsets are compacted here;
-            // 16 MiB maps ~600k keys a pass (24 bytes a key, 90% full); Kafka cleans a larger log in more passes.
-            p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
             p.putAll(overrides);
             try {
                 Files.createDirectories(dir);
