@@ -88,7 +88,7 @@ final class Latency {
         int hosts = runs.hosts();
         Path dir = runs.prepare(typeCount);
         try (Standalone s = runs.standalone(dir, true, clock)) {
-            BenchEvents gen = new BenchEvents(s.registry(), runs.eventSize());
+            BenchEvents gen = runs.events(s.registry());
             Path hostsDir = s.dataDir().resolve("hosts");
             List<EventLogger> loggers = new ArrayList<>();
             List<HostAgent> agents = new ArrayList<>();
@@ -106,8 +106,7 @@ final class Latency {
             int[] seconds = new int[samples.length];
             IdOffsets sampled = new IdOffsets();
             int n = 0;
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
-                    runs.kafka().settings().consumer("bench-latency", null))) {
+            try (KafkaConsumer<String, byte[]> c = runs.consumer("bench-latency")) {
                 List<TopicPartition> parts = new ArrayList<>();
                 s.registry().all().forEach(t -> c.partitionsFor(t.topic())
                         .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition()))));

@@ -7,6 +7,7 @@ import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.Topics;
 import io.hourglass.core.registry.EventType;
+import io.hourglass.core.registry.Registry;
 import io.hourglass.core.registry.RegistryLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -42,16 +44,18 @@ final class Runs {
         this.hosts = hosts;
     }
 
-    int eventSize() {
-        return eventSize;
-    }
-
     int hosts() {
         return hosts;
     }
 
-    BenchKafka kafka() {
-        return kafka;
+    /** Events of {@code --event-size} bytes for the types of {@code registry}. */
+    BenchEvents events(Registry registry) {
+        return new BenchEvents(registry, eventSize);
+    }
+
+    /** A consumer of the bench's own on its broker, assigned by the caller. */
+    KafkaConsumer<String, byte[]> consumer(String clientId) {
+        return new KafkaConsumer<>(kafka.settings().consumer(clientId, null));
     }
 
     /** A new run's folder, with a registry of {@code typeCount} types named for the run. */

@@ -78,7 +78,7 @@ final class Throughput {
     double ingest(Duration phase, int typeCount) throws Exception {
         Path dir = runs.prepare(typeCount);
         try (Standalone s = runs.standalone(dir, false)) {
-            List<byte[]> bodies = ingestBodies(new BenchEvents(s.registry(), runs.eventSize()));
+            List<byte[]> bodies = ingestBodies(runs.events(s.registry()));
             HttpClient http = HttpClient.newHttpClient();
             URI uri = URI.create(s.collectorUrl() + "/v1/events");
             AtomicLong accepted = new AtomicLong();
@@ -236,7 +236,7 @@ final class Throughput {
 
     private Backlog backlog(Path dir, int count) throws IOException {
         Registry registry = RegistryLoader.load(dir.resolve("registry"));
-        BenchEvents gen = new BenchEvents(registry, runs.eventSize());
+        BenchEvents gen = runs.events(registry);
         Instant hour = Hours.hourOf(Instant.now()).minus(Duration.ofHours(2));
         int hosts = runs.hosts();
         long logStart = System.nanoTime();
@@ -277,8 +277,7 @@ final class Throughput {
         b.registry().all().forEach(t -> types.add(t.name()));
         Set<String> sealed = new HashSet<>();
         long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
-                runs.kafka().settings().consumer("bench-seals", null))) {
+        try (KafkaConsumer<String, byte[]> c = runs.consumer("bench-seals")) {
             List<TopicPartition> parts = c.partitionsFor(Topics.SEALS).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             c.assign(parts);
