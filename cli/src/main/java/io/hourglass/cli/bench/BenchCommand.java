@@ -76,8 +76,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the figures as JSON to this file.")
     Path json;
 
-    private BenchKafka kafka;
-
     @Override
     public Integer call() throws Exception {
         String invalid = invalidOptions();
