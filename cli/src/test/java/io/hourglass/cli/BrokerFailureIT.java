@@ -38,7 +38,9 @@ class BrokerFailureIT {
         for (String host : List.of("host-1", "host-2")) {
             try (HostSimulator sim = new HostSimulator(dir.resolve("hosts"), host, registry, Clock.systemUTC(),
                     random.split())) {
-                logged += sim.logHour(hour, 25_000, 0);
+                // Enough that the agents are still shipping when the broker dies: the kill follows the first
+                // 2000 events in Kafka, and 2 x 25,000 were sometimes all there by then.
+                logged += sim.logHour(hour, 100_000, 0);
             }
         }
         StandaloneConfig config = StandaloneConfig.defaults(dir, TestBed.REGISTRY).withPorts(0, 0)
