@@ -83,8 +83,9 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("bench: " + invalid);
             return 2;
         }
-        if (externalKafka != null) {
-            List<String> held = new BenchKafka(externalKafka, partitions, null).controlTopicsHeld();
+        BenchKafka external = externalKafka == null ? null : new BenchKafka(externalKafka, partitions, null);
+        if (external != null) {
+            List<String> held = external.controlTopicsHeld();
             if (!held.isEmpty()) {
                 spec.commandLine().getErr().println("bench: the cluster at " + externalKafka + " holds Hourglass's"
                         + " control topics " + held + ". A deployment may use it, and the bench's runs would mix"
@@ -96,15 +97,13 @@ public final class BenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("hourglass-bench");
         KafkaNode.Server embedded = null;
         try {
-            BenchKafka kafka;
-            if (externalKafka == null) {
+            BenchKafka kafka = external;
+            if (kafka == null) {
                 KafkaNode node = KafkaNode.single(work.resolve("kafka"), 0);
                 // A deleted topic's files go at once, not a minute later in some other phase (see BenchKafka).
                 embedded = node.server(Map.of("log.segment.delete.delay.ms", "0"));
                 embedded.start();
                 kafka = new BenchKafka(node.bootstrap(), partitions, work.resolve("kafka"));
-            } else {
-                kafka = new BenchKafka(externalKafka, partitions, null);
             }
             Map<String, Object> out = measure(new RawKafka(kafka, eventSize),
                     new Runs(work, kafka, eventSize, hosts));

@@ -52,8 +52,7 @@ record BenchKafka(String bootstrap, int partitions, Path logs) {
      */
     List<String> controlTopicsHeld() throws Exception {
         try (Admin admin = Admin.create(settings().admin("bench"))) {
-            Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
-            return Topics.CONTROL.stream().filter(existing::contains).toList();
+            return existing(admin, Topics.CONTROL);
         }
     }
 
@@ -64,9 +63,7 @@ record BenchKafka(String bootstrap, int partitions, Path logs) {
      */
     void deleteTopics(Collection<String> topics) throws Exception {
         try (Admin admin = Admin.create(settings().admin("bench"))) {
-            Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
-            List<String> delete = topics.stream().filter(existing::contains).toList();
-            admin.deleteTopics(delete).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+            admin.deleteTopics(existing(admin, topics)).all().get(TIMEOUT_S, TimeUnit.SECONDS);
         }
         if (logs == null) {
             return;
@@ -80,6 +77,12 @@ record BenchKafka(String bootstrap, int partitions, Path logs) {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Those of {@code topics} that the cluster has. */
+    private static List<String> existing(Admin admin, Collection<String> topics) throws Exception {
+        Set<String> names = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+        return topics.stream().filter(names::contains).toList();
     }
 
     /** Whether Kafka still holds logs of deleted topics: it renames their folders to end in "-delete" first. */
