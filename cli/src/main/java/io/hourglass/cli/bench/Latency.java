@@ -4,12 +4,14 @@ import io.hourglass.agent.AgentConfig;
 import io.hourglass.agent.HostAgent;
 import io.hourglass.cli.standalone.Standalone;
 import io.hourglass.client.EventLogger;
+import io.hourglass.core.Envelope;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Hours;
 import io.hourglass.core.kafka.EventPack;
 import io.hourglass.core.lake.LakeRecords;
 import io.hourglass.writer.IdOffsets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,90 +78,173 @@ final class Latency {
                 + " events/s), " + phase.toSeconds() + " s after a " + WARM_UP.toSeconds() + " s warm-up"
                 + (crossHour ? "; an hour ends halfway, its agents' grace " + Runs.HOUR_CLOSE_GRACE.toSeconds()
                 + " s" : ""));
-        Instant realStart = Instant.now();
-        Duration shift = Duration.ZERO;
-        if (crossHour) {
-            Instant hourEnd = Hours.end(hourToClose(realStart, Runs.HOST_TIMEOUT));
-            shift = Duration.between(realStart, hourEnd.minus(WARM_UP).minus(phase.dividedBy(2)));
-        }
-        Clock clock = Clock.offset(Clock.systemUTC(), shift);
-        Instant closing = Hours.hourOf(realStart.plus(shift));  // with crossHour, it ends halfway
-        long shiftMs = shift.toMillis();
-        int hosts = runs.hosts();
+        PhaseClock time = PhaseClock.of(Instant.now(), phase, crossHour);
         Path dir = runs.prepare(typeCount);
-        try (Standalone s = runs.standalone(dir, true, clock)) {
-            BenchEvents gen = runs.events(s.registry());
+        try (Standalone s = runs.standalone(dir, true, time.clock());
+             LiveHosts hosts = LiveHosts.start(runs, s, time.clock());
+             KafkaConsumer<String, byte[]> c = runs.consumer("bench-latency")) {
+            tailEventTopics(c, s);
+            Samples samples = log(rate, phase, hosts, runs.events(s.registry()), c, time);
+            Stats ack = samples.stats();
+            List<Double> bySecond = samples.p99BySecond();
+            BenchCommand.progress("p99 from logged_at to in Kafka, by second of the sampled time (ms): " + bySecond);
+            return new Live(ack, bySecond, crossHour ? hourClose(s, time.closing(), time.clock())
+                    : Stats.of(new long[0], 0, 0));
+        } finally {
+            runs.discard(dir);
+        }
+    }
+
+    /**
+     * Logs events at {@code rate} for the warm-up and the phase, sampling those logged after the warm-up as they reach
+     * Kafka; then waits (up to a limit) for the sampled ones still on their way, so that a stall shows in the
+     * percentiles instead of cutting its events out of them.
+     */
+    private static Samples log(double rate, Duration phase, LiveHosts hosts, BenchEvents gen,
+            KafkaConsumer<String, byte[]> c, PhaseClock time) throws IOException {
+        long start = System.nanoTime();
+        long end = start + phase.toNanos() + WARM_UP.toNanos();
+        long drainUntil = end + DRAIN.toNanos();
+        Samples samples = new Samples(System.currentTimeMillis() + WARM_UP.toMillis(),
+                (int) Math.min(20_000_000, rate * phase.toSeconds() * 2 + 1000));
+        long sent = 0;
+        long now;
+        while ((now = System.nanoTime()) < end || (samples.waiting() && now < drainUntil)) {
+            long due = now < end ? (long) ((now - start) / 1e9 * rate) : sent;
+            for (; sent < due; sent++) {
+                Instant loggedAt = time.clock().instant();
+                samples.expect(time.real(loggedAt));
+                hosts.log(sent, gen.event(loggedAt));
+            }
+            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(5))) {
+                for (EnvelopeHeader h : envelopes(r)) {
+                    // Kafka's timestamps are the real time; logged_at is the phase's clock.
+                    samples.take(h.id(), time.real(h.loggedAt()), r.timestamp(), r.offset());
+                }
+            }
+        }
+        if (samples.waiting()) {
+            System.out.printf("bench: %d of %d sampled events were not in Kafka %d s after the last was logged; they"
+                    + " are left out of the latency figures (see latency_ack_ms.missing)%n",
+                    samples.missing(), samples.expected, DRAIN.toSeconds());
+        }
+        return samples;
+    }
+
+    /** Assigns the consumer every partition of the run's event topics, from their ends. */
+    private static void tailEventTopics(KafkaConsumer<String, byte[]> c, Standalone s) {
+        List<TopicPartition> parts = new ArrayList<>();
+        s.registry().all().forEach(t -> c.partitionsFor(t.topic())
+                .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition()))));
+        c.assign(parts);
+        c.seekToEnd(parts);
+        parts.forEach(c::position);
+    }
+
+    /**
+     * The clock of a live phase's components, agents and loggers: the real one, or, for a phase in which an hour
+     * ends, one shifted so that {@code closing} ends halfway through the sampled time.
+     */
+    private record PhaseClock(Clock clock, Duration shift, Instant closing) {
+        static PhaseClock of(Instant realStart, Duration phase, boolean crossHour) {
+            Duration shift = Duration.ZERO;
+            if (crossHour) {
+                Instant hourEnd = Hours.end(hourToClose(realStart, Runs.HOST_TIMEOUT));
+                shift = Duration.between(realStart, hourEnd.minus(WARM_UP).minus(phase.dividedBy(2)));
+            }
+            return new PhaseClock(Clock.offset(Clock.systemUTC(), shift), shift,
+                    Hours.hourOf(realStart.plus(shift)));
+        }
+
+        /** The real time, in epoch milliseconds, of an instant on this clock. */
+        long real(Instant onClock) {
+            return onClock.minus(shift).toEpochMilli();
+        }
+    }
+
+    /** A live phase's hosts, each with its event logger and its agent. */
+    private record LiveHosts(List<EventLogger> loggers, List<HostAgent> agents) implements AutoCloseable {
+        static LiveHosts start(Runs runs, Standalone s, Clock clock) {
             Path hostsDir = s.dataDir().resolve("hosts");
-            List<EventLogger> loggers = new ArrayList<>();
-            List<HostAgent> agents = new ArrayList<>();
             AgentConfig config = AgentConfig.defaults(List.of(URI.create(s.collectorUrl())),
                     s.dataDir().resolve("agent-state")).withHeartbeatInterval(Duration.ofSeconds(1))
                     .withPollInterval(Duration.ofMillis(20)).withGrace(Runs.HOUR_CLOSE_GRACE);
-            for (int h = 0; h < hosts; h++) {
-                loggers.add(new EventLogger(hostsDir.resolve(runs.host(h)), clock, false));
-                HostAgent a = new HostAgent(runs.host(h), hostsDir.resolve(runs.host(h)), config, clock,
-                        new SimpleMeterRegistry());
-                agents.add(a);
-                a.start();
-            }
-            long[] samples = new long[(int) Math.min(20_000_000, rate * phase.toSeconds() * 2 + 1000)];
-            int[] seconds = new int[samples.length];
-            IdOffsets sampled = new IdOffsets();
-            int n = 0;
-            try (KafkaConsumer<String, byte[]> c = runs.consumer("bench-latency")) {
-                List<TopicPartition> parts = new ArrayList<>();
-                s.registry().all().forEach(t -> c.partitionsFor(t.topic())
-                        .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition()))));
-                c.assign(parts);
-                c.seekToEnd(parts);
-                parts.forEach(c::position);
-                long start = System.nanoTime();
-                long end = start + phase.toNanos() + WARM_UP.toNanos();
-                long sampleFrom = System.currentTimeMillis() + WARM_UP.toMillis();
-                long sent = 0;
-                long expected = 0;
-                // After the last event is logged, wait for the sampled ones still on their way (up to a limit), so
-                // that a stall shows in the percentiles instead of cutting its events out of them.
-                long drainUntil = end + DRAIN.toNanos();
-                long now;
-                while ((now = System.nanoTime()) < end || (n < expected && now < drainUntil)) {
-                    long due = now < end ? (long) ((now - start) / 1e9 * rate) : sent;
-                    for (; sent < due; sent++) {
-                        Instant loggedAt = clock.instant();
-                        if (loggedAt.toEpochMilli() - shiftMs >= sampleFrom && expected < samples.length) {
-                            expected++;
-                        }
-                        loggers.get((int) (sent % hosts)).append(gen.event(loggedAt));
-                    }
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(5))) {
-                        for (EnvelopeHeader h : envelopes(r)) {
-                            // Kafka's timestamps are the real time; logged_at is the phase's clock.
-                            long loggedAt = h.loggedAt().toEpochMilli() - shiftMs;
-                            // An event an agent resent is in Kafka twice: its first copy is its sample, so copies
-                            // cannot stand in for events still missing.
-                            if (n < expected && loggedAt >= sampleFrom && sampled.putIfAbsent(h.id(), r.offset())) {
-                                seconds[n] = (int) ((loggedAt - sampleFrom) / 1000);
-                                samples[n++] = (r.timestamp() - loggedAt) * 1000;
-                            }
-                        }
-                    }
+            LiveHosts hosts = new LiveHosts(new ArrayList<>(), new ArrayList<>());
+            try {
+                for (int h = 0; h < runs.hosts(); h++) {
+                    Path log = hostsDir.resolve(runs.host(h));
+                    hosts.loggers.add(new EventLogger(log, clock, false));
+                    HostAgent a = new HostAgent(runs.host(h), log, config, clock, new SimpleMeterRegistry());
+                    hosts.agents.add(a);
+                    a.start();
                 }
-                if (n < expected) {
-                    System.out.printf("bench: %d of %d sampled events were not in Kafka %d s after the last was"
-                            + " logged; they are left out of the latency figures (see latency_ack_ms.missing)%n",
-                            expected - n, expected, DRAIN.toSeconds());
-                }
-                Stats ack = Stats.of(samples, n, expected - n);
-                List<Double> bySecond = Stats.p99BySecond(samples, seconds, n);
-                BenchCommand.progress("p99 from logged_at to in Kafka, by second of the sampled time (ms): "
-                        + bySecond);
-                return new Live(ack, bySecond, crossHour ? hourClose(s, closing, clock) : Stats.of(new long[0], 0, 0));
-            } finally {
-                agents.forEach(HostAgent::stop);
-                loggers.forEach(EventLogger::close);
+                return hosts;
+            } catch (RuntimeException e) {
+                hosts.close();  // the hosts started so far
+                throw e;
             }
-        } finally {
-            runs.discard(dir);
+        }
+
+        /** Logs the {@code n}th event of the phase, the hosts taking turns. */
+        void log(long n, Envelope event) {
+            loggers.get((int) (n % loggers.size())).append(event);
+        }
+
+        @Override
+        public void close() {
+            agents.forEach(HostAgent::stop);
+            loggers.forEach(EventLogger::close);
+        }
+    }
+
+    /**
+     * The events logged after the warm-up, up to a limit: each one's latency, and the second of the sampled time it
+     * was logged in. An event an agent resent is in Kafka twice: its first copy is its sample, so copies cannot stand
+     * in for events still missing.
+     */
+    private static final class Samples {
+        private final long fromMs;
+        private final long[] micros;
+        private final int[] seconds;
+        private final IdOffsets seen = new IdOffsets();
+        private int taken;
+        private int expected;
+
+        Samples(long fromMs, int limit) {
+            this.fromMs = fromMs;
+            this.micros = new long[limit];
+            this.seconds = new int[limit];
+        }
+
+        /** Counts an event just logged at {@code loggedAtMs} (real time) if it is one to sample. */
+        void expect(long loggedAtMs) {
+            if (loggedAtMs >= fromMs && expected < micros.length) {
+                expected++;
+            }
+        }
+
+        /** Samples an event seen in Kafka, if it is one to sample and its first copy. */
+        void take(String id, long loggedAtMs, long kafkaMs, long offset) throws IOException {
+            if (taken < expected && loggedAtMs >= fromMs && seen.putIfAbsent(id, offset)) {
+                seconds[taken] = (int) ((loggedAtMs - fromMs) / 1000);
+                micros[taken++] = (kafkaMs - loggedAtMs) * 1000;
+            }
+        }
+
+        boolean waiting() {
+            return taken < expected;
+        }
+
+        int missing() {
+            return expected - taken;
+        }
+
+        Stats stats() {
+            return Stats.of(micros, taken, missing());
+        }
+
+        List<Double> p99BySecond() {
+            return Stats.p99BySecond(micros, seconds, taken);
         }
     }
 
