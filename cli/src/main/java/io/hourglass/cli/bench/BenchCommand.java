@@ -107,7 +107,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Map<String, Object> out = measure(new RawKafka(kafka, eventSize),
                     new Runs(work, kafka, eventSize, hosts));
-            print(out);
+            spec.commandLine().getOut().print(BenchReport.render(Json.MAPPER.valueToTree(out)));
+            spec.commandLine().getOut().flush();
             if (json != null) {
                 Files.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
             }
@@ -210,6 +211,8 @@ public final class BenchCommand implements Callable<Integer> {
             scaling.put(Integer.toString(n), byCount);
         }
         out.put("by_type_count", scaling);
+        out.put("types", types);
+        out.put("partitions", partitions);
         out.put("event_size_bytes", eventSize);
         out.put("events_per_e2e_run", events);
         out.put("hosts", hosts);
@@ -271,14 +274,6 @@ public final class BenchCommand implements Callable<Integer> {
                     "kafka_produce_cpu_s_per_million_events", raw.cpuPerMillion(), "kafka_produce_cpu_share",
                     raw.cpuShares(), "cpu_share", e2e.cpuShares());
         }
-    }
-
-    private static void print(Map<String, Object> out) {
-        System.out.println();
-        System.out.println("bench: results (this machine, one run; ratios are against raw Kafka in the same run; the"
-                + " headline end-to-end figures are the median of the rounds)");
-        out.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v instanceof Double d ? String.format("%.2f", d)
-                : v));
     }
 
 }

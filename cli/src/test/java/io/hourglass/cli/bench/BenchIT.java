@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hourglass.core.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -22,12 +25,16 @@ class BenchIT {
     @Test
     void aSmallRunReportsEveryFigureConsistently(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
-        int exit = new CommandLine(new BenchCommand()).execute("--duration", "5s", "--events", "20000", "--types",
-                "2", "--type-counts", "1,2", "--hosts", "2", "--rounds", "2", "--warm-up-events", "20000",
-                "--json", json.toString());
+        StringWriter report = new StringWriter();
+        int exit = new CommandLine(new BenchCommand()).setOut(new PrintWriter(report)).execute("--duration", "5s",
+                "--events", "20000", "--types", "2", "--type-counts", "1,2", "--hosts", "2", "--rounds", "2",
+                "--warm-up-events", "20000", "--json", json.toString());
         assertThat(exit).isZero();
 
         JsonNode r = Json.MAPPER.readTree(json.toFile());
+        // The printed tables show the figures the JSON has.
+        assertThat(report.toString()).containsPattern("\\n +end to end +" + String.format(Locale.ROOT, "%,.0f",
+                r.get("e2e_eps").asDouble()) + " .* of produce\\n");
         for (String key : List.of("kafka_produce_eps", "kafka_consume_eps", "ingest_eps", "e2e_eps", "writer_eps",
                 "cpu_s_per_million_events", "kafka_produce_cpu_s_per_million_events", "bucket_close_delay_s",
                 "heap_peak_mb", "rss_peak_mb")) {
