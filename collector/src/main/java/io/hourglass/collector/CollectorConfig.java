@@ -1,5 +1,6 @@
 package io.hourglass.collector;
 
+import io.hourglass.core.kafka.KafkaSettings;
 import java.time.Duration;
 
 /**
@@ -22,13 +23,20 @@ public record CollectorConfig(
         long requestMemory,
         Duration produceTimeout,
         Duration directGrace) {
+    /**
+     * The largest {@code collector.max-event-bytes}: an event's lake record is about as large as its JSON, and its
+     * envelope, its pack and the produce request add headers.
+     */
+    public static final int MAX_EVENT_BYTES = KafkaSettings.MAX_REQUEST_BYTES - 96 * 1024;
 
     public CollectorConfig {
         if (instanceId == null || !instanceId.matches("[A-Za-z0-9_.-]{1,64}")) {
             throw new IllegalArgumentException("collector.instance-id must be 1-64 letters, digits, '.', '_' or '-'");
         }
-        if (maxEventBytes < 256) {
-            throw new IllegalArgumentException("collector.max-event-bytes must be at least 256");
+        if (maxEventBytes < 256 || maxEventBytes > MAX_EVENT_BYTES) {
+            throw new IllegalArgumentException("collector.max-event-bytes must be at least 256 and at most "
+                    + MAX_EVENT_BYTES + ": a pack of one event must fit in one Kafka produce request ("
+                    + KafkaSettings.MAX_REQUEST_BYTES + " bytes)");
         }
         if (maxRequestBytes < maxEventBytes) {
             throw new IllegalArgumentException("collector.max-request-bytes must be at least max-event-bytes");

@@ -25,7 +25,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * thread-safe: one per batch.
  */
 final class Packer {
-    /** Well below Kafka's default limits on a record (1 MiB), so that a pack never needs broker settings. */
+    /** Well below the event producers' request size (KafkaSettings.MAX_REQUEST_BYTES) and the broker's 1 MiB. */
     static final int MAX_PACK_BYTES = 256 * 1024;
 
     private final EventProducers producers;

@@ -24,6 +24,11 @@ class CollectorConfigTest {
         assertThatThrownBy(() -> CollectorConfig.defaults("../x")).hasMessageContaining("collector.instance-id");
         assertThatThrownBy(() -> new CollectorConfig("c", 10, 100, 1, 10_000, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("collector.max-event-bytes");
+        int largest = CollectorConfig.MAX_EVENT_BYTES;
+        assertThat(new CollectorConfig("c", largest, largest, 1, 2L * largest, Duration.ofSeconds(1), Duration.ZERO)
+                .maxEventBytes()).isEqualTo(largest);
+        assertThatThrownBy(() -> new CollectorConfig("c", largest + 1, 1L << 20, 1, 1L << 21, Duration.ofSeconds(1),
+                Duration.ZERO)).hasMessageContaining("collector.max-event-bytes").hasMessageContaining("at most");
         assertThatThrownBy(() -> new CollectorConfig("c", 1000, 500, 1, 10_000, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("collector.max-request-bytes");
         assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 0, 10_000, Duration.ofSeconds(1), Duration.ZERO))

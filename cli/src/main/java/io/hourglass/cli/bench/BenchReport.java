@@ -21,8 +21,8 @@ final class BenchReport {
         StringBuilder out = new StringBuilder();
         int types = r.path("types").asInt();
         double eventSize = r.path("event_size_bytes").asDouble();
-        out.append("bench: results (this machine, one run; every ratio is against raw Kafka measured in the same run,")
-                .append(" on the same broker)\n\n");
+        out.append("\nbench: results (this machine, one run; every ratio is against raw Kafka measured in the same")
+                .append(" run, on the same broker)\n\n");
 
         out.append(String.format(Locale.ROOT, "Throughput, %d types (%s events a run, %d bytes each, %d hosts; end to"
                         + " end: round %d of %d, the median ratio)%n", types,
@@ -82,8 +82,8 @@ final class BenchReport {
         out.append("  p99 by second of the sampled time (ms): ").append(list(ack.path("p99_by_second"), 0))
                 .append('\n');
         JsonNode hour = r.path("hour_close_ms");
-        out.append(String.format(Locale.ROOT, "Buckets: %s of the %d of the hour that ended in the latency phase"
-                        + " closed, after its end plus the agents' %d s grace: p50 %s s, max %s s%n",
+        out.append(String.format(Locale.ROOT, "Buckets: the hour that ended in the latency phase closed %s of its %d,"
+                        + " after its end plus the agents' %d s grace: p50 %s s, max %s s%n",
                 count(hour.path("samples")), hour.path("samples").asInt() + hour.path("missing").asInt(),
                 r.path("hour_close_grace_s").asInt(), seconds(hour.path("p50")), seconds(hour.path("max"))));
         out.append(String.format(Locale.ROOT, "  end to end: the last bucket closed %s s after the last event was in"

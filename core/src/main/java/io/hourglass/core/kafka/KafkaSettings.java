@@ -22,6 +22,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public record KafkaSettings(String bootstrap, int eventPartitions, short replicationFactor, int minInsyncReplicas) {
     /** The most a consumer asks for in one fetch: one partition's default share (Kafka may exceed it by a batch). */
     public static final int FETCH_MAX_BYTES = 1024 * 1024;
+    /** The most an event producer sends in one request: under half of a 1 MiB G1 region, with room for headers. */
+    public static final int MAX_REQUEST_BYTES = 480 * 1024;
 
     public KafkaSettings {
         requireNonNull(bootstrap, "bootstrap is null");
@@ -63,6 +65,10 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
         Properties p = producer(clientId);
         p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(8L * 1024 * 1024, 64L * 1024 * 1024 / shards));
+        // A broker reads each request into a heap array of its size. An embedded broker in a 1 GB JVM has G1 regions
+        // of 1 MiB, so a request of 512 KiB or more is a humongous object there, and once the old generation is past
+        // G1's threshold each one started a concurrent cycle: up to 39% of the CPU (docs/performance.md).
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
         return p;
     }
 
