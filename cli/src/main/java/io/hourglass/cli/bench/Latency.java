@@ -145,12 +145,16 @@ final class Latency {
      * The clock of a live phase's components, agents and loggers: the real one, or, for a phase in which an hour
      * ends, one shifted so that {@code closing} ends halfway through the sampled time.
      */
-    private record PhaseClock(Clock clock, Duration shift, Instant closing) {
+    record PhaseClock(Clock clock, Duration shift, Instant closing) {
         static PhaseClock of(Instant realStart, Duration phase, boolean crossHour) {
             Duration shift = Duration.ZERO;
             if (crossHour) {
                 Instant hourEnd = Hours.end(hourToClose(realStart, Runs.HOST_TIMEOUT));
-                shift = Duration.between(realStart, hourEnd.minus(WARM_UP).minus(phase.dividedBy(2)));
+                // Whole milliseconds: an event's logged_at may come back from Kafka coarser than the clock gave it,
+                // and both must map to the same real millisecond, or an event at the sampling's start is expected
+                // and never taken.
+                shift = Duration.ofMillis(Duration.between(realStart, hourEnd.minus(WARM_UP)
+                        .minus(phase.dividedBy(2))).toMillis());
             }
             return new PhaseClock(Clock.offset(Clock.systemUTC(), shift), shift,
                     Hours.hourOf(realStart.plus(shift)));
@@ -158,7 +162,7 @@ final class Latency {
 
         /** The real time, in epoch milliseconds, of an instant on this clock. */
         long real(Instant onClock) {
-            return onClock.minus(shift).toEpochMilli();
+            return onClock.toEpochMilli() - shift.toMillis();
         }
     }
 
