@@ -56,7 +56,7 @@ public final class AgentCommand implements Callable<Integer> {
         List<URI> urls = s.list("agent.collectors", List.of("http://127.0.0.1:7070")).stream().map(URI::create)
                 .toList();
         AgentConfig d = AgentConfig.defaults(urls, hostsDir.resolveSibling("agent-state"));
-        return new AgentConfig(urls,
+        return s.build(() -> new AgentConfig(urls,
                 s.path("agent.state-dir", d.stateDir()),
                 s.duration("agent.grace", d.grace()),
                 s.integer("agent.batch-max-events", d.batchMaxEvents()),
@@ -69,6 +69,6 @@ public final class AgentCommand implements Callable<Integer> {
                 s.duration("agent.request-timeout", d.requestTimeout()),
                 s.parsed("agent.compression", d.compression(), ContentEncoding::of, ContentEncoding.names()),
                 s.duration("agent.checkpoint-interval", d.checkpointInterval()),
-                s.integer("agent.max-in-flight", d.maxInFlight()));
+                s.integer("agent.max-in-flight", d.maxInFlight())));
     }
 }

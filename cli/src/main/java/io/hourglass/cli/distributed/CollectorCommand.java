@@ -26,7 +26,7 @@ public final class CollectorCommand implements Callable<Integer> {
 
     static CollectorConfig config(Settings s) {
         CollectorConfig d = CollectorConfig.defaults("c1");
-        return new CollectorConfig(
+        return s.build(() -> new CollectorConfig(
                 s.string("collector.instance-id", java.net.InetAddress.getLoopbackAddress().getHostName() + "-"
                         + ProcessHandle.current().pid()),
                 (int) s.bytes("collector.max-event-bytes", d.maxEventBytes()),
@@ -34,7 +34,7 @@ public final class CollectorCommand implements Callable<Integer> {
                 s.integer("collector.max-in-flight-batches", d.maxInFlightBatches()),
                 s.bytes("collector.request-memory", d.requestMemory()),
                 s.duration("collector.produce-timeout", d.produceTimeout()),
-                s.duration("collector.direct-grace", d.directGrace()));
+                s.duration("collector.direct-grace", d.directGrace())));
     }
 
 }

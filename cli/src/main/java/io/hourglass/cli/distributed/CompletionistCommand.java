@@ -29,9 +29,10 @@ public final class CompletionistCommand implements Callable<Integer> {
                 dataDir == null ? Map.of() : Map.of("data.dir", dataDir.toString())));
         Settings s = p.settings;
         CompletionistConfig d = CompletionistConfig.defaults();
-        CompletionistConfig config = new CompletionistConfig(s.duration("completionist.host-timeout", d.hostTimeout()),
+        CompletionistConfig config = s.build(() -> new CompletionistConfig(
+                s.duration("completionist.host-timeout", d.hostTimeout()),
                 s.duration("completionist.tick-interval", d.tickInterval()),
-                s.duration("completionist.startup-grace", d.startupGrace()));
+                s.duration("completionist.startup-grace", d.startupGrace())));
         LocalLakeStore lake = new LocalLakeStore(s.path("data.dir", Path.of("hourglass-data")));
         p.run(List.of(new Completionist(config, p.kafka, () -> p.registry, lake, p.clock, p.metrics)), r -> { }, 7073);
         return 0;

@@ -45,9 +45,9 @@ final class ComponentProcess {
         this.name = name;
         this.settings = settings;
         this.clock = clock(settings);
-        this.kafka = new KafkaSettings(settings.required("kafka.bootstrap"), settings.integer("kafka.partitions", 3),
-                (short) settings.integer("kafka.replication-factor", 1),
-                settings.integer("kafka.min-insync-replicas", 1));
+        this.kafka = settings.build(() -> new KafkaSettings(settings.required("kafka.bootstrap"),
+                settings.integer("kafka.partitions", 3), (short) settings.integer("kafka.replication-factor", 1),
+                settings.integer("kafka.min-insync-replicas", 1)));
         this.registry = RegistryLoader.load(settings.path("registry.dir", Defaults.registryDir()));
     }
 

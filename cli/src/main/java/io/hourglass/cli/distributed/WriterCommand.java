@@ -47,13 +47,13 @@ public final class WriterCommand implements Callable<Integer> {
         List<Service> parts = new ArrayList<>();
         for (String l : s.list("writer.lanes", List.copyOf(p.registry.lanes()))) {
             WriterConfig d = WriterConfig.defaults(l, staging);
-            WriterConfig config = new WriterConfig(l, instance,
+            WriterConfig config = s.build(() -> new WriterConfig(l, instance,
                     s.duration("writer.commit-interval", d.commitInterval()),
                     s.duration("writer.retry-interval", d.retryInterval()), staging,
                     s.parsed("writer.codec", d.codec(), AvroCodec::of, AvroCodec.names()),
                     s.integer("writer.dedup-memory-ids", d.dedupMemoryIds()),
                     s.bytes("writer.block-memory", d.blockMemory()),
-                    s.bytes("writer.late-id-memory", d.lateIdMemory()));
+                    s.bytes("writer.late-id-memory", d.lateIdMemory())));
             parts.add(new Writer(config, p.kafka, () -> p.registry, lake, p.clock, p.metrics));
         }
         parts.add(new BadRowsWriter(p.kafka, lake));

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,6 +121,18 @@ public final class Settings {
         String origin = origins.getOrDefault(canonical(key), "default");
         return new HourglassException("config key '" + key + "': expected " + expected + ", got '" + got + "' (from "
                 + origin + ")");
+    }
+
+    /**
+     * A component's configuration made from these settings: a value its record refuses (out of range, or at odds with
+     * another) is reported as clearly as one that does not parse, not as a stack trace.
+     */
+    public <T> T build(Supplier<T> config) {
+        try {
+            return config.get();
+        } catch (IllegalArgumentException e) {
+            throw new HourglassException("bad configuration: " + e.getMessage(), e);
+        }
     }
 
     public String string(String key, String defaultValue) {

@@ -3,6 +3,7 @@ package io.hourglass.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hourglass.core.HourglassException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,5 +74,18 @@ class SettingsTest {
         Settings s = Settings.of(Map.of("kafka.bootstrap", "x:1", "kafka.bootsrap", "y:1"));
         s.string("kafka.bootstrap", null);
         assertThatThrownBy(() -> s.rejectUnknown(Set.of())).hasMessageContaining("kafka.bootsrap");
+    }
+
+    @Test
+    void aValueAConfigurationRefusesIsAClearErrorAndABugIsNot() {
+        Settings s = Settings.of(Map.of());
+        assertThat(s.build(() -> "made")).isEqualTo("made");
+        assertThatThrownBy(() -> s.build(() -> {
+            throw new IllegalArgumentException("collector.max-event-bytes must be at most 393216");
+        })).isInstanceOf(HourglassException.class).hasMessage(
+                "bad configuration: collector.max-event-bytes must be at most 393216");
+        assertThatThrownBy(() -> s.build(() -> {
+            throw new IllegalStateException("a bug");
+        })).isInstanceOf(IllegalStateException.class);
     }
 }
