@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -57,7 +58,6 @@ final class BenchReport {
 
         out.append(String.format(Locale.ROOT, "By the number of types (CPU per event against %d types'; latency at"
                 + " half each count's end-to-end rate)%n", types));
-        JsonNode main = r.path("by_type_count").path(Integer.toString(types));
         Table byCount = new Table("types", "raw produce/s", "end to end/s", "ratio", "CPU-s/M events",
                 "vs " + types, "raw vs " + types, "p50/p99/p99.9/max ms", "heap MB");
         List<String> counts = new ArrayList<>();
@@ -67,9 +67,10 @@ final class BenchReport {
             JsonNode n = r.path("by_type_count").path(count);
             byCount.row(count, count(n.path("kafka_produce_eps")), count(n.path("e2e_eps")),
                     fixed(n.path("ratio_e2e_to_produce"), 3), fixed(n.path("cpu_s_per_million_events"), 2),
-                    times(n.path("cpu_s_per_million_events"), main.path("cpu_s_per_million_events")),
+                    // The top level holds the headline round's figures: those of the main count.
+                    times(n.path("cpu_s_per_million_events"), r.path("cpu_s_per_million_events")),
                     times(n.path("kafka_produce_cpu_s_per_million_events"),
-                            main.path("kafka_produce_cpu_s_per_million_events")),
+                            r.path("kafka_produce_cpu_s_per_million_events")),
                     percentiles(n.path("latency_ack_ms")), fixed(n.path("heap_peak_mb"), 0));
         }
         out.append(byCount).append('\n');
@@ -79,8 +80,8 @@ final class BenchReport {
                 + " rate (%s events/s)%n", types, count(r.path("latency_rate_eps"))));
         out.append(String.format(Locale.ROOT, "  p50/p99/p99.9/max %s ms; %s samples, %s missing%n", percentiles(ack),
                 count(ack.path("samples")), count(ack.path("missing"))));
-        out.append("  p99 by second of the sampled time (ms): ").append(list(ack.path("p99_by_second"), 0))
-                .append('\n');
+        out.append("  p99 by second of the sampled time (ms): ")
+                .append(list(ack.path("p99_by_second"), n -> fixed(n, 0))).append('\n');
         JsonNode hour = r.path("hour_close_ms");
         out.append(String.format(Locale.ROOT, "Buckets: the hour that ended in the latency phase closed %s of its %d,"
                         + " after its end plus the agents' %d s grace: p50 %s s, max %s s%n",
@@ -102,7 +103,7 @@ final class BenchReport {
                 fixed(r.path("heap_pools_peak_mb"), 0), fixed(r.path("max_heap_mb"), 0),
                 fixed(r.path("rss_peak_mb"), 0)));
         out.append(String.format(Locale.ROOT, "JVM: %s %s, %d cores%n", r.path("jvm").path("version").asText(),
-                list(r.path("jvm").path("args"), -1), r.path("cores").asInt()));
+                list(r.path("jvm").path("args"), JsonNode::asText), r.path("cores").asInt()));
         return out.toString();
     }
 
@@ -133,10 +134,9 @@ final class BenchReport {
                 .collect(Collectors.joining("/"));
     }
 
-    /** The items of an array, numbers with {@code decimals} (text as it is for a negative count). */
-    private static String list(JsonNode array, int decimals) {
-        return StreamSupport.stream(array.spliterator(), false)
-                .map(n -> decimals < 0 ? n.asText() : fixed(n, decimals)).collect(Collectors.joining(" ", "[", "]"));
+    /** The items of an array, each as {@code item} shows it. */
+    private static String list(JsonNode array, Function<JsonNode, String> item) {
+        return StreamSupport.stream(array.spliterator(), false).map(item).collect(Collectors.joining(" ", "[", "]"));
     }
 
     /** CPU shares as percentages, largest first, those under 0.5% left out. */

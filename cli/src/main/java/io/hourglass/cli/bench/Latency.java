@@ -126,7 +126,7 @@ final class Latency {
         if (samples.waiting()) {
             System.out.printf("bench: %d of %d sampled events were not in Kafka %d s after the last was logged; they"
                     + " are left out of the latency figures (see latency_ack_ms.missing)%n",
-                    samples.missing(), samples.expected, DRAIN.toSeconds());
+                    samples.missing(), samples.expected(), DRAIN.toSeconds());
         }
         return samples;
     }
@@ -237,6 +237,10 @@ final class Latency {
 
         boolean waiting() {
             return taken < expected;
+        }
+
+        int expected() {
+            return expected;
         }
 
         int missing() {

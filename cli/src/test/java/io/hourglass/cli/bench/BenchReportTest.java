@@ -72,7 +72,9 @@ class BenchReportTest {
                 .put("headline_round", 2).put("kafka_produce_eps", 1_022_000.0).put("kafka_consume_eps", 1_393_000.0)
                 .put("ingest_eps", 466_000.0).put("ratio_ingest_to_produce", 466_000 / 1_022_000.0)
                 .put("e2e_eps", 252_345.4).put("ratio_e2e_to_produce", 252_345.4 / 1_022_000.0)
-                .put("writer_eps", 535_000.0).put("ratio_writer_to_consume", 535_000 / 1_393_000.0);
+                .put("writer_eps", 535_000.0).put("ratio_writer_to_consume", 535_000 / 1_393_000.0)
+                .put("cpu_s_per_million_events", CPU_AT_10)
+                .put("kafka_produce_cpu_s_per_million_events", RAW_CPU_AT_10);
         r.putArray("rounds").add(round(980_000, 270_000, 7.1)).add(round(1_022_000, 252_345.4, CPU_AT_10));
         ObjectNode byCount = r.putObject("by_type_count");
         byCount.set("100", count(CPU_AT_100, RAW_CPU_AT_100, latency(60, 203, 275, 334)));
