@@ -77,6 +77,8 @@ class BadInputIT {
             // Something other than a collector writes garbage under a valid header: refused before any file.
             String rogueId = UUID.randomUUID().toString();
             byte[] garbage = {(byte) 0xff, 1, 2, 3};
+            byte[] wide = new byte[800_000];
+            Arrays.fill(wide, (byte) 1);
             // A collector from before format 2 wrote the whole event as JSON: writers still take it. It goes to the
             // partition of a valid event sent below, so that the collector's marker for the hour covers it.
             String olderId;
@@ -87,6 +89,9 @@ class BadInputIT {
                 byte[] header = new EnvelopeHeader(rogueId, 1, null, T0, T0, "rogue", false).toKafkaHeader();
                 rogue.send(new ProducerRecord<>("events.SearchViewResponse", null, rogueId, garbage,
                         new RecordHeaders().add(EnvelopeHeader.KAFKA_HEADER, header))).get();
+                // Control bytes, each six once escaped in a bad row's JSON: whole, that row would pass any request.
+                rogue.send(new ProducerRecord<>("events.SearchViewResponse", null, UUID.randomUUID().toString(),
+                        wide)).get();
                 partitions = rogue.partitionsFor("events.SearchViewResponse").size();
                 String candidate;
                 do {
@@ -143,13 +148,13 @@ class BadInputIT {
 
             // Every rejected event is in bad rows with its reason, filed under its type only when that is registered.
             Path badrows = dir.resolve("badrows");
-            await().atMost(Duration.ofSeconds(30)).until(() -> badRows(badrows).size() == 10);
+            await().atMost(Duration.ofSeconds(30)).until(() -> badRows(badrows).size() == 11);
             Map<String, List<BadRow>> byType = badRows(badrows).stream()
                     .collect(Collectors.groupingBy(BadRow::type));
             assertThat(byType.keySet()).containsExactlyInAnyOrder("_unknown", "SearchViewResponse");
             assertThat(byType.get("SearchViewResponse")).extracting(BadRow::reasonCode)
                     .containsExactlyInAnyOrder("schema_mismatch", "oversize", "unreadable_in_kafka",
-                            "unreadable_in_kafka", "unreadable_in_kafka", "unreadable_in_kafka");
+                            "unreadable_in_kafka", "unreadable_in_kafka", "unreadable_in_kafka", "unreadable_in_kafka");
             List<BadRow> unreadable = byType.get("SearchViewResponse").stream()
                     .filter(r -> r.reasonCode().equals("unreadable_in_kafka")).toList();
             assertThat(unreadable).filteredOn(r -> r.raw().equals("base64:"
@@ -159,6 +164,11 @@ class BadInputIT {
                     .anySatisfy(r -> assertThat(r).contains("not a SearchViewResponse record"))
                     .anySatisfy(r -> assertThat(r).contains("damaged"));
             assertThat(unreadable).extracting(BadRow::raw).contains("base64:gA==");
+            // The wide record: its start, as much as fits, and its whole length.
+            assertThat(unreadable).filteredOn(BadRow::truncated).singleElement().satisfies(r -> {
+                assertThat(r.rawLength()).isEqualTo(wide.length);
+                assertThat(r.raw()).isNotEmpty().matches("\u0001+");
+            });
             assertThat(byType.get("_unknown")).extracting(BadRow::reasonCode)
                     .containsExactlyInAnyOrder("unknown_type", "unknown_type", "malformed_json", "malformed_json");
             assertThat(badRows(badrows)).extracting(BadRow::raw).contains("{\"id\": \"truncated", "[1,2,3]");

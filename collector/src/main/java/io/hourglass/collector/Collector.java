@@ -245,7 +245,7 @@ public final class Collector implements Service {
                     BadRow row = new BadRow(type, ex.reasonCode(), ex.getMessage(), now, host, line);
                     outcomes.add(row);
                     acks.send(producers.forTopic(Topics.BADROWS), new ProducerRecord<>(Topics.BADROWS, type,
-                            Json.toBytes(row)));
+                            row.toJson(BadRow.MAX_JSON_BYTES)));
                 }
             }
         }

@@ -53,16 +53,29 @@ final class EventValidator {
             return encoder(schema(type, version)).encode(p, scratch) ? scratch : null;
         });
         if (streamed.payload() != null) {
-            return streamed;
+            return withinLimit(streamed);
         }
-        return EnvelopeParser.parse(lines.body(), from, to - from, (p, type, version) -> {
+        return withinLimit(EnvelopeParser.parse(lines.body(), from, to - from, (p, type, version) -> {
             Schema schema = schema(type, version);
             JsonNode payload = Json.MAPPER.readTree(p);
             PayloadConverter.validate(payload, schema);
             scratch.reset();
             scratch.write(AvroBytes.of(schema, PayloadConverter.toRecord(payload, schema)));
             return scratch;
-        });
+        }));
+    }
+
+    /**
+     * Avro can be larger than the JSON it came from (a double takes 8 bytes, {@code 0} one), and an event's record
+     * must fit in a produce request: one that did not would fail its whole batch, and its sender would resend it for
+     * ever.
+     */
+    private EnvelopeParser.Parsed<AvroBuffer> withinLimit(EnvelopeParser.Parsed<AvroBuffer> event) {
+        if (event.payload().size() > maxEventBytes) {
+            throw new InvalidEventException("oversize", "event's payload is " + event.payload().size()
+                    + " bytes in Avro, its schema's encoding; the limit is " + maxEventBytes);
+        }
+        return event;
     }
 
     private PayloadEncoder encoder(Schema schema) {

@@ -7,6 +7,7 @@ import io.hourglass.core.BodyParser;
 import io.hourglass.core.InvalidEventException;
 import io.hourglass.core.Json;
 import io.hourglass.core.avro.AvroBuffer;
+import io.hourglass.core.avro.AvroBytes;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.Owner;
 import io.hourglass.core.registry.PayloadConverter;
@@ -25,6 +26,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DecoderFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,9 +36,12 @@ class EventValidatorTest {
             {"type":"record","name":"Play","fields":[{"name":"track","type":"string"},
              {"name":"ms","type":"long","default":0},{"name":"tags","type":{"type":"map","values":"string"},
              "default":{}}]}""");
-    private static final Registry REGISTRY = new Registry(Map.of("Play", new EventType("Play",
-            new Owner("team", "team@example.com"), false, Tier.NORMAL, "default", Set.of(Sink.LAKE),
-            new TreeMap<>(Map.of(1, PLAY)), List.of(), Duration.ofHours(2), 0)));
+    /** A double takes 8 bytes in Avro, and {@code 0,} in JSON 2. */
+    private static final Schema SAMPLES = new Schema.Parser().parse("""
+            {"type":"record","name":"Samples","fields":[{"name":"values","type":{"type":"array","items":"double"}}]}
+            """);
+    private static final Registry REGISTRY = new Registry(Map.of("Play", type("Play", PLAY), "Samples",
+            type("Samples", SAMPLES)));
     private final EventValidator validator = new EventValidator(() -> REGISTRY, 10_000);
 
     @ParameterizedTest
@@ -70,8 +75,47 @@ class EventValidatorTest {
                 .satisfies(e -> assertThat(((InvalidEventException) e).reasonCode()).isEqualTo("schema_mismatch"));
     }
 
+    @Test
+    void aPayloadLargerInAvroThanTheLimitIsOversizeThoughItsJsonIsWithin() throws IOException {
+        int limit = 10_000;
+        EventValidator small = new EventValidator(() -> REGISTRY, limit);
+        int most = 0;
+        while (avroBytes(most + 1) <= limit) {
+            most++;
+        }
+        byte[] fits = event("Samples", doubles(most));
+        byte[] over = event("Samples", doubles(most + 1));
+        assertThat(over.length).isLessThan(limit / 2);
+
+        assertThat(small.validate(new BodyParser(fits, fits.length), 0, fits.length, new AvroBuffer(8)).payload()
+                .size()).isEqualTo(avroBytes(most));
+        assertThatThrownBy(() -> small.validate(new BodyParser(over, over.length), 0, over.length, new AvroBuffer(8)))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("Avro")
+                .hasMessageContaining(String.valueOf(avroBytes(most + 1)))
+                .satisfies(e -> assertThat(((InvalidEventException) e).reasonCode()).isEqualTo("oversize"));
+    }
+
+    private static int avroBytes(int doubles) throws IOException {
+        GenericData.Record r = new GenericData.Record(SAMPLES);
+        r.put("values", java.util.Collections.nCopies(doubles, 0.0));
+        return AvroBytes.of(SAMPLES, r).length;
+    }
+
+    private static String doubles(int n) {
+        return "{\"values\":[" + String.join(",", java.util.Collections.nCopies(n, "0")) + "]}";
+    }
+
+    private static EventType type(String name, Schema schema) {
+        return new EventType(name, new Owner("team", "team@example.com"), false, Tier.NORMAL, "default",
+                Set.of(Sink.LAKE), new TreeMap<>(Map.of(1, schema)), List.of(), Duration.ofHours(2), 0);
+    }
+
     private static byte[] event(String payload) {
-        return ("{\"id\":\"6f1c1a9e-3b7e-4c39-9a8e-1d2f3a4b5c6d\",\"type\":\"Play\",\"version\":1,"
+        return event("Play", payload);
+    }
+
+    private static byte[] event(String type, String payload) {
+        return ("{\"id\":\"6f1c1a9e-3b7e-4c39-9a8e-1d2f3a4b5c6d\",\"type\":\"" + type + "\",\"version\":1,"
                 + "\"logged_at\":\"2026-11-24T10:00:00Z\",\"payload\":" + payload + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }

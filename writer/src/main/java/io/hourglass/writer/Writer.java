@@ -838,7 +838,8 @@ public final class Writer implements Service {
         String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
         BadRow row = new BadRow(type, "unreadable_in_kafka", reason, clock.instant(), null, raw);
         try {
-            producer.send(new ProducerRecord<>(Topics.BADROWS, type, Json.toBytes(row))).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(Topics.BADROWS, type, row.toJson(BadRow.MAX_JSON_BYTES)))
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
