@@ -1,5 +1,7 @@
 package io.hourglass.cli.verify;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.hourglass.core.Envelope;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
@@ -99,18 +101,40 @@ final class HostLogCheck {
             for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
                 for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                     try {
-                        BadRow row = Json.fromBytes(line.getBytes(StandardCharsets.UTF_8), BadRow.class);
-                        String id = Json.MAPPER.readTree(row.raw()).path("id").asText("");
+                        String id = idOf(Json.fromBytes(line.getBytes(StandardCharsets.UTF_8), BadRow.class).raw());
                         if (!id.isEmpty()) {
                             ids.add(id);
                         }
-                    } catch (IOException | RuntimeException e) {
-                        // a garbage raw line has no id to match
+                    } catch (RuntimeException e) {
+                        // not a bad row: nothing to match
                     }
                 }
             }
         }
         return ids;
+    }
+
+    /**
+     * The top-level {@code id} of a raw event, read as far as it goes: a row too large to keep whole holds only the
+     * start of its line, and the id is usually near it. Empty for garbage, or when the id is not before the cut.
+     */
+    static String idOf(String raw) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(raw)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return "";
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("id".equals(name)) {
+                    return value == JsonToken.VALUE_STRING ? p.getText() : "";
+                }
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            // garbage, or the end of a cut line
+        }
+        return "";
     }
 
     long logged() {
