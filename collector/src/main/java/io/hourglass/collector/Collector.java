@@ -126,7 +126,8 @@ public final class Collector implements Service {
             ProducerSizing sizing = ProducerSizing.forPartitions(registry.get().all().stream()
                     .mapToInt(t -> t.partitionsOr(kafka.eventPartitions())).sum());
             producers = new EventProducers(kafka, "hourglass-collector-" + config.instanceId(), sizing, metrics);
-            signals = new KafkaProducer<>(kafka.producer("hourglass-collector-" + config.instanceId() + "-signals"));
+            signals = new KafkaProducer<>(kafka.controlProducer("hourglass-collector-" + config.instanceId()
+                    + "-signals"));
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "collector-direct-markers");
                 t.setDaemon(true);

@@ -124,7 +124,7 @@ public final class Completionist implements Service {
                 });
         tailer.start();
         tailer.awaitCaughtUp(Duration.ofSeconds(60));
-        Properties producerSettings = kafka.producer("hourglass-completionist");
+        Properties producerSettings = kafka.controlProducer("hourglass-completionist");
         // A tick publishes the seals or announcements of every type at once, a kilobyte or so each.
         producerSettings.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         producer = new KafkaProducer<>(producerSettings);

@@ -196,7 +196,7 @@ public final class Writer implements Service {
         tailer = new TopicTailer(kafka, client + "-seals", List.of(Topics.SEALS, Topics.FINALIZED), seals::accept);
         tailer.start();
         tailer.awaitCaughtUp(Duration.ofSeconds(60));
-        producer = new KafkaProducer<>(kafka.producer(client));
+        producer = new KafkaProducer<>(kafka.controlProducer(client));
         consumer = new KafkaConsumer<>(kafka.consumer(client, config.groupId()));
         // The consumer's own metrics (lag, fetch sizes and rates) on /metrics, as kafka_consumer_*.
         consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("lane", config.lane()));

@@ -24,6 +24,12 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
     public static final int FETCH_MAX_BYTES = 1024 * 1024;
     /** The most an event producer sends in one request: under half of a 1 MiB G1 region, with room for headers. */
     public static final int MAX_REQUEST_BYTES = 480 * 1024;
+    /**
+     * The largest control record, uncompressed: a seal, a partition's finalized tally or a bucket's announcement
+     * names every host of its hour, megabytes of JSON at tens of thousands of hosts. The broker's limit (1 MiB by
+     * default) applies to the compressed batch, which is a twentieth of that, as host names repeat.
+     */
+    public static final int MAX_CONTROL_RECORD_BYTES = 32 << 20;
 
     public KafkaSettings {
         requireNonNull(bootstrap, "bootstrap is null");
@@ -54,6 +60,17 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+
+    /**
+     * A producer of control records ({@code _hourglass.*}): as {@link #producer}, but compressed with zstd, and with
+     * records of up to {@link #MAX_CONTROL_RECORD_BYTES} before compression, so that an hour of many hosts can close.
+     */
+    public Properties controlProducer(String clientId) {
+        Properties p = producer(clientId);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_CONTROL_RECORD_BYTES);
         return p;
     }
 

@@ -131,13 +131,18 @@ public final class TopicAdmin {
         log.warn("Some new topics of {} have no leader after 30 s; producers will retry until they do", topics);
     }
 
+    /** The largest compressed batch of a decisions topic: room for the largest control record compressed 4x. */
+    static final int MAX_DECISION_BATCH_BYTES = KafkaSettings.MAX_CONTROL_RECORD_BYTES / 4;
+
     /** The control topics with their settings, in the order of {@link Topics#CONTROL}. */
     static List<NewTopic> controlTopics(KafkaSettings kafka) {
         List<NewTopic> control = new ArrayList<>();
         control.add(topic(kafka, Topics.REGISTRY, 1, TopicConfig.CLEANUP_POLICY_COMPACT));
         for (String t : Topics.DECISIONS) {
+            // A decision names every host of its hour; host names that share little compress only a few times.
             control.add(topic(kafka, t, 1, COMPACT_AND_DELETE,
-                    Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topics.DECISIONS_KEPT.toMillis()))));
+                    Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topics.DECISIONS_KEPT.toMillis()),
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_DECISION_BATCH_BYTES))));
         }
         control.add(topic(kafka, Topics.MARKERS, 1, COMPACT_AND_DELETE,
                 Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Topics.SIGNALS_SEGMENT.toMillis()))));
