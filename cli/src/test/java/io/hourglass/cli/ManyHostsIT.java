@@ -23,8 +23,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import org.apache.avro.Schema;
@@ -103,12 +105,14 @@ class ManyHostsIT {
             assertThat(manifest.complete()).isTrue();
             assertThat(manifest.events()).isEqualTo(HOSTS);
             assertThat(manifest.hosts()).hasSize(HOSTS).allSatisfy((h, n) -> assertThat(n).isEqualTo(1L));
-            assertThat(manifest.expectedHosts()).containsAll(hosts);
+            Set<String> expected = new HashSet<>(manifest.expectedHosts());
+            assertThat(hosts.stream().filter(h -> !expected.contains(h)).toList()).isEmpty();
             assertThat(Json.toBytes(manifest).length).isGreaterThan(1 << 20);
             // Announced on Kafka too, whole.
             await().atMost(Duration.ofSeconds(30)).until(() -> EventCounter.records(kafka, Topics.BUCKETS).stream()
+                    .filter(r -> r.key().equals(bucket.key()))
                     .map(r -> Json.fromBytes(r.value(), Manifest.class))
-                    .anyMatch(m -> m.bucket().equals(bucket) && m.hosts().size() == HOSTS));
+                    .anyMatch(m -> m.hosts().size() == HOSTS));
         }
     }
 }

@@ -292,8 +292,9 @@ public final class Completionist implements Service {
         publishAll(Topics.SEALS, reachingTheEnds(seals), seal -> seal.bucket().key(), Json::toBytes, seal -> {
             FailPoints.reached("completionist.after-seal");
             ledger.sealed(seal);
-            log.info("Sealed {} ({}; expected hosts {}{})", seal.bucket(), seal.complete() ? "complete" : "INCOMPLETE",
-                    seal.expectedHosts(), seal.missingHosts().isEmpty() ? "" : ", missing " + seal.missingHosts());
+            log.info("Sealed {} ({}; expected {}{})", seal.bucket(), seal.complete() ? "complete" : "INCOMPLETE",
+                    HostNames.brief(seal.expectedHosts()),
+                    seal.missingHosts().isEmpty() ? "" : "; missing " + HostNames.brief(seal.missingHosts()));
         });
     }
 
@@ -356,9 +357,10 @@ public final class Completionist implements Service {
                 .toList();
         if (missing.isEmpty()) {
             if (!removed.isEmpty()) {
-                log.warn("Hosts {} lost their log file of {} before their agents had sent all of it: sealing {} as"
+                log.warn("{} lost their log file of {} before their agents had sent all of it: sealing {} as"
                         + " incomplete, naming them missing. What they sent is in it. Keep host log files until"
-                        + " their agents have marked them (their checkpoints say so).", removed, hour, b);
+                        + " their agents have marked them (their checkpoints say so).", HostNames.brief(removed), hour,
+                        b);
             }
             return new Seal(b.type(), hour, sealOffsets, removed.isEmpty(), List.copyOf(expected), removed, now);
         }
@@ -366,9 +368,9 @@ public final class Completionist implements Service {
         if (backlogHeld || now.isBefore(Hours.end(hour).plus(type.latenessLimit()))) {
             return null;
         }
-        log.warn("Lateness limit {} of {} ran out: sealing {} as incomplete. Missing hosts {} stopped heartbeating;"
+        log.warn("Lateness limit {} of {} ran out: sealing {} as incomplete. Missing {} stopped heartbeating;"
                         + " their events that arrive later go to the open bucket flagged late. Check their agents.",
-                type.latenessLimit(), type.name(), b, missing);
+                type.latenessLimit(), type.name(), b, HostNames.brief(missing));
         missing.addAll(removed);
         return new Seal(b.type(), hour, sealOffsets, false, List.copyOf(expected), missing, now);
     }
