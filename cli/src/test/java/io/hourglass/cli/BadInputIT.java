@@ -148,8 +148,8 @@ class BadInputIT {
 
             // Every rejected event is in bad rows with its reason, filed under its type only when that is registered.
             Path badrows = dir.resolve("badrows");
-            await().atMost(Duration.ofSeconds(30)).until(() -> badRows(badrows).size() == 11);
-            Map<String, List<BadRow>> byType = badRows(badrows).stream()
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestBed.badRows(badrows).size() == 11);
+            Map<String, List<BadRow>> byType = TestBed.badRows(badrows).stream()
                     .collect(Collectors.groupingBy(BadRow::type));
             assertThat(byType.keySet()).containsExactlyInAnyOrder("_unknown", "SearchViewResponse");
             assertThat(byType.get("SearchViewResponse")).extracting(BadRow::reasonCode)
@@ -171,7 +171,7 @@ class BadInputIT {
             });
             assertThat(byType.get("_unknown")).extracting(BadRow::reasonCode)
                     .containsExactlyInAnyOrder("unknown_type", "unknown_type", "malformed_json", "malformed_json");
-            assertThat(badRows(badrows)).extracting(BadRow::raw).contains("{\"id\": \"truncated", "[1,2,3]");
+            assertThat(TestBed.badRows(badrows)).extracting(BadRow::raw).contains("{\"id\": \"truncated", "[1,2,3]");
             assertThat(Files.exists(dir.resolve("etc"))).isFalse();
 
             String metrics = get(bed.collector().resolve("/metrics")).body();
@@ -281,8 +281,8 @@ class BadInputIT {
             Manifest m = bed.awaitClosed(bucket);
             assertThat(bed.records(bucket).keySet()).containsExactlyInAnyOrder(before, after);
             assertThat(m.complete()).isTrue();
-            await().atMost(Duration.ofSeconds(30)).until(() -> badRows(dir.resolve("badrows")).size() == 1);
-            assertThat(badRows(dir.resolve("badrows"))).extracting(BadRow::raw).containsExactly("not json");
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestBed.badRows(dir.resolve("badrows")).size() == 1);
+            assertThat(TestBed.badRows(dir.resolve("badrows"))).extracting(BadRow::raw).containsExactly("not json");
             // The blank tail is behind the checkpoint too, so the agent does not read it again and again.
             long size = Files.size(log);
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(bed.checkpoint("host-g"))
@@ -374,20 +374,5 @@ class BadInputIT {
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static List<BadRow> badRows(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        List<BadRow> rows = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                    rows.add(Json.fromBytes(line.getBytes(StandardCharsets.UTF_8), BadRow.class));
-                }
-            }
-        }
-        return rows;
     }
 }

@@ -19,24 +19,22 @@ import io.hourglass.core.service.HttpEndpoints;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +75,7 @@ class GrowingInputIT {
                         + "\",\"results\":3,\"latency_ms\":12}");
                 // Not JSON: control bytes, each six bytes once escaped in a bad row's JSON.
                 byte[] garbage = new byte[limit - 1];
-                java.util.Arrays.fill(garbage, (byte) 1);
+                Arrays.fill(garbage, (byte) 1);
                 String good = event(GOOD_TYPE, "{\"user_id\":\"u1\",\"query\":\"q\",\"results\":3,\"latency_ms\":12}");
                 assertThat(doubles.length()).isLessThanOrEqualTo(limit);
 
@@ -103,9 +101,9 @@ class GrowingInputIT {
 
                 // Each is in bad rows with its reason; what was received is kept whole where it fits in a record,
                 // and otherwise its start, with its full length.
-                await().atMost(Duration.ofSeconds(30)).until(() -> badRows(dir.resolve("badrows")).size() == 3);
+                await().atMost(Duration.ofSeconds(30)).until(() -> TestBed.badRows(dir.resolve("badrows")).size() == 3);
                 Map<String, BadRow> byCode = new HashMap<>();
-                for (BadRow row : badRows(dir.resolve("badrows"))) {
+                for (BadRow row : TestBed.badRows(dir.resolve("badrows"))) {
                     byCode.merge(row.reasonCode() + (row.type().equals(SAMPLES) ? "-avro" : ""), row, (a, b) -> a);
                 }
                 assertThat(byCode).containsOnlyKeys("oversize-avro", "oversize", "malformed_json");
@@ -138,20 +136,5 @@ class GrowingInputIT {
     private static String event(String type, String payload) {
         return "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"version\":1,\"logged_at\":\"" + T0
                 + "\",\"payload\":" + payload + "}";
-    }
-
-    private static List<BadRow> badRows(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        List<BadRow> rows = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                    rows.add(Json.fromBytes(line.getBytes(StandardCharsets.UTF_8), BadRow.class));
-                }
-            }
-        }
-        return rows;
     }
 }

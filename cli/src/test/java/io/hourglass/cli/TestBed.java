@@ -220,6 +220,23 @@ final class TestBed implements AutoCloseable {
         return out;
     }
 
+    /** Every bad row filed under {@code dir} (a data folder's {@code badrows}), in no set order. */
+    static List<io.hourglass.core.control.BadRow> badRows(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<io.hourglass.core.control.BadRow> rows = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
+                for (String line : Files.readAllLines(f, java.nio.charset.StandardCharsets.UTF_8)) {
+                    rows.add(Json.fromBytes(line.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            io.hourglass.core.control.BadRow.class));
+                }
+            }
+        }
+        return rows;
+    }
+
     /** Events in Kafka for a topic, duplicates included. */
     long kafkaEvents(String topic) {
         return EventCounter.count(KafkaSettings.singleNode(hourglass.bootstrap()), List.of(topic));

@@ -11,7 +11,8 @@ class HostNamesTest {
     void aLongListShowsItsFirstNamesAndCountsTheRest() {
         List<String> many = IntStream.range(0, 60_001).mapToObj(i -> "host-" + i).toList();
         String line = HostNames.brief(many);
-        assertThat(line).startsWith("60001 hosts: host-0, host-1, ").endsWith("host-9 and " + (many.size() - HostNames.SHOWN) + " more");
+        assertThat(line).startsWith("60001 hosts: host-0, host-1, ")
+                .endsWith("host-9 and " + (many.size() - HostNames.SHOWN) + " more");
         assertThat(line).hasSizeLessThan(200);
     }
 
