@@ -29,11 +29,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -88,6 +89,7 @@ public final class Completionist implements Service {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Timer closeDelay;
+    private final Timer tickTime;
     private TopicTailer tailer;
     private KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> offsets;
@@ -107,6 +109,10 @@ public final class Completionist implements Service {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.closeDelay = Timer.builder("hourglass_bucket_close_delay_seconds")
                 .description("Time from hour end to bucket closed")
+                .publishPercentiles(0.5, 0.99, 0.999)
+                .register(metrics);
+        this.tickTime = Timer.builder("hourglass_completionist_tick_seconds")
+                .description("Time a tick takes to decide every open bucket, publishing included")
                 .publishPercentiles(0.5, 0.99, 0.999)
                 .register(metrics);
     }
@@ -187,7 +193,7 @@ public final class Completionist implements Service {
 
     private void tickSafely() {
         try {
-            tick();
+            tickTime.record(this::tick);
             healthy = true;
         } catch (RuntimeException e) {
             healthy = false;
@@ -278,8 +284,13 @@ public final class Completionist implements Service {
             return;
         }
         List<Seal> seals = new ArrayList<>();
+        Map<Instant, HourHosts> hourHosts = new HashMap<>();
         for (Open o : open) {
-            Seal seal = ledger.seal(o.bucket()).isEmpty() ? decideSeal(o.type(), o.bucket(), now) : null;
+            if (ledger.seal(o.bucket()).isPresent()) {
+                continue;
+            }
+            Seal seal = decideSeal(o.type(), o.bucket(),
+                    hourHosts.computeIfAbsent(o.bucket().hour(), h -> new HourHosts(h, now)), now);
             if (seal == null) {
                 continue;
             }
@@ -324,55 +335,102 @@ public final class Completionist implements Service {
         return true;
     }
 
-    private Seal decideSeal(EventType type, BucketId b, Instant now) {
+    /**
+     * Whom an hour's buckets wait for, the same for every type: the hosts expected, those of them not done with the
+     * hour, whether one of those is alive (working through a backlog), the gone collectors that stand in for their
+     * direct clients, and the markers. Made once an hour and tick, and only as far as a decision needs it: a live host
+     * not done holds every bucket of the hour, so the reading stops there, and the sorted host list and the markers'
+     * offsets are made only for a seal. At tens of thousands of hosts, all of it for each type took seconds a tick.
+     */
+    private final class HourHosts {
+        private final Map<String, Marker> marked;
+        private final Set<String> expected;
+        private final List<String> missing = new ArrayList<>();
+        private final List<GoneCollector> gone = new ArrayList<>();
+        private boolean backlogHeld;
+        private List<String> sorted;
+        private Map<String, Map<Integer, Long>> markedOffsets;
+
+        HourHosts(Instant hour, Instant now) {
+            marked = ledger.markers(hour);
+            expected = new HashSet<>(marked.keySet());
+            for (HostView h : ledger.hosts()) {
+                boolean alive = !h.lastSeen().isBefore(now.minus(config.hostTimeout()));
+                if (!alive && !h.mayHaveLoggedIn(hour, config.hostTimeout()) && !marked.containsKey(h.host())) {
+                    continue;
+                }
+                expected.add(h.host());
+                if (marked.containsKey(h.host()) || ledger.doneByWatermark(h, hour)) {
+                    continue;
+                }
+                GoneCollector collector = goneCollectors.get(h.host());
+                if (collector != null && !alive) {
+                    gone.add(collector);
+                    continue;
+                }
+                missing.add(h.host());
+                if (alive) {
+                    backlogHeld = true;
+                    return;
+                }
+            }
+        }
+
+        List<String> expected() {
+            if (sorted == null) {
+                sorted = expected.stream().sorted().toList();
+            }
+            return sorted;
+        }
+
+        /** The highest offset the markers name in each partition of {@code topic}, and the gone collectors'. */
+        Map<Integer, Long> offsets(String topic) {
+            if (markedOffsets == null) {
+                markedOffsets = new HashMap<>();
+                for (Marker m : marked.values()) {
+                    m.offsets().forEach((t, parts) -> {
+                        Map<Integer, Long> highest = markedOffsets.computeIfAbsent(t, k -> new TreeMap<>());
+                        parts.forEach((p, o) -> highest.merge(p, o, Math::max));
+                    });
+                }
+            }
+            Map<Integer, Long> offsets = new TreeMap<>(markedOffsets.getOrDefault(topic, Map.of()));
+            for (GoneCollector g : gone) {
+                g.offsets().getOrDefault(topic, Map.of()).forEach((p, o) -> offsets.merge(p, o, Math::max));
+            }
+            return offsets;
+        }
+
+        /** Hosts whose file of the hour was removed before it was all sent: waiting longer brings nothing back. */
+        List<String> removed() {
+            return marked.values().stream().filter(Marker::fileRemoved).map(Marker::host).sorted().toList();
+        }
+    }
+
+    private Seal decideSeal(EventType type, BucketId b, HourHosts hosts, Instant now) {
         Instant hour = b.hour();
-        Map<String, Marker> marked = ledger.markers(hour);
-        TreeSet<String> expected = new TreeSet<>(marked.keySet());
-        List<String> missing = new ArrayList<>();
-        boolean backlogHeld = false;
-        Map<Integer, Long> sealOffsets = new TreeMap<>();
-        for (HostView h : ledger.hosts()) {
-            boolean alive = !h.lastSeen().isBefore(now.minus(config.hostTimeout()));
-            if (!alive && !h.mayHaveLoggedIn(hour, config.hostTimeout()) && !marked.containsKey(h.host())) {
-                continue;
-            }
-            expected.add(h.host());
-            if (marked.containsKey(h.host()) || ledger.doneByWatermark(h, hour)) {
-                continue;
-            }
-            GoneCollector gone = goneCollectors.get(h.host());
-            if (gone != null && !alive) {
-                gone.offsets().getOrDefault(type.topic(), Map.of())
-                        .forEach((p, o) -> sealOffsets.merge(p, o, Math::max));
-                continue;
-            }
-            missing.add(h.host());
-            backlogHeld |= alive;
+        // A live host working through a backlog holds the hour open; only hosts that went silent time out.
+        if (hosts.backlogHeld
+                || !hosts.missing.isEmpty() && now.isBefore(Hours.end(hour).plus(type.latenessLimit()))) {
+            return null;
         }
-        for (Marker m : marked.values()) {
-            m.offsets().getOrDefault(type.topic(), Map.of()).forEach((p, o) -> sealOffsets.merge(p, o, Math::max));
-        }
-        // Waiting longer brings nothing back of a file removed before it was sent.
-        List<String> removed = marked.values().stream().filter(Marker::fileRemoved).map(Marker::host).sorted()
-                .toList();
-        if (missing.isEmpty()) {
+        List<String> removed = hosts.removed();
+        if (hosts.missing.isEmpty()) {
             if (!removed.isEmpty()) {
                 log.warn("{} lost their log file of {} before their agents had sent all of it: sealing {} as"
                         + " incomplete, naming them missing. What they sent is in it. Keep host log files until"
                         + " their agents have marked them (their checkpoints say so).", HostNames.brief(removed), hour,
                         b);
             }
-            return new Seal(b.type(), hour, sealOffsets, removed.isEmpty(), List.copyOf(expected), removed, now);
-        }
-        // A live host working through a backlog holds the hour open; only hosts that went silent time out.
-        if (backlogHeld || now.isBefore(Hours.end(hour).plus(type.latenessLimit()))) {
-            return null;
+            return new Seal(b.type(), hour, hosts.offsets(type.topic()), removed.isEmpty(), hosts.expected(), removed,
+                    now);
         }
         log.warn("Lateness limit {} of {} ran out: sealing {} as incomplete. Missing {} stopped heartbeating;"
                         + " their events that arrive later go to the open bucket flagged late. Check their agents.",
-                type.latenessLimit(), type.name(), b, HostNames.brief(missing));
+                type.latenessLimit(), type.name(), b, HostNames.brief(hosts.missing));
+        List<String> missing = new ArrayList<>(hosts.missing);
         missing.addAll(removed);
-        return new Seal(b.type(), hour, sealOffsets, false, List.copyOf(expected), missing, now);
+        return new Seal(b.type(), hour, hosts.offsets(type.topic()), false, hosts.expected(), missing, now);
     }
 
     /** End offsets of every events topic when a collector was declared gone, and its last heartbeat then. */
@@ -439,7 +497,7 @@ public final class Completionist implements Service {
                     Boolean.toString(m.complete())).increment();
             log.info("Closed {}: {} events, {} duplicates dropped, {} late, delay {} s, {}", m.bucket(), m.events(),
                     m.duplicatesDropped(), m.lateEvents(), m.closeDelaySeconds(),
-                    m.complete() ? "complete" : "missing " + m.missingHosts());
+                    m.complete() ? "complete" : "missing " + HostNames.brief(m.missingHosts()));
         });
         if (failure != null) {
             throw failure;
