@@ -32,6 +32,8 @@ final class Ledger {
     private final Map<BucketId, Seal> seals = new HashMap<>();
     private final Map<BucketId, Map<Integer, Finalized>> finalized = new HashMap<>();
     private final Set<BucketId> closed = new HashSet<>();
+    /** The host list of each hour's latest seal, for the next seals of the hour to share. */
+    private final Map<Instant, List<String>> expectedByHour = new HashMap<>();
     private Instant firstHour;
     /** The oldest hour seen since the completionist last asked: a host may bring an hour older than its frontier. */
     private Instant oldestSeen;
@@ -54,7 +56,7 @@ final class Ledger {
             }
             case Topics.SEALS -> {
                 Seal s = Json.fromBytes(r.value(), Seal.class);
-                seals.put(s.bucket(), s);
+                sealed(s);
                 seen(s.hour());
                 return false;
             }
@@ -63,7 +65,7 @@ final class Ledger {
                 return true;
             }
             case Topics.BUCKETS -> {
-                closed.add(Json.fromBytes(r.value(), Manifest.class).bucket());
+                closed(Json.fromBytes(r.value(), Manifest.class).bucket());
                 return false;
             }
             default -> throw new IllegalArgumentException("unexpected topic " + r.topic());
@@ -120,16 +122,35 @@ final class Ledger {
         return oldest;
     }
 
+    /** Of an open bucket: a closed one needs nothing more, and its partitions name every host that sent to them. */
     synchronized void finalized(Finalized f) {
-        finalized.computeIfAbsent(f.bucket(), b -> new TreeMap<>()).put(f.partition(), f);
+        if (!closed.contains(f.bucket())) {
+            finalized.computeIfAbsent(f.bucket(), b -> new TreeMap<>()).put(f.partition(), f);
+        }
     }
 
+    /**
+     * Of an open bucket. The seals of an hour made in one tick name the same hosts: they share one list, not a list
+     * each, which at tens of thousands of hosts and hundreds of types was gigabytes.
+     */
     synchronized void sealed(Seal s) {
+        if (closed.contains(s.bucket())) {
+            return;
+        }
+        List<String> shared = expectedByHour.get(s.hour());
+        if (shared != null && shared != s.expectedHosts() && shared.equals(s.expectedHosts())) {
+            s = new Seal(s.type(), s.hour(), s.offsets(), s.complete(), shared, s.missingHosts(), s.sealedAt());
+        } else {
+            expectedByHour.put(s.hour(), s.expectedHosts());
+        }
         seals.put(s.bucket(), s);
     }
 
+    /** A closed bucket is only a name from now on: its seal and finalized partitions are let go. */
     synchronized void closed(BucketId b) {
         closed.add(b);
+        seals.remove(b);
+        finalized.remove(b);
     }
 
     synchronized Optional<Instant> firstHour() {
@@ -171,6 +192,7 @@ final class Ledger {
         markers.keySet().removeIf(h -> h.isBefore(before));
         firstSeen.keySet().removeIf(h -> h.isBefore(before));
         seals.keySet().removeIf(b -> b.hour().isBefore(before));
+        expectedByHour.keySet().removeIf(h -> h.isBefore(before));
         finalized.keySet().removeIf(b -> b.hour().isBefore(before));
         closed.removeIf(b -> b.hour().isBefore(before));
         hosts.values().removeIf(h -> h.lastSeen().isBefore(before));

@@ -7,6 +7,7 @@ import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Heartbeat;
 import io.hourglass.core.control.HostSignal;
 import io.hourglass.core.control.HostSignals;
+import io.hourglass.core.control.Manifest;
 import io.hourglass.core.control.Marker;
 import io.hourglass.core.control.Seal;
 import io.hourglass.core.kafka.Topics;
@@ -80,6 +81,50 @@ class LedgerTest {
         assertThat(l.accept(new ConsumerRecord<>(Topics.FINALIZED, 0, 0, f.key(), Json.toBytes(f)))).isTrue();
         assertThat(l.accept(new ConsumerRecord<>(Topics.FINALIZED, 0, 1, f.key(), null))).as("a tombstone")
                 .isFalse();
+    }
+
+    @Test
+    void aClosedBucketKeepsNoSealOrFinalizedPartitionsWhateverOrderTheyAreReadIn() {
+        Instant h11 = H10.plus(Duration.ofHours(1));
+        List<String> hosts = List.of("web-1", "web-2");
+        Seal seal = new Seal("T", H10, Map.of(0, 5L), true, hosts, List.of(), h11);
+        Finalized f = new Finalized("T", H10, 0, "part-00000.avro", 2, 0, 0, Map.of("web-1", 1L, "web-2", 1L), h11);
+        Manifest closed = new Manifest("T", H10, h11, h11, 60, true, 2, 0, 0, Map.of("web-1", 1L, "web-2", 1L), hosts,
+                List.of(), List.of(new Manifest.FileEntry("part-00000.avro", 2)), Map.of(0, 5L));
+        List<ConsumerRecord<String, byte[]>> records = List.of(
+                new ConsumerRecord<>(Topics.SEALS, 0, 0, seal.bucket().key(), Json.toBytes(seal)),
+                new ConsumerRecord<>(Topics.FINALIZED, 0, 0, f.key(), Json.toBytes(f)),
+                new ConsumerRecord<>(Topics.BUCKETS, 0, 0, closed.bucket().key(), Json.toBytes(closed)));
+        List<ConsumerRecord<String, byte[]>> backwards = new ArrayList<>(records);
+        java.util.Collections.reverse(backwards);
+        for (List<ConsumerRecord<String, byte[]>> order : List.of(records, backwards)) {
+            Ledger l = new Ledger();
+            order.forEach(l::accept);
+            assertThat(l.isClosed(seal.bucket())).isTrue();
+            assertThat(l.seal(seal.bucket())).isEmpty();
+            assertThat(l.finalizedPartitions(seal.bucket())).isEmpty();
+        }
+        Ledger open = new Ledger();
+        records.subList(0, 2).forEach(open::accept);
+        assertThat(open.seal(seal.bucket())).contains(seal);
+        assertThat(open.finalizedPartitions(seal.bucket())).containsOnlyKeys(0);
+    }
+
+    @Test
+    void sealsOfAnHourThatNameTheSameHostsShareOneList() {
+        Instant h11 = H10.plus(Duration.ofHours(1));
+        Ledger l = new Ledger();
+        List<Seal> seals = new ArrayList<>();
+        for (String type : List.of("A", "B", "C")) {
+            List<String> hosts = type.equals("C") ? List.of("web-1") : List.of("web-1", "web-2");
+            Seal s = new Seal(type, H10, Map.of(0, 5L), true, hosts, List.of(), h11);
+            l.accept(new ConsumerRecord<>(Topics.SEALS, 0, 0, s.bucket().key(), Json.toBytes(s)));
+            seals.add(l.seal(s.bucket()).orElseThrow());
+        }
+        assertThat(seals.get(1).expectedHosts()).isEqualTo(List.of("web-1", "web-2"))
+                .isSameAs(seals.get(0).expectedHosts());
+        assertThat(seals.get(2).expectedHosts()).isEqualTo(List.of("web-1"));
+        assertThat(seals).extracting(Seal::type).containsExactly("A", "B", "C");
     }
 
     @Test
