@@ -9,7 +9,6 @@ import io.hourglass.core.Json;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Manifest;
-import io.hourglass.core.control.Marker;
 import io.hourglass.core.control.Seal;
 import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.kafka.TopicTailer;
@@ -339,28 +338,27 @@ public final class Completionist implements Service {
      * Whom an hour's buckets wait for, the same for every type: the hosts expected, those of them not done with the
      * hour, whether one of those is alive (working through a backlog), the gone collectors that stand in for their
      * direct clients, and the markers. Made once an hour and tick, and only as far as a decision needs it: a live host
-     * not done holds every bucket of the hour, so the reading stops there, and the sorted host list and the markers'
-     * offsets are made only for a seal. At tens of thousands of hosts, all of it for each type took seconds a tick.
+     * not done holds every bucket of the hour, so the reading stops there, and the sorted host list is made only for
+     * a seal. At tens of thousands of hosts, all of it for each type took seconds a tick.
      */
     private final class HourHosts {
-        private final Map<String, Marker> marked;
+        private final HourMarks marked;
         private final Set<String> expected;
         private final List<String> missing = new ArrayList<>();
         private final List<GoneCollector> gone = new ArrayList<>();
         private boolean backlogHeld;
         private List<String> sorted;
-        private Map<String, Map<Integer, Long>> markedOffsets;
 
         HourHosts(Instant hour, Instant now) {
-            marked = ledger.markers(hour);
-            expected = new HashSet<>(marked.keySet());
+            marked = ledger.marks(hour);
+            expected = new HashSet<>(marked.hosts());
             for (HostView h : ledger.hosts()) {
                 boolean alive = !h.lastSeen().isBefore(now.minus(config.hostTimeout()));
-                if (!alive && !h.mayHaveLoggedIn(hour, config.hostTimeout()) && !marked.containsKey(h.host())) {
+                if (!alive && !h.mayHaveLoggedIn(hour, config.hostTimeout()) && !marked.marked(h.host())) {
                     continue;
                 }
                 expected.add(h.host());
-                if (marked.containsKey(h.host()) || ledger.doneByWatermark(h, hour)) {
+                if (marked.marked(h.host()) || ledger.doneByWatermark(h, hour)) {
                     continue;
                 }
                 GoneCollector collector = goneCollectors.get(h.host());
@@ -385,16 +383,7 @@ public final class Completionist implements Service {
 
         /** The highest offset the markers name in each partition of {@code topic}, and the gone collectors'. */
         Map<Integer, Long> offsets(String topic) {
-            if (markedOffsets == null) {
-                markedOffsets = new HashMap<>();
-                for (Marker m : marked.values()) {
-                    m.offsets().forEach((t, parts) -> {
-                        Map<Integer, Long> highest = markedOffsets.computeIfAbsent(t, k -> new TreeMap<>());
-                        parts.forEach((p, o) -> highest.merge(p, o, Math::max));
-                    });
-                }
-            }
-            Map<Integer, Long> offsets = new TreeMap<>(markedOffsets.getOrDefault(topic, Map.of()));
+            Map<Integer, Long> offsets = new TreeMap<>(marked.offsets(topic));
             for (GoneCollector g : gone) {
                 g.offsets().getOrDefault(topic, Map.of()).forEach((p, o) -> offsets.merge(p, o, Math::max));
             }
@@ -403,7 +392,7 @@ public final class Completionist implements Service {
 
         /** Hosts whose file of the hour was removed before it was all sent: waiting longer brings nothing back. */
         List<String> removed() {
-            return marked.values().stream().filter(Marker::fileRemoved).map(Marker::host).sorted().toList();
+            return marked.removed();
         }
     }
 

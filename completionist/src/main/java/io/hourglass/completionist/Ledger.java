@@ -28,7 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class Ledger {
     private final Map<String, HostView> hosts = new HashMap<>();
-    private final Map<Instant, Map<String, Marker>> markers = new HashMap<>();
+    private final Map<Instant, HourMarks> markers = new HashMap<>();
     private final Map<BucketId, Seal> seals = new HashMap<>();
     private final Map<BucketId, Map<Integer, Finalized>> finalized = new HashMap<>();
     private final Set<BucketId> closed = new HashSet<>();
@@ -75,7 +75,8 @@ final class Ledger {
     /** A marker may seal a bucket, and so may a heartbeat whose watermark moved (once an hour); others wait. */
     private boolean signal(HostSignal s) {
         if (s instanceof Marker m) {
-            markers.computeIfAbsent(m.hour(), h -> new HashMap<>()).merge(m.host(), m, Ledger::merge);
+            HostView known = hosts.get(m.host());
+            markers.computeIfAbsent(m.hour(), h -> new HourMarks()).add(known != null ? known.host() : m.host(), m);
             seen(m.hour());
             return true;
         }
@@ -87,22 +88,6 @@ final class Ledger {
             return !host.watermark().equals(before);
         }
         return false;
-    }
-
-    /**
-     * A host may mark an hour twice (a resend after a lost checkpoint); the seal must cover both. A marker sent in
-     * full vouches for the hour even if the other one's file was removed.
-     */
-    private static Marker merge(Marker a, Marker b) {
-        Map<String, Long> counts = new HashMap<>(a.counts());
-        b.counts().forEach((t, n) -> counts.merge(t, n, Math::max));
-        Map<String, Map<Integer, Long>> offsets = new HashMap<>();
-        a.offsets().forEach((t, p) -> offsets.put(t, new HashMap<>(p)));
-        b.offsets().forEach((t, p) -> p.forEach((part, o) ->
-                offsets.computeIfAbsent(t, x -> new HashMap<>()).merge(part, o, Math::max)));
-        return new Marker(a.host(), a.hour(), counts, offsets, Math.max(a.rejected(), b.rejected()),
-                a.fileRemoved() && b.fileRemoved(),
-                b.createdAt().isAfter(a.createdAt()) ? b.createdAt() : a.createdAt());
     }
 
     private void seen(Instant hour) {
@@ -180,8 +165,10 @@ final class Ledger {
         return Map.copyOf(finalized.getOrDefault(b, Map.of()));
     }
 
-    synchronized Map<String, Marker> markers(Instant hour) {
-        return Map.copyOf(markers.getOrDefault(hour, Map.of()));
+    /** What the hour's markers tell, as of now. A host may mark an hour twice (a resend): the seal covers both. */
+    synchronized HourMarks marks(Instant hour) {
+        HourMarks m = markers.get(hour);
+        return m != null ? m.snapshot() : new HourMarks();
     }
 
     /**

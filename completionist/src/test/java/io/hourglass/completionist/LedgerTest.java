@@ -44,16 +44,25 @@ class LedgerTest {
     }
 
     @Test
-    void markersOfOneHostAndHourMergeToTheHighestOffsets() {
+    void anHoursMarkersGiveTheHighestOffsetOfEachPartitionWhoeverMarkedItAndHowOften() {
         Ledger l = new Ledger();
         l.accept(signal(new Marker("web-1", H10, Map.of("T", 2L), Map.of("events.T", Map.of(0, 5L)), 0, false,
                 H10)));
         l.accept(signal(new Marker("web-1", H10, Map.of("T", 3L), Map.of("events.T", Map.of(0, 4L, 1, 7L)), 0,
                 false, H10.plusSeconds(1))));
-        Marker m = l.markers(H10).get("web-1");
-        assertThat(m.offsets()).isEqualTo(Map.of("events.T", Map.of(0, 5L, 1, 7L)));
-        assertThat(m.counts()).isEqualTo(Map.of("T", 3L));
-        assertThat(m.fileRemoved()).isFalse();
+        l.accept(signal(new Marker("web-2", H10, Map.of("T", 1L, "U", 1L),
+                Map.of("events.T", Map.of(2, 9L), "events.U", Map.of(0, 3L)), 0, false, H10.plusSeconds(2))));
+        HourMarks marks = l.marks(H10);
+        assertThat(marks.hosts()).containsExactlyInAnyOrder("web-1", "web-2");
+        assertThat(marks.offsets("events.T")).isEqualTo(Map.of(0, 5L, 1, 7L, 2, 9L));
+        assertThat(marks.offsets("events.U")).isEqualTo(Map.of(0, 3L));
+        assertThat(marks.offsets("events.V")).isEmpty();
+        assertThat(marks.removed()).isEmpty();
+        // A snapshot: what is read later does not change it.
+        l.accept(signal(new Marker("web-3", H10, Map.of(), Map.of("events.T", Map.of(0, 50L)), 0, false, H10)));
+        assertThat(marks.hosts()).doesNotContain("web-3");
+        assertThat(marks.offsets("events.T")).containsEntry(0, 5L);
+        assertThat(l.marks(H10).offsets("events.T")).containsEntry(0, 50L);
     }
 
     @Test
@@ -61,9 +70,11 @@ class LedgerTest {
         Ledger l = new Ledger();
         l.accept(signal(new Marker("web-1", H10, Map.of("T", 2L), Map.of(), 0, true, H10)));
         l.accept(signal(new Marker("web-1", H10, Map.of("T", 2L), Map.of(), 0, true, H10.plusSeconds(1))));
-        assertThat(l.markers(H10).get("web-1").fileRemoved()).isTrue();
+        l.accept(signal(new Marker("web-2", H10, Map.of("T", 2L), Map.of(), 0, true, H10)));
+        assertThat(l.marks(H10).removed()).containsExactly("web-1", "web-2");
         l.accept(signal(new Marker("web-1", H10, Map.of("T", 5L), Map.of(), 0, false, H10.plusSeconds(2))));
-        assertThat(l.markers(H10).get("web-1").fileRemoved()).as("a resend from a restored file").isFalse();
+        assertThat(l.marks(H10).removed()).as("a resend from a restored file").containsExactly("web-2");
+        assertThat(l.marks(H10).hosts()).containsExactlyInAnyOrder("web-1", "web-2");
     }
 
     @Test
@@ -167,8 +178,8 @@ class LedgerTest {
         Instant later = H10.plus(Duration.ofHours(30));
         l.accept(signal(new Marker("web-1", later, Map.of(), Map.of(), 0, false, later)));
         l.prune(H10.plus(Duration.ofHours(1)));
-        assertThat(l.markers(H10)).isEmpty();
-        assertThat(l.markers(later)).containsKey("web-1");
+        assertThat(l.marks(H10).hosts()).isEmpty();
+        assertThat(l.marks(later).hosts()).containsExactly("web-1");
         assertThat(l.hosts()).extracting(HostView::host).containsExactly("web-1");
         assertThat(l.firstHour()).contains(H10.plus(Duration.ofHours(1)));
     }
@@ -226,7 +237,7 @@ class LedgerTest {
             out.put(h.host(), List.of(h.lastSeen(), h.watermark()));
             for (Instant hour = H10.minus(Duration.ofHours(2)); !hour.isAfter(H10.plus(Duration.ofHours(1)));
                  hour = hour.plus(Duration.ofHours(1))) {
-                out.put(h.host() + "@" + hour, List.of(l.markers(hour).containsKey(h.host()) ? "marked" : "unmarked",
+                out.put(h.host() + "@" + hour, List.of(l.marks(hour).marked(h.host()) ? "marked" : "unmarked",
                         l.doneByWatermark(h, hour) ? "done" : "not done",
                         h.mayHaveLoggedIn(hour, Duration.ofMinutes(1)) ? "may have logged" : "silent"));
             }
