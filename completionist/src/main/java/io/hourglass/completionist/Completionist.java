@@ -90,6 +90,7 @@ public final class Completionist implements Service {
     private final Timer closeDelay;
     private final Timer tickTime;
     private TopicTailer tailer;
+    private TopicTailer bucketsTailer;
     private KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> offsets;
     private volatile ScheduledExecutorService ticker;
@@ -121,8 +122,13 @@ public final class Completionist implements Service {
         if (!started.compareAndSet(false, true)) {
             return;
         }
+        // The closed buckets first: their seals and finalized partitions are then skipped, not read.
+        bucketsTailer = new TopicTailer(kafka, "hourglass-completionist-buckets", List.of(Topics.BUCKETS),
+                ledger::accept);
+        bucketsTailer.start();
+        bucketsTailer.awaitCaughtUp(Duration.ofSeconds(60));
         tailer = new TopicTailer(kafka, "hourglass-completionist-control",
-                List.of(Topics.MARKERS, Topics.SEALS, Topics.FINALIZED, Topics.BUCKETS), r -> {
+                List.of(Topics.MARKERS, Topics.SEALS, Topics.FINALIZED), r -> {
                     if (ledger.accept(r)) {
                         tickSoon();
                     }
@@ -155,6 +161,7 @@ public final class Completionist implements Service {
                 manifestWriters.shutdown();
             }
             tailer.close();
+            bucketsTailer.close();
             offsets.close(Duration.ofSeconds(2));
             producer.close(Duration.ofSeconds(5));
             log.info("Completionist stopped");

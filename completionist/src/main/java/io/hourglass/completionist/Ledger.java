@@ -54,18 +54,28 @@ final class Ledger {
             case Topics.MARKERS -> {
                 return signal(HostSignals.fromBytes(r.value()));
             }
+            // A closed bucket needs no more than its name, which the key gives: values that name every host of
+            // their hour are read only for open buckets.
             case Topics.SEALS -> {
+                Optional<BucketId> closedOne = BucketId.ofKey(r.key()).filter(closed::contains);
+                if (closedOne.isPresent()) {
+                    seen(closedOne.get().hour());
+                    return false;
+                }
                 Seal s = Json.fromBytes(r.value(), Seal.class);
                 sealed(s);
                 seen(s.hour());
                 return false;
             }
             case Topics.FINALIZED -> {
+                if (BucketId.ofKey(r.key()).filter(closed::contains).isPresent()) {
+                    return false;
+                }
                 finalized(Json.fromBytes(r.value(), Finalized.class));
                 return true;
             }
             case Topics.BUCKETS -> {
-                closed(Json.fromBytes(r.value(), Manifest.class).bucket());
+                closed(BucketId.ofKey(r.key()).orElseGet(() -> Json.fromBytes(r.value(), Manifest.class).bucket()));
                 return false;
             }
             default -> throw new IllegalArgumentException("unexpected topic " + r.topic());

@@ -3,6 +3,7 @@ package io.hourglass.completionist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.core.Json;
+import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Heartbeat;
 import io.hourglass.core.control.HostSignal;
@@ -119,6 +120,25 @@ class LedgerTest {
         records.subList(0, 2).forEach(open::accept);
         assertThat(open.seal(seal.bucket())).contains(seal);
         assertThat(open.finalizedPartitions(seal.bucket())).containsOnlyKeys(0);
+    }
+
+    @Test
+    void aClosedBucketsSealAndFinalizedPartitionsAreNotReadAtAllOnceItsCloseIsKnown() {
+        Instant h11 = H10.plus(Duration.ofHours(1));
+        String key = new Seal("T", H10, Map.of(), true, List.of(), List.of(), h11).bucket().key();
+        byte[] garbage = {'{', 1, 2};
+        Ledger l = new Ledger();
+        // Its key is enough to know the bucket closed; the values would not parse, and are never parsed.
+        l.accept(new ConsumerRecord<>(Topics.BUCKETS, 0, 0, key, garbage));
+        assertThat(l.accept(new ConsumerRecord<>(Topics.SEALS, 0, 0, key, garbage))).isFalse();
+        assertThat(l.accept(new ConsumerRecord<>(Topics.FINALIZED, 0, 0, key + "|0", garbage))).isFalse();
+        assertThat(l.isClosed(new BucketId("T", H10))).isTrue();
+        assertThat(l.firstHour()).contains(H10);
+        // A key of another form: the value says which bucket closed.
+        Manifest other = new Manifest("U", H10, h11, h11, 60, true, 0, 0, 0, Map.of(), List.of(), List.of(),
+                List.of(), Map.of());
+        l.accept(new ConsumerRecord<>(Topics.BUCKETS, 0, 1, "not a bucket key", Json.toBytes(other)));
+        assertThat(l.isClosed(other.bucket())).isTrue();
     }
 
     @Test
