@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
@@ -91,12 +92,26 @@ final class SealBook {
                     s.sealedAt()));
             unfinished.add(s.bucket());
         } else if (r.topic().equals(Topics.FINALIZED)) {
-            markFinalized(Json.fromBytes(r.value(), Finalized.class));
+            finalizedRecord(r);
         }
         // A sweep costs a pass over the book, so it waits for as many records: constant work per record.
         if (++recordsSinceSweep >= Math.max(MIN_RECORDS_BETWEEN_SWEEPS, seals.size() + finalized.size())
                 || !clock.instant().isBefore(nextSweep)) {
             forgetOldBuckets();
+        }
+    }
+
+    /**
+     * Its key and timestamp say all the book needs, so its value, a tally of every host that sent to the partition,
+     * is not read: a writer reads weeks of these at start, and at thousands of hosts that was most of its start.
+     */
+    private void finalizedRecord(ConsumerRecord<String, byte[]> r) {
+        Optional<BucketId> bucket = BucketId.ofKey(r.key());
+        OptionalInt partition = Finalized.partitionOfKey(r.key());
+        if (bucket.isPresent() && partition.isPresent() && r.timestamp() >= 0) {
+            finalized.put(new PartitionHour(bucket.get(), partition.getAsInt()), Instant.ofEpochMilli(r.timestamp()));
+        } else {
+            markFinalized(Json.fromBytes(r.value(), Finalized.class));
         }
     }
 

@@ -711,7 +711,8 @@ public final class Writer implements Service {
         Finalized f = new Finalized(b.type(), b.hour(), p, in.events() == 0 ? null : d.name(), in.events(),
                 d.stage().duplicatesOfClosed() + w.duplicates(), in.late(), in.hosts(), clock.instant());
         return new Finalizing(d.tp(), d.seal(), d.stage(), w.ids(), f,
-                producer.send(new ProducerRecord<>(Topics.FINALIZED, f.key(), Json.toBytes(f))));
+                producer.send(new ProducerRecord<>(Topics.FINALIZED, null, f.finalizedAt().toEpochMilli(), f.key(),
+                        Json.toBytes(f))));
     }
 
     /** Once Kafka has the {@code finalized} record: forgets the stage and moves its events beyond the seal on. */

@@ -16,6 +16,15 @@ class BucketIdTest {
     }
 
     @Test
+    void aFinalizedRecordsKeyNamesItsPartition() {
+        String key = new Finalized(B.type(), B.hour(), 7, "f", 0, 0, 0, java.util.Map.of(), B.hour()).key();
+        assertThat(Finalized.partitionOfKey(key)).hasValue(7);
+        for (String other : new String[] {B.key(), B.key() + "|", B.key() + "|x", B.key() + "|1|2", "T|x|1", null}) {
+            assertThat(Finalized.partitionOfKey(other)).as(String.valueOf(other)).isEmpty();
+        }
+    }
+
+    @Test
     void aKeyOfAnotherFormNamesNone() {
         for (String key : new String[] {null, "", "SearchViewResponse", "|2026-03-01T10:00:00Z", "T|10 o'clock",
             "T|", "heartbeat/web-1/2026-03-01T10:00:00Z"}) {
