@@ -102,14 +102,15 @@ final class SealBook {
     }
 
     /**
-     * Its key and timestamp say all the book needs, so its value, a tally of every host that sent to the partition,
-     * is not read: a writer reads weeks of these at start, and at thousands of hosts that was most of its start.
+     * Its key and header say all the book needs, so its value, a tally of every host that sent to the partition, is
+     * not read: a writer reads weeks of these at start, and at tens of thousands of hosts that was most of its start.
      */
     private void finalizedRecord(ConsumerRecord<String, byte[]> r) {
         Optional<BucketId> bucket = BucketId.ofKey(r.key());
         OptionalInt partition = Finalized.partitionOfKey(r.key());
-        if (bucket.isPresent() && partition.isPresent() && r.timestamp() >= 0) {
-            finalized.put(new PartitionHour(bucket.get(), partition.getAsInt()), Instant.ofEpochMilli(r.timestamp()));
+        Optional<Instant> at = Finalized.atOf(r.headers());
+        if (bucket.isPresent() && partition.isPresent() && at.isPresent()) {
+            finalized.put(new PartitionHour(bucket.get(), partition.getAsInt()), at.get());
         } else {
             markFinalized(Json.fromBytes(r.value(), Finalized.class));
         }

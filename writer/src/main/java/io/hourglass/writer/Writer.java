@@ -66,6 +66,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -711,8 +712,8 @@ public final class Writer implements Service {
         Finalized f = new Finalized(b.type(), b.hour(), p, in.events() == 0 ? null : d.name(), in.events(),
                 d.stage().duplicatesOfClosed() + w.duplicates(), in.late(), in.hosts(), clock.instant());
         return new Finalizing(d.tp(), d.seal(), d.stage(), w.ids(), f,
-                producer.send(new ProducerRecord<>(Topics.FINALIZED, null, f.finalizedAt().toEpochMilli(), f.key(),
-                        Json.toBytes(f))));
+                producer.send(new ProducerRecord<>(Topics.FINALIZED, null, f.key(), Json.toBytes(f),
+                        new RecordHeaders().add(Finalized.AT_HEADER, f.atHeader()))));
     }
 
     /** Once Kafka has the {@code finalized} record: forgets the stage and moves its events beyond the seal on. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
@@ -48,29 +49,33 @@ class SealBookTest {
         return finalized(type, hour, partition, hour.plus(Duration.ofHours(1)));
     }
 
-    /** As a writer sends it: timestamped with its {@code finalizedAt}. */
+    /** As a writer sends it: with its {@code finalizedAt} in a header. */
     private static ConsumerRecord<String, byte[]> finalized(String type, Instant hour, int partition, Instant at) {
         Finalized f = new Finalized(type, hour, partition, null, 0, 0, 0, Map.of(), at);
-        return finalizedRecord(f.key(), at.toEpochMilli(), Json.toBytes(f));
+        return finalizedRecord(f.key(), new RecordHeaders().add(Finalized.AT_HEADER, f.atHeader()), Json.toBytes(f));
     }
 
-    private static ConsumerRecord<String, byte[]> finalizedRecord(String key, long timestamp, byte[] value) {
-        return new ConsumerRecord<>(Topics.FINALIZED, 0, 0, timestamp, TimestampType.CREATE_TIME, -1, -1, key, value,
-                new RecordHeaders(), Optional.empty());
+    private static ConsumerRecord<String, byte[]> finalizedRecord(String key, Headers headers, byte[] value) {
+        // Timestamped by a broker that knows another time: the book goes by the header, or else the value.
+        return new ConsumerRecord<>(Topics.FINALIZED, 0, 0, 0L, TimestampType.LOG_APPEND_TIME, -1, -1, key, value,
+                headers, Optional.empty());
     }
 
     @Test
-    void aFinalizedRecordIsReadFromItsKeyAndTimestampNotItsTallyOfHosts() {
+    void aFinalizedRecordIsReadFromItsKeyAndHeaderNotItsTallyOfHosts() {
         SealBook book = book();
         Instant at = H11.plusSeconds(90);
-        book.accept(finalizedRecord(new BucketId("A", H10).key() + "|2", at.toEpochMilli(), new byte[] {'{', 1}));
+        Finalized a = new Finalized("A", H10, 2, null, 0, 0, 0, Map.of(), at);
+        book.accept(finalizedRecord(a.key(), new RecordHeaders().add(Finalized.AT_HEADER, a.atHeader()),
+                new byte[] {'{', 1}));
         assertThat(book.isFinalized(new BucketId("A", H10), 2)).isTrue();
         assertThat(book.isFinalized(new BucketId("A", H10), 0)).isFalse();
-        // Without a timestamp (a record from before they had one), or under a key of another form: its value says.
+        // Without the header (a record from before it), or under a key of another form: its value says.
         Finalized older = new Finalized("B", H10, 1, null, 0, 0, 0, Map.of("h1", 1L), at);
-        book.accept(finalizedRecord(older.key(), ConsumerRecord.NO_TIMESTAMP, Json.toBytes(older)));
+        book.accept(finalizedRecord(older.key(), new RecordHeaders(), Json.toBytes(older)));
         Finalized odd = new Finalized("C", H10, 0, null, 0, 0, 0, Map.of(), at);
-        book.accept(finalizedRecord("C", at.toEpochMilli(), Json.toBytes(odd)));
+        book.accept(finalizedRecord("C", new RecordHeaders().add(Finalized.AT_HEADER, odd.atHeader()),
+                Json.toBytes(odd)));
         assertThat(book.isFinalized(new BucketId("B", H10), 1)).isTrue();
         assertThat(book.isFinalized(new BucketId("C", H10), 0)).isTrue();
     }

@@ -2,9 +2,13 @@ package io.hourglass.core.control;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /** A writer has written (or found) the final file of one partition of a sealed bucket. */
 public record Finalized(
@@ -29,14 +33,35 @@ public record Finalized(
         return new BucketId(type, hour);
     }
 
-    /** Kafka key: the bucket's, then {@code |<partition>}. Its record's timestamp is {@code finalizedAt}. */
+    /**
+     * A Kafka header of the record with {@code finalizedAt} (epoch milliseconds, 8 bytes big-endian). Not the
+     * record's timestamp: a component's clock may run ahead of the broker's (a chaos run, a shifted bench phase), and
+     * Kafka refuses timestamps more than an hour ahead.
+     */
+    public static final String AT_HEADER = "hourglass-finalized-at";
+
+    /** Kafka key: the bucket's, then {@code |<partition>}. */
     public String key() {
         return bucket().key() + "|" + partition;
     }
 
+    /** The value of {@link #AT_HEADER} for this record. */
+    public byte[] atHeader() {
+        return ByteBuffer.allocate(Long.BYTES).putLong(finalizedAt.toEpochMilli()).array();
+    }
+
+    /** {@code finalizedAt} from a record's {@link #AT_HEADER}, if it has a well-formed one. */
+    public static Optional<Instant> atOf(Headers headers) {
+        Header h = headers.lastHeader(AT_HEADER);
+        if (h == null || h.value() == null || h.value().length != Long.BYTES) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.ofEpochMilli(ByteBuffer.wrap(h.value()).getLong()));
+    }
+
     /**
      * The partition a finalized record's key names, if it has the form of {@link #key()}: with the bucket
-     * ({@link BucketId#ofKey}) and the record's timestamp, all that a reader who needs no tally of hosts needs.
+     * ({@link BucketId#ofKey}) and {@link #atOf}, all that a reader who needs no tally of hosts needs.
      */
     public static OptionalInt partitionOfKey(String key) {
         if (BucketId.ofKey(key).isEmpty()) {
