@@ -27,7 +27,7 @@ public record CollectorConfig(
      * The largest {@code collector.max-event-bytes}: an event's lake record is about as large as its JSON, and its
      * envelope, its pack and the produce request add headers.
      */
-    public static final int MAX_EVENT_BYTES = KafkaSettings.MAX_REQUEST_BYTES - 96 * 1024;
+    public static final int MAX_EVENT_BYTES = KafkaSettings.MAX_RECORD_BYTES;
 
     public CollectorConfig {
         if (instanceId == null || !instanceId.matches("[A-Za-z0-9_.-]{1,64}")) {

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
@@ -106,11 +105,10 @@ final class SealBook {
      * not read: a writer reads weeks of these at start, and at tens of thousands of hosts that was most of its start.
      */
     private void finalizedRecord(ConsumerRecord<String, byte[]> r) {
-        Optional<BucketId> bucket = BucketId.ofKey(r.key());
-        OptionalInt partition = Finalized.partitionOfKey(r.key());
+        Optional<Finalized.Key> key = Finalized.ofKey(r.key());
         Optional<Instant> at = Finalized.atOf(r.headers());
-        if (bucket.isPresent() && partition.isPresent() && at.isPresent()) {
-            finalized.put(new PartitionHour(bucket.get(), partition.getAsInt()), at.get());
+        if (key.isPresent() && at.isPresent()) {
+            finalized.put(new PartitionHour(key.get().bucket(), key.get().partition()), at.get());
         } else {
             markFinalized(Json.fromBytes(r.value(), Finalized.class));
         }

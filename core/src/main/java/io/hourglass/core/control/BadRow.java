@@ -15,7 +15,7 @@ public record BadRow(String type, String reasonCode, String reason, Instant rece
     /** Folder for bad rows whose type is unknown or not a valid name. */
     public static final String UNKNOWN_TYPE = "_unknown";
     /** The most a bad row's JSON takes: as much as the largest event, so it fits in any producer's request. */
-    public static final int MAX_JSON_BYTES = KafkaSettings.MAX_REQUEST_BYTES - 96 * 1024;
+    public static final int MAX_JSON_BYTES = KafkaSettings.MAX_RECORD_BYTES;
     /** The bytes Jackson writes for each ASCII character in a JSON string (1, or 2 or 6 escaped), measured. */
     private static final int[] ASCII_BYTES = new int[128];
     /** The bytes Jackson writes for a surrogate pair (4 in UTF-8, or 12 as two escapes), measured. */

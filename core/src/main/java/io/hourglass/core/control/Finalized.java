@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -59,22 +58,25 @@ public record Finalized(
         return Optional.of(Instant.ofEpochMilli(ByteBuffer.wrap(h.value()).getLong()));
     }
 
+    /** What a finalized record's key names. */
+    public record Key(BucketId bucket, int partition) {
+    }
+
     /**
-     * The partition a finalized record's key names, if it has the form of {@link #key()}: with the bucket
-     * ({@link BucketId#ofKey}) and {@link #atOf}, all that a reader who needs no tally of hosts needs.
+     * The bucket and partition a finalized record's key names, if it has the form of {@link #key()}: with
+     * {@link #atOf}, all that a reader who needs no tally of hosts needs.
      */
-    public static OptionalInt partitionOfKey(String key) {
-        if (BucketId.ofKey(key).isEmpty()) {
-            return OptionalInt.empty();
+    public static Optional<Key> ofKey(String key) {
+        int bar = key == null ? -1 : key.lastIndexOf('|');
+        if (bar < 0) {
+            return Optional.empty();
         }
-        String[] parts = key.split("\\|", -1);
-        if (parts.length != 3) {
-            return OptionalInt.empty();
-        }
+        String bucketKey = key.substring(0, bar);
         try {
-            return OptionalInt.of(Integer.parseInt(parts[2]));
+            int partition = Integer.parseInt(key.substring(bar + 1));
+            return BucketId.ofKey(bucketKey).filter(b -> b.key().equals(bucketKey)).map(b -> new Key(b, partition));
         } catch (NumberFormatException e) {
-            return OptionalInt.empty();
+            return Optional.empty();
         }
     }
 }

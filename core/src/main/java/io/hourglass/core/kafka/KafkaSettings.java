@@ -24,6 +24,8 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
     public static final int FETCH_MAX_BYTES = 1024 * 1024;
     /** The most an event producer sends in one request: under half of a 1 MiB G1 region, with room for headers. */
     public static final int MAX_REQUEST_BYTES = 480 * 1024;
+    /** The largest record such a producer is given: a request's worth, less room for its headers and batch. */
+    public static final int MAX_RECORD_BYTES = MAX_REQUEST_BYTES - 96 * 1024;
     /**
      * The largest control record, uncompressed: a seal, a partition's finalized tally or a bucket's announcement
      * names every host of its hour, megabytes of JSON at tens of thousands of hosts. The broker's limit (1 MiB by

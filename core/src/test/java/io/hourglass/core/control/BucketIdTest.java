@@ -18,9 +18,9 @@ class BucketIdTest {
     @Test
     void aFinalizedRecordsKeyNamesItsPartition() {
         String key = new Finalized(B.type(), B.hour(), 7, "f", 0, 0, 0, java.util.Map.of(), B.hour()).key();
-        assertThat(Finalized.partitionOfKey(key)).hasValue(7);
+        assertThat(Finalized.ofKey(key)).contains(new Finalized.Key(B, 7));
         for (String other : new String[] {B.key(), B.key() + "|", B.key() + "|x", B.key() + "|1|2", "T|x|1", null}) {
-            assertThat(Finalized.partitionOfKey(other)).as(String.valueOf(other)).isEmpty();
+            assertThat(Finalized.ofKey(other)).as(String.valueOf(other)).isEmpty();
         }
     }
 
