@@ -17,7 +17,10 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The per-bucket decision topics are compacted and also expire; the registry is compacted only, kept forever. */
+/**
+ * The per-bucket decision topics are compacted, with segments that roll hourly so that a closed bucket's records are
+ * compacted to their closed form soon, and also expire; the registry is compacted only, kept forever.
+ */
 class ControlTopicsIT {
     @Test
     void decisionsExpireAfterTheirRetentionAndTheRegistryNever(@TempDir Path dir) throws Exception {
@@ -36,6 +39,8 @@ class ControlTopicsIT {
                 assertThat(c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(t).isEqualTo("compact,delete");
                 assertThat(Long.parseLong(c.get(TopicConfig.RETENTION_MS_CONFIG).value())).as(t)
                         .isEqualTo(Topics.DECISIONS_KEPT.toMillis());
+                assertThat(Long.parseLong(c.get(TopicConfig.SEGMENT_MS_CONFIG).value())).as(t)
+                        .isEqualTo(Topics.DECISIONS_SEGMENT.toMillis());
             }
             assertThat(configs.get(registry).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
         }

@@ -1,6 +1,7 @@
 package io.hourglass.cli;
 
 import io.hourglass.core.EnvelopeHeader;
+import io.hourglass.core.control.ClosedForm;
 import io.hourglass.core.kafka.EventPack;
 import io.hourglass.core.kafka.KafkaSettings;
 import java.time.Duration;
@@ -64,11 +65,14 @@ final class EventCounter implements AutoCloseable {
         return pack.records().size() + (pack.damage() == null ? 0 : 1);
     }
 
-    /** How many records of a topic, from its start to its end, have this key. */
-    static long recordsWithKey(KafkaSettings kafka, String topic, String key) {
+    /**
+     * How many records of a decisions topic, from its start to its end, have this key: the decisions made, not
+     * counting the {@link ClosedForm}s written once their bucket closed.
+     */
+    static long decisionsWithKey(KafkaSettings kafka, String topic, String key) {
         long[] count = {0};
         try (EventCounter c = new EventCounter(kafka, List.of(topic))) {
-            c.readToEnd(r -> count[0] += key.equals(r.key()) ? 1 : 0);
+            c.readToEnd(r -> count[0] += key.equals(r.key()) && !ClosedForm.isClosedForm(r.headers()) ? 1 : 0);
         }
         return count[0];
     }

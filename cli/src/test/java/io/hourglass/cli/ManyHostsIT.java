@@ -7,7 +7,9 @@ import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.Json;
 import io.hourglass.core.avro.AvroBuffer;
 import io.hourglass.core.avro.AvroBytes;
+import io.hourglass.core.control.Announcement;
 import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.ClosedForm;
 import io.hourglass.core.control.Heartbeat;
 import io.hourglass.core.control.HostSignal;
 import io.hourglass.core.control.HostSignals;
@@ -30,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import org.apache.avro.Schema;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -108,11 +111,33 @@ class ManyHostsIT {
             Set<String> expected = new HashSet<>(manifest.expectedHosts());
             assertThat(hosts.stream().filter(h -> !expected.contains(h)).toList()).isEmpty();
             assertThat(Json.toBytes(manifest).length).isGreaterThan(1 << 20);
-            // Announced on Kafka too, whole.
-            await().atMost(Duration.ofSeconds(30)).until(() -> EventCounter.records(kafka, Topics.BUCKETS).stream()
-                    .filter(r -> r.key().equals(bucket.key()))
-                    .map(r -> Json.fromBytes(r.value(), Manifest.class))
-                    .anyMatch(m -> m.hosts().size() == HOSTS));
+            // Announced on Kafka with its figures; its host lists are in the manifest.
+            await().atMost(Duration.ofSeconds(30)).until(() -> !withKey(kafka, Topics.BUCKETS, bucket.key()).isEmpty());
+            ConsumerRecord<String, byte[]> announced = withKey(kafka, Topics.BUCKETS, bucket.key()).get(0);
+            Announcement a = Json.fromBytes(announced.value(), Announcement.class);
+            assertThat(List.of(a.events(), a.hostCount(), a.expectedHostCount(), a.missingHostCount()))
+                    .containsExactly(manifest.events(), manifest.hosts().size(), manifest.expectedHosts().size(),
+                            manifest.missingHosts().size());
+            assertThat(a.manifest()).isEqualTo(bucket.successPath());
+            assertThat(announced.value().length).isLessThan(SMALL);
+            // The seal and partition 0's finalized tally, which name every host, are written again in their closed
+            // form, which Kafka compacts them to.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                for (var key : Map.of(Topics.SEALS, bucket.key(), Topics.FINALIZED, bucket.key() + "|0").entrySet()) {
+                    List<ConsumerRecord<String, byte[]>> records = withKey(kafka, key.getKey(), key.getValue());
+                    assertThat(records).as(key.getKey()).hasSize(2);
+                    assertThat(ClosedForm.isClosedForm(records.get(0).headers())).isFalse();
+                    assertThat(records.get(0).value().length).as("in full").isGreaterThan(1 << 20);
+                    assertThat(ClosedForm.isClosedForm(records.get(1).headers())).isTrue();
+                    assertThat(records.get(1).value().length).as("closed").isLessThan(SMALL);
+                }
+            });
         }
+    }
+
+    private static final int SMALL = 4096;
+
+    private static List<ConsumerRecord<String, byte[]>> withKey(KafkaSettings kafka, String topic, String key) {
+        return EventCounter.records(kafka, topic).stream().filter(r -> key.equals(r.key())).toList();
     }
 }

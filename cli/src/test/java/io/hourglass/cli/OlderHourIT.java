@@ -103,7 +103,7 @@ class OlderHourIT {
             assertThat(late.get("late")).isEqualTo(true);
             assertThat(Files.readAllBytes(bed.bucketDir(ten).resolve("_SUCCESS"))).isEqualTo(tenManifest);
             assertThat(bed.records(ten).keySet()).containsExactly(first);
-            assertThat(bed.recordsWithKey(Topics.SEALS, ten.key())).as("the closed bucket is not sealed again")
+            assertThat(bed.decisionsWithKey(Topics.SEALS, ten.key())).as("the closed bucket is not sealed again")
                     .isEqualTo(1);
         }
     }
@@ -147,7 +147,7 @@ class OlderHourIT {
             assertThat(bed.records(arrival).keySet()).containsExactly(lateId);
             assertThat(bed.records(arrival).get(lateId).get("late")).isEqualTo(true);
             assertThat(Files.readAllBytes(bed.bucketDir(ten).resolve("_SUCCESS"))).isEqualTo(tenManifest);
-            assertThat(bed.recordsWithKey(Topics.SEALS, ten.key())).isEqualTo(1);
+            assertThat(bed.decisionsWithKey(Topics.SEALS, ten.key())).isEqualTo(1);
             assertThat(closedIdChecks(bed)).as("the late event and the copy each looked into the ids of hour 10 only,"
                     + " not into those of the %d closed hours after it", Duration.between(ten.hour(), later).toHours()
                     - 1).isEqualTo(2);

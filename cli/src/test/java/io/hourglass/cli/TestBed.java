@@ -242,9 +242,9 @@ final class TestBed implements AutoCloseable {
         return EventCounter.count(KafkaSettings.singleNode(hourglass.bootstrap()), List.of(topic));
     }
 
-    /** How many records of {@code topic}, read from its start to its end, have this key. */
-    long recordsWithKey(String topic, String key) {
-        return EventCounter.recordsWithKey(KafkaSettings.singleNode(hourglass.bootstrap()), topic, key);
+    /** How many decisions of {@code topic}, read from its start to its end, have this key, closed forms aside. */
+    long decisionsWithKey(String topic, String key) {
+        return EventCounter.decisionsWithKey(KafkaSettings.singleNode(hourglass.bootstrap()), topic, key);
     }
 
     @Override

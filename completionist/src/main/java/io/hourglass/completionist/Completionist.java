@@ -6,7 +6,9 @@ import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
+import io.hourglass.core.control.Announcement;
 import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.ClosedForm;
 import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.control.Seal;
@@ -306,7 +308,8 @@ public final class Completionist implements Service {
                 seals.add(seal);
             }
         }
-        publishAll(Topics.SEALS, reachingTheEnds(seals), seal -> seal.bucket().key(), Json::toBytes, seal -> {
+        publishAll(reachingTheEnds(seals), seal -> new ProducerRecord<>(Topics.SEALS, seal.bucket().key(),
+                Json.toBytes(seal)), seal -> {
             FailPoints.reached("completionist.after-seal");
             ledger.sealed(seal);
             log.info("Sealed {} ({}; expected {}{})", seal.bucket(), seal.complete() ? "complete" : "INCOMPLETE",
@@ -463,11 +466,13 @@ public final class Completionist implements Service {
      */
     private void closeDue(List<Open> open, Instant now) {
         List<Callable<Manifest>> writes = new ArrayList<>();
+        Map<BucketId, Decided> decided = new HashMap<>();
         for (Open o : open) {
             Seal seal = ledger.seal(o.bucket()).orElse(null);
             Map<Integer, Finalized> done = ledger.finalizedPartitions(o.bucket());
             if (seal != null && done.size() >= partitionsOf(o.type().topic()).size()) {
                 writes.add(() -> manifest(o.bucket(), seal, done, now));
+                decided.put(o.bucket(), new Decided(seal, done.values()));
             }
         }
         if (writes.isEmpty()) {
@@ -487,16 +492,56 @@ public final class Completionist implements Service {
         } catch (InterruptedException e) {
             throw HourglassException.interrupted("writing manifests", e);
         }
-        publishAll(Topics.BUCKETS, written, m -> m.bucket().key(), Json::toBytes, m -> {
-            ledger.closed(m.bucket());
-            metrics.counter("hourglass_buckets_closed_total", "type", m.type(), "complete",
-                    Boolean.toString(m.complete())).increment();
-            log.info("Closed {}: {} events, {} duplicates dropped, {} late, delay {} s, {}", m.bucket(), m.events(),
-                    m.duplicatesDropped(), m.lateEvents(), m.closeDelaySeconds(),
-                    m.complete() ? "complete" : "missing " + HostNames.brief(m.missingHosts()));
-        });
+        List<Decided> announced = new ArrayList<>();
+        try {
+            publishAll(written, m -> new ProducerRecord<>(Topics.BUCKETS, m.bucket().key(),
+                    Json.toBytes(Announcement.of(m))), m -> {
+                        closed(m);
+                        announced.add(decided.get(m.bucket()));
+                    });
+        } finally {
+            writeClosedForms(announced);
+        }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** A bucket counts as closed once Kafka has its announcement. */
+    private void closed(Manifest m) {
+        ledger.closed(m.bucket());
+        metrics.counter("hourglass_buckets_closed_total", "type", m.type(), "complete",
+                Boolean.toString(m.complete())).increment();
+        log.info("Closed {}: {} events, {} duplicates dropped, {} late, delay {} s, {}", m.bucket(), m.events(),
+                m.duplicatesDropped(), m.lateEvents(), m.closeDelaySeconds(),
+                m.complete() ? "complete" : "missing " + HostNames.brief(m.missingHosts()));
+    }
+
+    /** A bucket about to close: its seal and finalized partitions. */
+    private record Decided(Seal seal, Collection<Finalized> parts) {
+    }
+
+    /**
+     * Writes each closed bucket's seal and finalized partitions again in their {@link ClosedForm}, which compaction
+     * then keeps instead. A failure costs only bytes: the records keep their hosts until the retention.
+     */
+    private void writeClosedForms(List<Decided> closed) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (Decided d : closed) {
+            Seal seal = d.seal();
+            records.add(new ProducerRecord<>(Topics.SEALS, null, seal.bucket().key(), Json.toBytes(seal.withoutHosts()),
+                    ClosedForm.headers()));
+            for (Finalized f : d.parts()) {
+                records.add(new ProducerRecord<>(Topics.FINALIZED, null, f.key(), Json.toBytes(f.withoutHosts()),
+                        ClosedForm.headers().add(Finalized.AT_HEADER, f.atHeader())));
+            }
+        }
+        try {
+            publishAll(records, Function.identity(), r -> { });
+        } catch (HourglassException e) {
+            log.warn("Could not write the closed form of the seals and finalized partitions of {} closed buckets: {}."
+                    + " Nothing is lost: their records in Kafka keep their host lists until the retention ({}).",
+                    closed.size(), e.getMessage(), Topics.DECISIONS_KEPT);
         }
     }
 
@@ -547,20 +592,23 @@ public final class Completionist implements Service {
      * Sends every item, then waits for them all; {@code acknowledged} runs for each that Kafka has, in order. Fails
      * after that if any was not acknowledged: those are decided again next tick.
      */
-    private <T> void publishAll(String topic, List<T> items, Function<T, String> key, Function<T, byte[]> value,
+    private <T> void publishAll(List<T> items, Function<T, ProducerRecord<String, byte[]>> record,
                                 Consumer<T> acknowledged) {
         List<Future<RecordMetadata>> sent = new ArrayList<>(items.size());
+        List<String> topics = new ArrayList<>(items.size());
         for (T item : items) {
-            sent.add(producer.send(new ProducerRecord<>(topic, key.apply(item), value.apply(item))));
+            ProducerRecord<String, byte[]> r = record.apply(item);
+            topics.add(r.topic());
+            sent.add(producer.send(r));
         }
         HourglassException failure = null;
         for (int i = 0; i < items.size(); i++) {
             try {
                 sent.get(i).get(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
-                throw HourglassException.interrupted("publishing to " + topic, e);
+                throw HourglassException.interrupted("publishing to " + topics.get(i), e);
             } catch (ExecutionException | TimeoutException e) {
-                failure = new HourglassException("cannot publish to " + topic + ": " + e.getMessage(), e);
+                failure = new HourglassException("cannot publish to " + topics.get(i) + ": " + e.getMessage(), e);
                 continue;
             }
             acknowledged.accept(items.get(i));

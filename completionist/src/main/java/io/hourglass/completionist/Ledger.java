@@ -2,12 +2,13 @@ package io.hourglass.completionist;
 
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
+import io.hourglass.core.control.Announcement;
 import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.ClosedForm;
 import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Heartbeat;
 import io.hourglass.core.control.HostSignal;
 import io.hourglass.core.control.HostSignals;
-import io.hourglass.core.control.Manifest;
 import io.hourglass.core.control.Marker;
 import io.hourglass.core.control.Seal;
 import io.hourglass.core.kafka.Topics;
@@ -55,9 +56,9 @@ final class Ledger {
                 return signal(HostSignals.fromBytes(r.value()));
             }
             // A closed bucket needs no more than its name, which the key gives: values that name every host of
-            // their hour are read only for open buckets.
+            // their hour are read only for open buckets. A closed form says that its bucket closed.
             case Topics.SEALS -> {
-                Optional<BucketId> closedOne = BucketId.ofKey(r.key()).filter(closed::contains);
+                Optional<BucketId> closedOne = closedOne(r);
                 if (closedOne.isPresent()) {
                     seen(closedOne.get().hour());
                     return false;
@@ -68,18 +69,31 @@ final class Ledger {
                 return false;
             }
             case Topics.FINALIZED -> {
-                if (BucketId.ofKey(r.key()).filter(closed::contains).isPresent()) {
+                if (closedOne(r).isPresent()) {
                     return false;
                 }
                 finalized(Json.fromBytes(r.value(), Finalized.class));
                 return true;
             }
             case Topics.BUCKETS -> {
-                closed(BucketId.ofKey(r.key()).orElseGet(() -> Json.fromBytes(r.value(), Manifest.class).bucket()));
+                closed(BucketId.ofKey(r.key()).orElseGet(() -> Json.fromBytes(r.value(), Announcement.class).bucket()));
                 return false;
             }
             default -> throw new IllegalArgumentException("unexpected topic " + r.topic());
         }
+    }
+
+    /** The bucket of a seal or finalized record, if it is closed: known so, or said so by a closed form. */
+    private Optional<BucketId> closedOne(ConsumerRecord<String, byte[]> r) {
+        Optional<BucketId> bucket = BucketId.ofKey(r.key());
+        if (ClosedForm.isClosedForm(r.headers())) {
+            BucketId b = bucket.orElseGet(() -> r.topic().equals(Topics.SEALS)
+                    ? Json.fromBytes(r.value(), Seal.class).bucket()
+                    : Json.fromBytes(r.value(), Finalized.class).bucket());
+            closed(b);
+            return Optional.of(b);
+        }
+        return bucket.filter(closed::contains);
     }
 
     /** A marker may seal a bucket, and so may a heartbeat whose watermark moved (once an hour); others wait. */

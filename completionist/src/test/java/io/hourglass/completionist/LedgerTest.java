@@ -3,7 +3,9 @@ package io.hourglass.completionist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.core.Json;
+import io.hourglass.core.control.Announcement;
 import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.ClosedForm;
 import io.hourglass.core.control.Finalized;
 import io.hourglass.core.control.Heartbeat;
 import io.hourglass.core.control.HostSignal;
@@ -18,8 +20,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class LedgerTest {
@@ -106,7 +110,8 @@ class LedgerTest {
         List<ConsumerRecord<String, byte[]>> records = List.of(
                 new ConsumerRecord<>(Topics.SEALS, 0, 0, seal.bucket().key(), Json.toBytes(seal)),
                 new ConsumerRecord<>(Topics.FINALIZED, 0, 0, f.key(), Json.toBytes(f)),
-                new ConsumerRecord<>(Topics.BUCKETS, 0, 0, closed.bucket().key(), Json.toBytes(closed)));
+                new ConsumerRecord<>(Topics.BUCKETS, 0, 0, closed.bucket().key(),
+                        Json.toBytes(Announcement.of(closed))));
         List<ConsumerRecord<String, byte[]>> backwards = new ArrayList<>(records);
         java.util.Collections.reverse(backwards);
         for (List<ConsumerRecord<String, byte[]>> order : List.of(records, backwards)) {
@@ -137,8 +142,49 @@ class LedgerTest {
         // A key of another form: the value says which bucket closed.
         Manifest other = new Manifest("U", H10, h11, h11, 60, true, 0, 0, 0, Map.of(), List.of(), List.of(),
                 List.of(), Map.of());
-        l.accept(new ConsumerRecord<>(Topics.BUCKETS, 0, 1, "not a bucket key", Json.toBytes(other)));
+        l.accept(new ConsumerRecord<>(Topics.BUCKETS, 0, 1, "not a bucket key", Json.toBytes(Announcement.of(other))));
         assertThat(l.isClosed(other.bucket())).isTrue();
+        // An announcement of an older version, the whole manifest.
+        Manifest older = new Manifest("V", H10, h11, h11, 60, true, 0, 0, 0, Map.of(), List.of(), List.of(),
+                List.of(), Map.of());
+        l.accept(new ConsumerRecord<>(Topics.BUCKETS, 0, 2, "not a bucket key", Json.toBytes(older)));
+        assertThat(l.isClosed(older.bucket())).isTrue();
+    }
+
+    @Test
+    void aClosedFormSaysItsBucketClosedAndIsNotParsed() {
+        Instant h11 = H10.plus(Duration.ofHours(1));
+        Seal seal = new Seal("T", H10, Map.of(0, 5L), true, List.of("web-1"), List.of(), h11);
+        Finalized f = new Finalized("T", H10, 0, "part-00000.avro", 1, 0, 0, Map.of("web-1", 1L), h11);
+        byte[] garbage = {'{', 1, 2};
+        Ledger l = new Ledger();
+        l.accept(new ConsumerRecord<>(Topics.SEALS, 0, 0, seal.bucket().key(), Json.toBytes(seal)));
+        l.accept(new ConsumerRecord<>(Topics.FINALIZED, 0, 0, f.key(), Json.toBytes(f)));
+        assertThat(l.seal(seal.bucket())).isPresent();
+        // Read before the announcement, as a compacted topic may have it: the closed form alone closes the bucket.
+        assertThat(l.accept(closedForm(Topics.FINALIZED, f.key(), garbage))).isFalse();
+        assertThat(l.isClosed(seal.bucket())).isTrue();
+        assertThat(l.seal(seal.bucket())).isEmpty();
+        assertThat(l.finalizedPartitions(seal.bucket())).isEmpty();
+
+        Ledger fresh = new Ledger();
+        assertThat(fresh.accept(closedForm(Topics.SEALS, seal.bucket().key(), garbage))).isFalse();
+        assertThat(fresh.isClosed(seal.bucket())).isTrue();
+        assertThat(fresh.firstHour()).contains(H10);
+        // Once closed, the bucket takes no seal.
+        fresh.accept(new ConsumerRecord<>(Topics.SEALS, 0, 1, seal.bucket().key(), Json.toBytes(seal)));
+        assertThat(fresh.seal(seal.bucket())).isEmpty();
+
+        // A key of another form: the value says which bucket.
+        Seal other = new Seal("U", H10, Map.of(), true, List.of(), List.of(), h11).withoutHosts();
+        fresh.accept(closedForm(Topics.SEALS, "not a bucket key", Json.toBytes(other)));
+        assertThat(fresh.isClosed(other.bucket())).isTrue();
+        assertThat(fresh.seal(other.bucket())).isEmpty();
+    }
+
+    private static ConsumerRecord<String, byte[]> closedForm(String topic, String key, byte[] value) {
+        return new ConsumerRecord<>(topic, 0, 0, 0L, TimestampType.CREATE_TIME, -1, -1, key, value,
+                ClosedForm.headers(), Optional.empty());
     }
 
     @Test

@@ -5,8 +5,8 @@ import io.hourglass.cli.standalone.Standalone;
 import io.hourglass.cli.standalone.StandaloneConfig;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
+import io.hourglass.core.control.Announcement;
 import io.hourglass.core.control.BucketId;
-import io.hourglass.core.control.Manifest;
 import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.kafka.TopicTailer;
 import io.hourglass.core.kafka.Topics;
@@ -97,7 +97,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             CountDownLatch allClosed = new CountDownLatch(1);
             try (TopicTailer buckets = new TopicTailer(KafkaSettings.singleNode(hourglass.bootstrap()),
                     "hourglass-demo", List.of(Topics.BUCKETS), r -> {
-                        Manifest m = Json.fromBytes(r.value(), Manifest.class);
+                        Announcement m = Json.fromBytes(r.value(), Announcement.class);
                         System.out.println(describe(m));
                         if (wanted.remove(m.bucket()) && wanted.isEmpty()) {
                             allClosed.countDown();
@@ -165,10 +165,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         return t;
     }
 
-    private static String describe(Manifest m) {
+    private static String describe(Announcement m) {
         return String.format("closed  %-24s %s  events=%-5d hosts=%d dups_dropped=%-3d late=%-3d close_delay=%s  %s",
-                m.type(), m.hour(), m.events(), m.hosts().size(), m.duplicatesDropped(), m.lateEvents(),
+                m.type(), m.hour(), m.events(), m.hostCount(), m.duplicatesDropped(), m.lateEvents(),
                 Duration.ofSeconds(m.closeDelaySeconds()).toString().substring(2).toLowerCase(),
-                m.complete() ? "complete" : "INCOMPLETE, missing " + m.missingHosts());
+                m.complete() ? "complete"
+                        : "INCOMPLETE, missing " + m.missingHostCount() + ": " + m.missingHostsSample());
     }
 }

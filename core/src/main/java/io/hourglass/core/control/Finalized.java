@@ -28,6 +28,11 @@ public record Finalized(
         requireNonNull(finalizedAt, "finalizedAt is null");
     }
 
+    /** This partition in its {@link ClosedForm}: the bucket's {@code _SUCCESS} has its hosts' counts. */
+    public Finalized withoutHosts() {
+        return new Finalized(type, hour, partition, file, events, duplicatesDropped, lateEvents, Map.of(), finalizedAt);
+    }
+
     public BucketId bucket() {
         return new BucketId(type, hour);
     }

@@ -41,6 +41,11 @@ public record Seal(
         return new Seal(type, hour, merged, complete, expectedHosts, missingHosts, sealedAt);
     }
 
+    /** This seal in its {@link ClosedForm}: the bucket's {@code _SUCCESS} names its hosts. */
+    public Seal withoutHosts() {
+        return new Seal(type, hour, offsets, complete, List.of(), List.of(), sealedAt);
+    }
+
     public BucketId bucket() {
         return new BucketId(type, hour);
     }

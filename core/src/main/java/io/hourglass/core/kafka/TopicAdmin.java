@@ -142,7 +142,8 @@ public final class TopicAdmin {
             // A decision names every host of its hour; host names that share little compress only a few times.
             control.add(topic(kafka, t, 1, COMPACT_AND_DELETE,
                     Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topics.DECISIONS_KEPT.toMillis()),
-                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_DECISION_BATCH_BYTES))));
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_DECISION_BATCH_BYTES),
+                            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Topics.DECISIONS_SEGMENT.toMillis()))));
         }
         control.add(topic(kafka, Topics.MARKERS, 1, COMPACT_AND_DELETE,
                 Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Topics.SIGNALS_SEGMENT.toMillis()))));

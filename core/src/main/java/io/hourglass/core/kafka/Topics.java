@@ -40,6 +40,13 @@ public final class Topics {
      */
     public static final Duration SIGNALS_SEGMENT = Duration.ofHours(1);
 
+    /**
+     * Segments of the {@link #DECISIONS} topics roll hourly, so that Kafka compacts a closed bucket's seal and
+     * finalized partitions to their {@link io.hourglass.core.control.ClosedForm} within an hour or two, not after the
+     * week of Kafka's default segment.
+     */
+    public static final Duration DECISIONS_SEGMENT = Duration.ofHours(1);
+
     private Topics() {
     }
 

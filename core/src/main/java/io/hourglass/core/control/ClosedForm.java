@@ -1,0 +1,30 @@
+package io.hourglass.core.control;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * A bucket's seal and finalized partitions are written again under their keys once the bucket has closed, in their
+ * closed form: without their host lists and tallies, which the bucket's {@code _SUCCESS} holds from then on, and with
+ * the header {@link #HEADER}. The decisions topics are compacted, so Kafka then keeps only that form. At tens of
+ * thousands of hosts a closed bucket's records go from megabytes to a few hundred bytes, and every component reads
+ * weeks of them at start.
+ */
+public final class ClosedForm {
+    /** Marks a decision record of a closed bucket; its value is one byte, {@code 1}. */
+    public static final String HEADER = "hourglass-closed";
+    private static final byte[] MARK = {1};
+
+    private ClosedForm() {
+    }
+
+    /** New headers that mark a record as a closed form. */
+    public static Headers headers() {
+        return new RecordHeaders().add(HEADER, MARK.clone());
+    }
+
+    /** Whether a record is a closed form: its bucket closed, and its value names no hosts. */
+    public static boolean isClosedForm(Headers headers) {
+        return headers.lastHeader(HEADER) != null;
+    }
+}
