@@ -9,7 +9,8 @@ import java.util.List;
  * A closed bucket as announced on {@code _hourglass.buckets}: the figures of its {@code _SUCCESS} manifest and where
  * that is, without the manifest's lists and tally of hosts. Those grow with the fleet (megabytes at tens of thousands
  * of hosts), a job that waits for a bucket needs none of them, and the completionist reads weeks of announcements at
- * each start.
+ * each start. Its fields come in the order a job that waits for the bucket reads them: whether it is complete, and
+ * where its files are.
  *
  * @param manifest           the path of the bucket's {@code _SUCCESS} in the lake store
  * @param missingHostsSample the first missing hosts by name, at most {@link #MISSING_HOSTS_NAMED}
@@ -17,10 +18,9 @@ import java.util.List;
 public record Announcement(
         String type,
         Instant hour,
-        Instant sealedAt,
-        Instant closedAt,
-        long closeDelaySeconds,
         boolean complete,
+        String manifest,
+        List<Manifest.FileEntry> files,
         long events,
         long duplicatesDropped,
         long lateEvents,
@@ -28,8 +28,9 @@ public record Announcement(
         int expectedHostCount,
         int missingHostCount,
         List<String> missingHostsSample,
-        List<Manifest.FileEntry> files,
-        String manifest) {
+        Instant sealedAt,
+        Instant closedAt,
+        long closeDelaySeconds) {
 
     /** Enough to act on a few missing hosts; a larger outage is in the manifest. */
     public static final int MISSING_HOSTS_NAMED = 100;
@@ -46,9 +47,9 @@ public record Announcement(
     /** What to announce of a manifest. */
     public static Announcement of(Manifest m) {
         List<String> missing = m.missingHosts().stream().sorted().limit(MISSING_HOSTS_NAMED).toList();
-        return new Announcement(m.type(), m.hour(), m.sealedAt(), m.closedAt(), m.closeDelaySeconds(), m.complete(),
-                m.events(), m.duplicatesDropped(), m.lateEvents(), m.hosts().size(), m.expectedHosts().size(),
-                m.missingHosts().size(), missing, m.files(), m.bucket().successPath());
+        return new Announcement(m.type(), m.hour(), m.complete(), m.bucket().successPath(), m.files(), m.events(),
+                m.duplicatesDropped(), m.lateEvents(), m.hosts().size(), m.expectedHosts().size(),
+                m.missingHosts().size(), missing, m.sealedAt(), m.closedAt(), m.closeDelaySeconds());
     }
 
     public BucketId bucket() {
