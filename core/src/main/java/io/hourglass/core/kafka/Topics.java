@@ -18,7 +18,10 @@ public final class Topics {
     public static final String SEALS = "_hourglass.seals";
     /** Partition-hours that writers have finalized, compacted and kept {@link #DECISIONS_KEPT}. */
     public static final String FINALIZED = "_hourglass.finalized";
-    /** Closed buckets with their manifests, compacted and kept {@link #DECISIONS_KEPT}, keyed by bucket. */
+    /**
+     * Closed buckets, each with its {@link io.hourglass.core.control.Announcement}, compacted and kept
+     * {@link #DECISIONS_KEPT}, keyed by bucket.
+     */
     public static final String BUCKETS = "_hourglass.buckets";
     /** Rejected events with their reasons. */
     public static final String BADROWS = "_hourglass.badrows";
