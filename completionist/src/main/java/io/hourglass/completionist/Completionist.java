@@ -19,6 +19,7 @@ import io.hourglass.core.lake.LakeStore;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.service.Service;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -76,6 +78,8 @@ public final class Completionist implements Service {
     private static final int MANIFEST_WRITERS = 8;
     /** How far behind the oldest open bucket the ledger keeps markers, seals and heartbeats. */
     private static final Duration RETENTION = Duration.ofDays(1);
+    /** While the control topics are read at start, the ledger is pruned each time it holds this many more hours. */
+    private static final int PRUNE_WHILE_READING_EVERY_HOURS = 24;
 
     private final CompletionistConfig config;
     private final KafkaSettings kafka;
@@ -97,6 +101,9 @@ public final class Completionist implements Service {
     private KafkaConsumer<String, byte[]> offsets;
     private volatile ScheduledExecutorService ticker;
     private final AtomicBoolean tickQueued = new AtomicBoolean();
+    /** Until the control topics are read to their end at start; ticks prune after that. */
+    private volatile boolean reading = true;
+    private volatile int hoursAfterPrune;
     private ExecutorService manifestWriters;
     private volatile boolean healthy = true;
     private Instant startedAt;
@@ -117,6 +124,9 @@ public final class Completionist implements Service {
                 .description("Time a tick takes to decide every open bucket, publishing included")
                 .publishPercentiles(0.5, 0.99, 0.999)
                 .register(metrics);
+        Gauge.builder("hourglass_completionist_hours_held", ledger, Ledger::hoursHeld)
+                .description("Hours whose markers the completionist holds: from a day before the oldest open bucket")
+                .register(metrics);
     }
 
     @Override
@@ -134,9 +144,14 @@ public final class Completionist implements Service {
                     if (ledger.accept(r)) {
                         tickSoon();
                     }
+                    if (reading && ledger.hoursHeld() >= hoursAfterPrune + PRUNE_WHILE_READING_EVERY_HOURS) {
+                        pruneWhileReading();
+                    }
                 });
         tailer.start();
         tailer.awaitCaughtUp(Duration.ofSeconds(60));
+        pruneWhileReading();
+        reading = false;
         Properties producerSettings = kafka.controlProducer("hourglass-completionist");
         // A tick publishes the seals or announcements of every type at once, a kilobyte or so each.
         producerSettings.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
@@ -214,7 +229,7 @@ public final class Completionist implements Service {
      * closes what writers have finalized. Each step publishes its records together and waits for them once, so a
      * tick costs a round trip or two whatever the number of types.
      */
-    void tick() {
+    synchronized void tick() {
         Instant now = clock.instant();
         Instant first = ledger.firstHour().orElse(null);
         if (first == null) {
@@ -276,14 +291,35 @@ public final class Completionist implements Service {
         return open;
     }
 
+    /**
+     * The control topics are read from their start before the first tick: a week of markers by Kafka's default
+     * retention, which held gigabytes at tens of thousands of hosts. So the reading forgets, as it goes, what a tick
+     * would forget: it moves the frontiers as a tick does, then prunes behind them.
+     */
+    private synchronized void pruneWhileReading() {
+        Instant first = ledger.firstHour().orElse(null);
+        if (first != null) {
+            ledger.takeOldestSeen().ifPresent(this::rewindFrontiers);
+            Instant lastFull = Hours.hourOf(clock.instant()).minus(Duration.ofHours(1));
+            for (EventType type : registry.get().all()) {
+                advanceFrontier(type.name(), first, lastFull);
+            }
+            horizon(first).ifPresent(ledger::pruneKeepingClosed);
+        }
+        hoursAfterPrune = ledger.hoursHeld();
+    }
+
     /** What lies a day before the oldest bucket still open is of no use to any decision; forget it. */
     private void pruneClosedPast(Instant first) {
+        horizon(first).ifPresent(ledger::prune);
+    }
+
+    /** A day before the oldest bucket still open, if that is after the ledger's first hour. */
+    private Optional<Instant> horizon(Instant first) {
         Instant oldestOpen = registry.get().all().stream().map(t -> frontier.getOrDefault(t.name(), first))
                 .min(Instant::compareTo).orElse(first);
         Instant horizon = oldestOpen.minus(RETENTION);
-        if (horizon.isAfter(first)) {
-            ledger.prune(horizon);
-        }
+        return horizon.isAfter(first) ? Optional.of(horizon) : Optional.empty();
     }
 
     /** Seals the open buckets that are due; a seal counts once Kafka has it. */

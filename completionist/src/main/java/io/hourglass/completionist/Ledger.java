@@ -200,17 +200,30 @@ final class Ledger {
      * {@code before}, and hosts silent since then. Keeps a long-running completionist's memory flat.
      */
     synchronized void prune(Instant before) {
+        pruneKeepingClosed(before);
+        closed.removeIf(b -> b.hour().isBefore(before));
+    }
+
+    /**
+     * As {@link #prune}, but every closed bucket stays known: while the control topics are read at start, records of
+     * hours before {@code before} are still to come, and must find their buckets closed.
+     */
+    synchronized void pruneKeepingClosed(Instant before) {
         markers.keySet().removeIf(h -> h.isBefore(before));
         firstSeen.keySet().removeIf(h -> h.isBefore(before));
         seals.keySet().removeIf(b -> b.hour().isBefore(before));
         expectedByHour.keySet().removeIf(h -> h.isBefore(before));
         finalized.keySet().removeIf(b -> b.hour().isBefore(before));
-        closed.removeIf(b -> b.hour().isBefore(before));
         hosts.values().removeIf(h -> h.lastSeen().isBefore(before));
         hosts.values().forEach(h -> h.forgetBefore(before));
         if (firstHour != null && firstHour.isBefore(before)) {
             firstHour = before;
         }
+    }
+
+    /** How many hours' markers are held. */
+    synchronized int hoursHeld() {
+        return markers.size();
     }
 
     synchronized List<HostView> hosts() {
