@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A completionist reads the control topics from their start before its first tick: a week of markers by Kafka's
  * default retention. It must not hold them all meanwhile, only what a tick would keep, about a day behind the oldest
- * open bucket. Against a real broker, with a week of a few hosts' heartbeats and markers and every bucket of the week
- * closed but the last hour's.
+ * open bucket, and it skips unread the markers of hours whose every bucket is closed. Against a real broker, with a
+ * week of a few hosts' heartbeats and markers and every bucket of the week closed but the last hour's.
  */
 class CompletionistStartIT {
     private static final Instant NOW = Instant.parse("2026-03-08T10:10:00Z");
@@ -68,6 +68,11 @@ class CompletionistStartIT {
                             producer.send(new ProducerRecord<>(Topics.MARKERS, HostSignals.key(s),
                                     HostSignals.toBytes(s)));
                         }
+                    }
+                    if (h == 1) {
+                        // Garbage under a marker's key: parsed, it would be logged and skipped as unreadable.
+                        producer.send(new ProducerRecord<>(Topics.MARKERS,
+                                "marker/web-0/" + hour + "/" + java.util.UUID.randomUUID(), new byte[] {'{', 1}));
                     }
                     if (hour.isBefore(open)) {
                         for (EventType t : registry.all()) {
@@ -110,6 +115,9 @@ class CompletionistStartIT {
             assertThat(mostHeld.get()).as("hours held at most while reading %d hours of markers", HOURS)
                     .isBetween(25, 24 + 24 + 2);
             assertThat(heldNow).as("a day behind the open hour, and the open hour").isBetween(25, 26);
+            assertThat(metrics.get("hourglass_completionist_markers_skipped_total").counter().count())
+                    .as("every marker of the closed hours, the garbage one too, and none of the open hour")
+                    .isEqualTo(HOSTS * (HOURS - 1) + 1);
         } finally {
             server.stop();
         }

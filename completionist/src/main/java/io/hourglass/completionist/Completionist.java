@@ -10,6 +10,7 @@ import io.hourglass.core.control.Announcement;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.ClosedForm;
 import io.hourglass.core.control.Finalized;
+import io.hourglass.core.control.HostSignals;
 import io.hourglass.core.control.Manifest;
 import io.hourglass.core.control.Seal;
 import io.hourglass.core.kafka.KafkaSettings;
@@ -19,6 +20,7 @@ import io.hourglass.core.lake.LakeStore;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.Registry;
 import io.hourglass.core.service.Service;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -53,6 +55,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -95,6 +98,7 @@ public final class Completionist implements Service {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Timer closeDelay;
     private final Timer tickTime;
+    private final Counter markersSkipped;
     private TopicTailer tailer;
     private TopicTailer bucketsTailer;
     private KafkaProducer<String, byte[]> producer;
@@ -104,6 +108,8 @@ public final class Completionist implements Service {
     /** Until the control topics are read to their end at start; ticks prune after that. */
     private volatile boolean reading = true;
     private volatile int hoursAfterPrune;
+    /** Hours found closed for every type while reading at start. Tailer thread only. */
+    private final Set<Instant> closedHours = new HashSet<>();
     private ExecutorService manifestWriters;
     private volatile boolean healthy = true;
     private Instant startedAt;
@@ -125,7 +131,11 @@ public final class Completionist implements Service {
                 .publishPercentiles(0.5, 0.99, 0.999)
                 .register(metrics);
         Gauge.builder("hourglass_completionist_hours_held", ledger, Ledger::hoursHeld)
-                .description("Hours whose markers the completionist holds: from a day before the oldest open bucket")
+                .description("Hours the completionist holds markers and heartbeats of: from a day before the oldest"
+                        + " open bucket")
+                .register(metrics);
+        this.markersSkipped = Counter.builder("hourglass_completionist_markers_skipped_total")
+                .description("Markers of hours whose every bucket was closed, skipped unread at start")
                 .register(metrics);
     }
 
@@ -141,6 +151,10 @@ public final class Completionist implements Service {
         bucketsTailer.awaitCaughtUp(Duration.ofSeconds(60));
         tailer = new TopicTailer(kafka, "hourglass-completionist-control",
                 List.of(Topics.MARKERS, Topics.SEALS, Topics.FINALIZED), r -> {
+                    if (reading && markerOfAClosedHour(r)) {
+                        markersSkipped.increment();
+                        return;
+                    }
                     if (ledger.accept(r)) {
                         tickSoon();
                     }
@@ -307,6 +321,30 @@ public final class Completionist implements Service {
             horizon(first).ifPresent(ledger::pruneKeepingClosed);
         }
         hoursAfterPrune = ledger.hoursHeld();
+    }
+
+    /**
+     * Whether a record read at start is a marker of an hour whose every bucket is closed: a closed bucket is never
+     * sealed again, so such a marker can change no decision, and a week of them took minutes to parse at tens of
+     * thousands of hosts. A marker of an hour with a bucket not closed, such as one a host's backlog brings late in
+     * the log, is read. Closed buckets only come while reading, so an hour found closed stays closed.
+     */
+    private boolean markerOfAClosedHour(ConsumerRecord<String, byte[]> r) {
+        if (!r.topic().equals(Topics.MARKERS)) {
+            return false;
+        }
+        Instant hour = HostSignals.markerHour(r.key()).orElse(null);
+        if (hour == null) {
+            return false;
+        }
+        if (closedHours.contains(hour)) {
+            return true;
+        }
+        boolean closed = registry.get().all().stream().allMatch(t -> ledger.isClosed(new BucketId(t.name(), hour)));
+        if (closed) {
+            closedHours.add(hour);
+        }
+        return closed;
     }
 
     /** What lies a day before the oldest bucket still open is of no use to any decision; forget it. */

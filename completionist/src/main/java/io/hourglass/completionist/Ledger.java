@@ -221,9 +221,9 @@ final class Ledger {
         }
     }
 
-    /** How many hours' markers are held. */
+    /** How many hours the ledger holds: those of the markers and heartbeats it has read, until pruned. */
     synchronized int hoursHeld() {
-        return markers.size();
+        return firstSeen.size();
     }
 
     synchronized List<HostView> hosts() {

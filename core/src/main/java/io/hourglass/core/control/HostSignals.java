@@ -8,6 +8,9 @@ import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.UUID;
 
 /** JSON form of host signals, always with their {@code kind}. */
@@ -38,6 +41,26 @@ public final class HostSignals {
         }
         Marker m = (Marker) s;
         return "marker/" + m.host() + "/" + m.hour() + "/" + UUID.randomUUID();
+    }
+
+    /**
+     * The hour a marker's {@link #key} names; empty for a heartbeat's key or a key of another form. A reader can skip
+     * a marker by it without parsing the marker.
+     */
+    public static Optional<Instant> markerHour(String key) {
+        if (key == null || !key.startsWith("marker/")) {
+            return Optional.empty();
+        }
+        int last = key.lastIndexOf('/');
+        int before = key.lastIndexOf('/', last - 1);
+        if (before < "marker".length()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(key.substring(before + 1, last)));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     public static HostSignal fromBytes(byte[] bytes) {

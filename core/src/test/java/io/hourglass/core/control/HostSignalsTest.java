@@ -30,4 +30,17 @@ class HostSignalsTest {
         assertThat(key).startsWith("marker/web-1/" + H10 + "/")
                 .isNotEqualTo(HostSignals.key(heartbeat("web-1", H10.plusSeconds(5))));
     }
+
+    @Test
+    void aMarkersKeyNamesItsHourAndNoOtherKeyDoes() {
+        for (String host : java.util.List.of("web-1", "pod/with/slashes")) {
+            Marker m = new Marker(host, H10, Map.of("T", 1L), Map.of(), 0, false, H10.plusSeconds(3700));
+            assertThat(HostSignals.markerHour(HostSignals.key(m))).contains(H10);
+        }
+        assertThat(HostSignals.markerHour(HostSignals.key(heartbeat("web-1", H10.plusSeconds(5))))).isEmpty();
+        for (String other : new String[] {null, "", "marker/", "marker/web-1", "marker/web-1/not-an-hour/u",
+                "marker//", "web-1"}) {
+            assertThat(HostSignals.markerHour(other)).as(other).isEmpty();
+        }
+    }
 }
