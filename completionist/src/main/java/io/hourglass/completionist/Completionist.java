@@ -258,24 +258,24 @@ public final class Completionist implements Service {
             sealDue(open, now);
             closeDue(open, now);
         } finally {
-            for (EventType type : registry.get().all()) {
-                advanceFrontier(type.name(), first, lastFull);
-            }
+            advanceFrontiers(first, lastFull);
         }
     }
 
     /**
-     * Moves the type's frontier past the buckets closed in a row from it. Until one closes, a type has no frontier and
-     * starts from the ledger's first hour, which goes back when a host's older hour turns up.
+     * Moves each type's frontier past the buckets closed in a row from it. Until one closes, a type has no frontier
+     * and starts from the ledger's first hour, which goes back when a host's older hour turns up.
      */
-    private void advanceFrontier(String type, Instant first, Instant lastFull) {
-        Instant from = frontier.getOrDefault(type, first);
-        Instant h = from;
-        while (!h.isAfter(lastFull) && ledger.isClosed(new BucketId(type, h))) {
-            h = Hours.end(h);
-        }
-        if (h.isAfter(from)) {
-            frontier.put(type, h);
+    private void advanceFrontiers(Instant first, Instant lastFull) {
+        for (EventType type : registry.get().all()) {
+            Instant from = frontier.getOrDefault(type.name(), first);
+            Instant h = from;
+            while (!h.isAfter(lastFull) && ledger.isClosed(new BucketId(type.name(), h))) {
+                h = Hours.end(h);
+            }
+            if (h.isAfter(from)) {
+                frontier.put(type.name(), h);
+            }
         }
     }
 
@@ -314,10 +314,7 @@ public final class Completionist implements Service {
         Instant first = ledger.firstHour().orElse(null);
         if (first != null) {
             ledger.takeOldestSeen().ifPresent(this::rewindFrontiers);
-            Instant lastFull = Hours.hourOf(clock.instant()).minus(Duration.ofHours(1));
-            for (EventType type : registry.get().all()) {
-                advanceFrontier(type.name(), first, lastFull);
-            }
+            advanceFrontiers(first, Hours.hourOf(clock.instant()).minus(Duration.ofHours(1)));
             horizon(first).ifPresent(ledger::pruneKeepingClosed);
         }
         hoursAfterPrune = ledger.hoursHeld();
@@ -607,7 +604,7 @@ public final class Completionist implements Service {
                     ClosedForm.headers()));
             for (Finalized f : d.parts()) {
                 records.add(new ProducerRecord<>(Topics.FINALIZED, null, f.key(), Json.toBytes(f.withoutHosts()),
-                        ClosedForm.headers().add(Finalized.AT_HEADER, f.atHeader())));
+                        ClosedForm.mark(f.headers())));
             }
         }
         try {

@@ -87,8 +87,7 @@ final class SealBook {
         }
         if (r.topic().equals(Topics.SEALS)) {
             Seal s = Json.fromBytes(r.value(), Seal.class);
-            seals.put(s.bucket(), new Seal(s.type(), s.hour(), s.offsets(), s.complete(), List.of(), List.of(),
-                    s.sealedAt()));
+            seals.put(s.bucket(), s.withoutHosts());
             unfinished.add(s.bucket());
         } else if (r.topic().equals(Topics.FINALIZED)) {
             finalizedRecord(r);

@@ -69,7 +69,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -712,8 +711,7 @@ public final class Writer implements Service {
         Finalized f = new Finalized(b.type(), b.hour(), p, in.events() == 0 ? null : d.name(), in.events(),
                 d.stage().duplicatesOfClosed() + w.duplicates(), in.late(), in.hosts(), clock.instant());
         return new Finalizing(d.tp(), d.seal(), d.stage(), w.ids(), f,
-                producer.send(new ProducerRecord<>(Topics.FINALIZED, null, f.key(), Json.toBytes(f),
-                        new RecordHeaders().add(Finalized.AT_HEADER, f.atHeader()))));
+                producer.send(new ProducerRecord<>(Topics.FINALIZED, null, f.key(), Json.toBytes(f), f.headers())));
     }
 
     /** Once Kafka has the {@code finalized} record: forgets the stage and moves its events beyond the seal on. */

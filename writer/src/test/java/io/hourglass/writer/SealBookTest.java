@@ -52,7 +52,7 @@ class SealBookTest {
     /** As a writer sends it: with its {@code finalizedAt} in a header. */
     private static ConsumerRecord<String, byte[]> finalized(String type, Instant hour, int partition, Instant at) {
         Finalized f = new Finalized(type, hour, partition, null, 0, 0, 0, Map.of(), at);
-        return finalizedRecord(f.key(), new RecordHeaders().add(Finalized.AT_HEADER, f.atHeader()), Json.toBytes(f));
+        return finalizedRecord(f.key(), f.headers(), Json.toBytes(f));
     }
 
     private static ConsumerRecord<String, byte[]> finalizedRecord(String key, Headers headers, byte[] value) {
@@ -66,7 +66,7 @@ class SealBookTest {
         SealBook book = book();
         Instant at = H11.plusSeconds(90);
         Finalized a = new Finalized("A", H10, 2, null, 0, 0, 0, Map.of(), at);
-        book.accept(finalizedRecord(a.key(), new RecordHeaders().add(Finalized.AT_HEADER, a.atHeader()),
+        book.accept(finalizedRecord(a.key(), a.headers(),
                 new byte[] {'{', 1}));
         assertThat(book.isFinalized(new BucketId("A", H10), 2)).isTrue();
         assertThat(book.isFinalized(new BucketId("A", H10), 0)).isFalse();
@@ -74,7 +74,7 @@ class SealBookTest {
         Finalized older = new Finalized("B", H10, 1, null, 0, 0, 0, Map.of("h1", 1L), at);
         book.accept(finalizedRecord(older.key(), new RecordHeaders(), Json.toBytes(older)));
         Finalized odd = new Finalized("C", H10, 0, null, 0, 0, 0, Map.of(), at);
-        book.accept(finalizedRecord("C", new RecordHeaders().add(Finalized.AT_HEADER, odd.atHeader()),
+        book.accept(finalizedRecord("C", odd.headers(),
                 Json.toBytes(odd)));
         assertThat(book.isFinalized(new BucketId("B", H10), 1)).isTrue();
         assertThat(book.isFinalized(new BucketId("C", H10), 0)).isTrue();

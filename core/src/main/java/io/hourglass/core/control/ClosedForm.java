@@ -20,7 +20,12 @@ public final class ClosedForm {
 
     /** New headers that mark a record as a closed form. */
     public static Headers headers() {
-        return new RecordHeaders().add(HEADER, MARK.clone());
+        return mark(new RecordHeaders());
+    }
+
+    /** The record's headers, marked as a closed form's. */
+    public static Headers mark(Headers headers) {
+        return headers.add(HEADER, MARK.clone());
     }
 
     /** Whether a record is a closed form: its bucket closed, and its value names no hosts. */

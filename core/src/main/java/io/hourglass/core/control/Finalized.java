@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** A writer has written (or found) the final file of one partition of a sealed bucket. */
 public record Finalized(
@@ -49,9 +50,10 @@ public record Finalized(
         return bucket().key() + "|" + partition;
     }
 
-    /** The value of {@link #AT_HEADER} for this record. */
-    public byte[] atHeader() {
-        return ByteBuffer.allocate(Long.BYTES).putLong(finalizedAt.toEpochMilli()).array();
+    /** The record's headers: {@link #AT_HEADER}. */
+    public Headers headers() {
+        return new RecordHeaders().add(AT_HEADER,
+                ByteBuffer.allocate(Long.BYTES).putLong(finalizedAt.toEpochMilli()).array());
     }
 
     /** {@code finalizedAt} from a record's {@link #AT_HEADER}, if it has a well-formed one. */
