@@ -110,6 +110,8 @@ public final class Completionist implements Service {
     private volatile int hoursAfterPrune;
     /** Hours found closed for every type while reading at start. Tailer thread only. */
     private final Set<Instant> closedHours = new HashSet<>();
+    /** Closed buckets' decisions found in full while reading at start. Tailer thread, then start's. */
+    private final MissingClosedForms missingClosedForms = new MissingClosedForms();
     private ExecutorService manifestWriters;
     private volatile boolean healthy = true;
     private Instant startedAt;
@@ -155,6 +157,9 @@ public final class Completionist implements Service {
                         markersSkipped.increment();
                         return;
                     }
+                    if (reading) {
+                        missingClosedForms.note(r, ledger::isClosed);
+                    }
                     if (ledger.accept(r)) {
                         tickSoon();
                     }
@@ -171,6 +176,7 @@ public final class Completionist implements Service {
         producerSettings.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         producer = new KafkaProducer<>(producerSettings);
         offsets = new KafkaConsumer<>(kafka.consumer("hourglass-completionist-offsets", null));
+        writeMissingClosedForms();
         startedAt = clock.instant();
         AtomicInteger writerCount = new AtomicInteger();
         manifestWriters = Executors.newFixedThreadPool(MANIFEST_WRITERS,
@@ -599,21 +605,30 @@ public final class Completionist implements Service {
     private void writeClosedForms(List<Decided> closed) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (Decided d : closed) {
-            Seal seal = d.seal();
-            records.add(new ProducerRecord<>(Topics.SEALS, null, seal.bucket().key(), Json.toBytes(seal.withoutHosts()),
-                    ClosedForm.headers()));
-            for (Finalized f : d.parts()) {
-                records.add(new ProducerRecord<>(Topics.FINALIZED, null, f.key(), Json.toBytes(f.withoutHosts()),
-                        ClosedForm.mark(f.headers())));
-            }
+            records.add(ClosedForm.of(d.seal()));
+            d.parts().forEach(f -> records.add(ClosedForm.of(f)));
         }
+        publishClosedForms(records);
+    }
+
+    private void publishClosedForms(List<ProducerRecord<String, byte[]>> records) {
         try {
             publishAll(records, Function.identity(), r -> { });
         } catch (HourglassException e) {
-            log.warn("Could not write the closed form of the seals and finalized partitions of {} closed buckets: {}."
-                    + " Nothing is lost: their records in Kafka keep their host lists until the retention ({}).",
-                    closed.size(), e.getMessage(), Topics.DECISIONS_KEPT);
+            log.warn("Could not write {} closed forms of closed buckets' seals and finalized partitions: {}. Nothing is"
+                    + " lost: their records in Kafka keep their host lists until the retention ({}).",
+                    records.size(), e.getMessage(), Topics.DECISIONS_KEPT);
         }
+    }
+
+    /** Writes the closed forms that a stop between announcements and their closed forms left unwritten. */
+    private void writeMissingClosedForms() {
+        if (missingClosedForms.size() == 0) {
+            return;
+        }
+        log.info("{} seals and finalized partitions of closed buckets are in Kafka in full only: the completionist"
+                + " stopped before it wrote their closed forms. Writing them now.", missingClosedForms.size());
+        publishClosedForms(missingClosedForms.closedForms(offsets, Duration.ofSeconds(10)));
     }
 
     /** The bucket's {@code _SUCCESS} manifest: the one already in the lake, or a new one written there. */

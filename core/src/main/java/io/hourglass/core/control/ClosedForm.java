@@ -1,5 +1,8 @@
 package io.hourglass.core.control;
 
+import io.hourglass.core.Json;
+import io.hourglass.core.kafka.Topics;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -26,6 +29,18 @@ public final class ClosedForm {
     /** The record's headers, marked as a closed form's. */
     public static Headers mark(Headers headers) {
         return headers.add(HEADER, MARK.clone());
+    }
+
+    /** The closed form of a closed bucket's seal, under the seal's key. */
+    public static ProducerRecord<String, byte[]> of(Seal seal) {
+        return new ProducerRecord<>(Topics.SEALS, null, seal.bucket().key(), Json.toBytes(seal.withoutHosts()),
+                headers());
+    }
+
+    /** The closed form of a closed bucket's finalized partition, under its key; it keeps its time header. */
+    public static ProducerRecord<String, byte[]> of(Finalized f) {
+        return new ProducerRecord<>(Topics.FINALIZED, null, f.key(), Json.toBytes(f.withoutHosts()),
+                mark(f.headers()));
     }
 
     /** Whether a record is a closed form: its bucket closed, and its value names no hosts. */
