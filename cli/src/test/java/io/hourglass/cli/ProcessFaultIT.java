@@ -8,7 +8,9 @@ import io.hourglass.cli.chaos.Proc;
 import io.hourglass.cli.verify.LakeVerifier;
 import io.hourglass.cli.verify.VerifyReport;
 import io.hourglass.core.control.BucketId;
+import io.hourglass.core.control.ClosedForm;
 import io.hourglass.core.control.Manifest;
+import io.hourglass.core.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,7 +146,7 @@ class ProcessFaultIT {
     }
 
     @Test
-    void completionistKilledAfterSealingClosesTheBucketAfterRestart(@TempDir Path dir) throws Exception {
+    void completionistKilledAfterSealingThenAfterAnnouncingClosesTheBucketAndItsClosedForms(@TempDir Path dir) throws Exception {
         try (ProcessHarness h = new ProcessHarness(dir)) {
             Proc collector = h.collector("c1");
             collector.start();
@@ -158,13 +161,37 @@ class ProcessFaultIT {
             completionist.kill();
             assertThat(Files.exists(h.bucketDir(h.bucket(TYPE)).resolve("_SUCCESS"))).isFalse();
 
+            // Killed again, between its first announcements and their buckets' closed forms.
+            completionist.env("HOURGLASS_FAIL_AT", "completionist.after-announcement").start();
+            assertThat(completionist.awaitOutput("FAILPOINT completionist.after-announcement", FAILPOINT_WAIT))
+                    .as(() -> completionist.tail(40)).isTrue();
+            completionist.kill();
+            Set<String> announced = h.records(Topics.BUCKETS).stream().map(ConsumerRecord::key)
+                    .collect(Collectors.toSet());
+            assertThat(announced).isNotEmpty();
+            assertThat(closedForms(h, Topics.SEALS)).as("none written before the kill").isEmpty();
+
             completionist.env("HOURGLASS_FAIL_AT", null).start();
             Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
             assertExactlyOnce(h, m, ids);
             for (var type : h.registry.all()) {
                 h.awaitClosed(h.bucket(type.name()), CLOSE);
             }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(closedForms(h, Topics.SEALS)).as("the restart wrote those the kill left out")
+                        .containsAll(announced);
+                Set<String> partsOfAnnounced = h.records(Topics.FINALIZED).stream().map(ConsumerRecord::key)
+                        .filter(k -> announced.contains(k.substring(0, k.lastIndexOf('|'))))
+                        .collect(Collectors.toSet());
+                assertThat(closedForms(h, Topics.FINALIZED)).containsAll(partsOfAnnounced);
+            });
         }
+    }
+
+    /** The keys that have a closed form in a decisions topic. */
+    private static Set<String> closedForms(ProcessHarness h, String topic) {
+        return h.records(topic).stream().filter(r -> ClosedForm.isClosedForm(r.headers())).map(ConsumerRecord::key)
+                .collect(Collectors.toSet());
     }
 
     @Test

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -148,6 +149,11 @@ final class ProcessHarness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Every record of a topic, up to its end as of this call. */
+    List<ConsumerRecord<String, byte[]>> records(String topic) {
+        return EventCounter.records(KafkaSettings.singleNode(bootstrap), topic);
     }
 
     long kafkaEvents(String type) {

@@ -577,6 +577,9 @@ public final class Completionist implements Service {
                         announced.add(decided.get(m.bucket()));
                     });
         } finally {
+            if (!announced.isEmpty()) {
+                FailPoints.reached("completionist.after-announcement");
+            }
             writeClosedForms(announced);
         }
         if (failure != null) {
