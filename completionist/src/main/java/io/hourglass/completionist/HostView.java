@@ -2,14 +2,21 @@ package io.hourglass.completionist;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /** What the completionist knows about one host from its heartbeats. */
 final class HostView {
+    private static final long HOUR_SECONDS = 3600;
+    private static final long[] NONE = {};
+
     private final String host;
-    /** Latest heartbeat seen in each hour. */
-    private final Map<Instant, Instant> latestByHour = new HashMap<>();
+    /**
+     * The latest heartbeat of each hour, oldest hour first, one {@code long} each: the hour since the epoch in the
+     * high half and the heartbeat's millisecond within the hour in the low half, so that a later heartbeat of the
+     * same hour is a larger number. A map of instants took 76 bytes a host and hour, 110 MB for a day of 60,000 hosts.
+     */
+    private long[] latestByHour = NONE;
+    private int hours;
     private Instant lastSeen = Instant.EPOCH;
     private Instant watermark = Instant.EPOCH;
     /** Where in the ledger's reading the latest heartbeat came. */
@@ -19,8 +26,12 @@ final class HostView {
         this.host = host;
     }
 
-    void heartbeat(Instant sentAt, Instant hour, Instant newWatermark, long read) {
-        latestByHour.merge(hour, sentAt, (a, b) -> a.isAfter(b) ? a : b);
+    void heartbeat(Instant sentAt, Instant newWatermark, long read) {
+        long epochHour = Math.floorDiv(sentAt.getEpochSecond(), HOUR_SECONDS);
+        if (epochHour == (int) epochHour) {
+            long withinHour = Math.floorMod(sentAt.getEpochSecond(), HOUR_SECONDS) * 1000 + sentAt.getNano() / 1_000_000;
+            keepLatest(epochHour << 32 | withinHour);
+        }
         if (sentAt.isAfter(lastSeen)) {
             lastSeen = sentAt;
             watermark = newWatermark;
@@ -28,8 +39,36 @@ final class HostView {
         }
     }
 
+    private void keepLatest(long heartbeat) {
+        int i = indexOfHour(heartbeat >> 32);
+        if (i >= 0) {
+            latestByHour[i] = Math.max(latestByHour[i], heartbeat);
+            return;
+        }
+        int at = -i - 1;
+        if (hours == latestByHour.length) {
+            latestByHour = Arrays.copyOf(latestByHour, Math.max(4, hours * 2));
+        }
+        System.arraycopy(latestByHour, at, latestByHour, at + 1, hours - at);
+        latestByHour[at] = heartbeat;
+        hours++;
+    }
+
+    /** The index of the hour's heartbeat, or {@code -(insertion point) - 1}, as {@link Arrays#binarySearch}. */
+    private int indexOfHour(long epochHour) {
+        int i = Arrays.binarySearch(latestByHour, 0, hours, epochHour << 32);
+        if (i >= 0) {
+            return i;
+        }
+        int at = -i - 1;
+        return at < hours && latestByHour[at] >> 32 == epochHour ? at : i;
+    }
+
     void forgetBefore(Instant hour) {
-        latestByHour.keySet().removeIf(h -> h.isBefore(hour));
+        int i = indexOfHour(epochHour(hour));
+        int kept = i >= 0 ? i : -i - 1;
+        System.arraycopy(latestByHour, kept, latestByHour, 0, hours - kept);
+        hours -= kept;
     }
 
     String host() {
@@ -41,11 +80,21 @@ final class HostView {
      * before the hour is recent enough that it may still have been alive when the hour began.
      */
     boolean mayHaveLoggedIn(Instant hour, Duration timeout) {
-        if (latestByHour.containsKey(hour)) {
+        long epochHour = epochHour(hour);
+        if (indexOfHour(epochHour) >= 0) {
             return true;
         }
-        Instant before = latestByHour.get(hour.minus(Duration.ofHours(1)));
-        return before != null && !before.isBefore(hour.minus(timeout));
+        int before = indexOfHour(epochHour - 1);
+        if (before < 0) {
+            return false;
+        }
+        Instant latest = Instant.ofEpochSecond((epochHour - 1) * HOUR_SECONDS)
+                .plusMillis(latestByHour[before] & 0xFFFF_FFFFL);
+        return !latest.isBefore(hour.minus(timeout));
+    }
+
+    private static long epochHour(Instant hour) {
+        return Math.floorDiv(hour.getEpochSecond(), HOUR_SECONDS);
     }
 
     Instant lastSeen() {

@@ -107,7 +107,7 @@ final class Ledger {
         if (s instanceof Heartbeat hb) {
             HostView host = hosts.computeIfAbsent(hb.host(), HostView::new);
             Instant before = host.watermark();
-            host.heartbeat(hb.sentAt(), Hours.hourOf(hb.sentAt()), hb.watermark(), read);
+            host.heartbeat(hb.sentAt(), hb.watermark(), read);
             seen(hb.watermark());
             return !host.watermark().equals(before);
         }

@@ -38,13 +38,13 @@ class LedgerTest {
     @Test
     void aHostMayHaveLoggedInAnHourItHeartbeatedInOrWasAliveWhenItBegan() {
         HostView h = new HostView("web-1");
-        h.heartbeat(H10.plus(Duration.ofMinutes(59).plusSeconds(50)), H10, H10, 0);
+        h.heartbeat(H10.plus(Duration.ofMinutes(59).plusSeconds(50)), H10, 0);
         Duration timeout = Duration.ofMinutes(1);
         assertThat(h.mayHaveLoggedIn(H10, timeout)).isTrue();
         assertThat(h.mayHaveLoggedIn(H10.plus(Duration.ofHours(1)), timeout)).as("alive at 11:00").isTrue();
         assertThat(h.mayHaveLoggedIn(H10.plus(Duration.ofHours(2)), timeout)).isFalse();
         HostView early = new HostView("web-2");
-        early.heartbeat(H10.plus(Duration.ofMinutes(30)), H10, H10, 0);
+        early.heartbeat(H10.plus(Duration.ofMinutes(30)), H10, 0);
         assertThat(early.mayHaveLoggedIn(H10.plus(Duration.ofHours(1)), timeout)).as("died at 10:30").isFalse();
     }
 
