@@ -1,6 +1,5 @@
 package io.hourglass.completionist;
 
-import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
 import io.hourglass.core.control.Announcement;
 import io.hourglass.core.control.BucketId;
