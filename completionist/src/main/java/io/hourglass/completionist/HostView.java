@@ -56,6 +56,9 @@ final class HostView {
 
     /** The index of the hour's heartbeat, or {@code -(insertion point) - 1}, as {@link Arrays#binarySearch}. */
     private int indexOfHour(long epochHour) {
+        if (epochHour != (int) epochHour) {
+            return -(epochHour < 0 ? 0 : hours) - 1;  // no heartbeat is held for an hour so far off
+        }
         int i = Arrays.binarySearch(latestByHour, 0, hours, epochHour << 32);
         if (i >= 0) {
             return i;

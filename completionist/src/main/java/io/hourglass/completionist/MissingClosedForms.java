@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * Seals and finalized partitions of closed buckets whose latest record, read at start, is still in full: the
  * completionist stopped between a bucket's announcement and its closed forms. Their closed forms are written then, or
  * compaction would keep their host lists, megabytes a bucket at tens of thousands of hosts, until the retention.
+ * Synchronized: the tailer's thread notes, the starting thread reads again.
  */
 final class MissingClosedForms {
     private static final Logger log = LoggerFactory.getLogger(MissingClosedForms.class);
@@ -37,7 +38,7 @@ final class MissingClosedForms {
     private final Map<Decision, Location> latestInFull = new HashMap<>();
 
     /** Takes note of a control record read at start, before the ledger takes it in. */
-    void note(ConsumerRecord<String, byte[]> r, Predicate<BucketId> isClosed) {
+    synchronized void note(ConsumerRecord<String, byte[]> r, Predicate<BucketId> isClosed) {
         if (!r.topic().equals(Topics.SEALS) && !r.topic().equals(Topics.FINALIZED) || r.key() == null) {
             return;
         }
@@ -50,7 +51,7 @@ final class MissingClosedForms {
         }
     }
 
-    int size() {
+    synchronized int size() {
         return latestInFull.size();
     }
 
@@ -58,12 +59,14 @@ final class MissingClosedForms {
      * The closed forms of the records noted in full, each read again from Kafka (the reading at start skips a closed
      * bucket's values unread). A record that compaction has removed since, or that cannot be read, is left out.
      */
-    List<ProducerRecord<String, byte[]>> closedForms(Consumer<String, byte[]> consumer, Duration timeout) {
+    synchronized List<ProducerRecord<String, byte[]>> closedForms(Consumer<String, byte[]> consumer,
+                                                                  Duration timeout) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         latestInFull.forEach((d, at) -> readAgain(consumer, at, timeout)
                 .flatMap(r -> closedForm(d, r))
                 .ifPresent(records::add));
         consumer.unsubscribe();
+        latestInFull.clear();
         return records;
     }
 

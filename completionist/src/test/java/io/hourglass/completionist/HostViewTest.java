@@ -78,5 +78,11 @@ class HostViewTest {
         assertThat(h.mayHaveLoggedIn(Instant.parse("1970-01-01T01:00:00Z"), TIMEOUT)).isFalse();
         assertThat(h.mayHaveLoggedIn(Instant.parse("1969-12-31T22:00:00Z"), TIMEOUT)).isFalse();
         assertThat(h.lastSeen()).as("a far clock is still the host's latest heartbeat").isEqualTo(far);
+        assertThat(h.mayHaveLoggedIn(Instant.parse("+999999-01-01T00:00:00Z"), TIMEOUT)).isFalse();
+        assertThat(h.mayHaveLoggedIn(Instant.parse("-999999-01-01T00:00:00Z"), TIMEOUT)).isFalse();
+        h.forgetBefore(Instant.parse("-999999-01-01T00:00:00Z"));
+        assertThat(h.mayHaveLoggedIn(Instant.parse("1970-01-01T00:00:00Z"), TIMEOUT)).isTrue();
+        h.forgetBefore(far);
+        assertThat(h.mayHaveLoggedIn(Instant.parse("1970-01-01T00:00:00Z"), TIMEOUT)).isFalse();
     }
 }
