@@ -146,7 +146,8 @@ class ProcessFaultIT {
     }
 
     @Test
-    void completionistKilledAfterSealingThenAfterAnnouncingClosesTheBucketAndItsClosedForms(@TempDir Path dir) throws Exception {
+    void completionistKilledAfterSealingThenAfterAnnouncingClosesTheBucketAndItsClosedForms(@TempDir Path dir)
+            throws Exception {
         try (ProcessHarness h = new ProcessHarness(dir)) {
             Proc collector = h.collector("c1");
             collector.start();

@@ -29,8 +29,9 @@ final class HostView {
     void heartbeat(Instant sentAt, Instant newWatermark, long read) {
         long epochHour = Math.floorDiv(sentAt.getEpochSecond(), HOUR_SECONDS);
         if (epochHour == (int) epochHour) {
-            long withinHour = Math.floorMod(sentAt.getEpochSecond(), HOUR_SECONDS) * 1000 + sentAt.getNano() / 1_000_000;
-            keepLatest(epochHour << 32 | withinHour);
+            long millisWithinHour = Math.floorMod(sentAt.getEpochSecond(), HOUR_SECONDS) * 1000
+                    + sentAt.getNano() / 1_000_000;
+            keepLatest(epochHour << 32 | millisWithinHour);
         }
         if (sentAt.isAfter(lastSeen)) {
             lastSeen = sentAt;
