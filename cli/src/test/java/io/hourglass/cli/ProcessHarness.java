@@ -84,7 +84,10 @@ final class ProcessHarness implements AutoCloseable {
 
     /** A collector; its URL is {@link #url}. */
     Proc collector(String id) {
-        int port = KafkaNode.freePort();
+        int port;
+        do {
+            port = KafkaNode.freePort();  // not one given to a collector that may not have bound it yet
+        } while (collectorUrls.values().contains("http://127.0.0.1:" + port));
         Proc p = component("collector", "collector-" + id, "collector.instance-id=" + id, "http.port=" + port);
         collectorUrls.put(p, "http://127.0.0.1:" + port);
         return p;

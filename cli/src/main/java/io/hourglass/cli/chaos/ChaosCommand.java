@@ -140,8 +140,9 @@ public final class ChaosCommand implements Callable<Integer> {
         Path logs = dataDir.resolve("logs");
         List<Proc> started = new ArrayList<>();
         List<String> collectorUrls = new ArrayList<>();
+        int[] collectorPorts = KafkaNode.freePorts(2);
         for (int i = 1; i <= 2; i++) {
-            int port = KafkaNode.freePort();
+            int port = collectorPorts[i - 1];
             collectorUrls.add("http://127.0.0.1:" + port);
             started.add(start(new Proc("collector-" + i, "collector", args(c, "collector", "http.port=" + port,
                     "collector.instance-id=c" + i), logs)));

@@ -6,6 +6,7 @@ import io.hourglass.core.kafka.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,12 +19,11 @@ public final class LocalCluster {
     /** Starts {@code size} nodes under {@code dataDir/kafka-N} and waits until they form a cluster. */
     public LocalCluster(Path dataDir, int size, Duration timeout) {
         String clusterId = KafkaNode.newClusterId();
-        int[] ports = new int[size];
+        int[] free = KafkaNode.freePorts(2 * size);
+        int[] ports = Arrays.copyOfRange(free, 0, size);
+        int[] controllers = Arrays.copyOfRange(free, size, 2 * size);
         StringBuilder voters = new StringBuilder();
-        int[] controllers = new int[size];
         for (int i = 0; i < size; i++) {
-            ports[i] = KafkaNode.freePort();
-            controllers[i] = KafkaNode.freePort();
             voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllers[i]);
         }
         List<String> bootstrap = new ArrayList<>();
@@ -38,7 +38,12 @@ public final class LocalCluster {
         }
         int replicas = Math.min(3, size);
         this.kafka = new KafkaSettings(String.join(",", bootstrap), 3, (short) replicas, Math.max(1, replicas - 1));
-        awaitNodes(size, timeout);
+        try {
+            awaitNodes(size, timeout);
+        } catch (RuntimeException e) {
+            stop();  // the caller never gets the nodes to stop them
+            throw e;
+        }
     }
 
     public KafkaSettings kafka() {

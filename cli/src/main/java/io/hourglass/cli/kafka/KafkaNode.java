@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -46,8 +47,9 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
 
     /** The embedded default: one node on free ports (or {@code port}), with a fresh cluster id. */
     public static KafkaNode single(Path dataDir, int port) {
-        int controller = freePort();
-        return new KafkaNode(1, dataDir, port == 0 ? freePort() : port, controller, "1@127.0.0.1:" + controller,
+        int[] free = freePorts(2);
+        int controller = free[0] == port ? free[1] : free[0];
+        return new KafkaNode(1, dataDir, port == 0 ? free[1] : port, controller, "1@127.0.0.1:" + controller,
                 newClusterId(), 1);
     }
 
@@ -69,11 +71,33 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
     }
 
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /**
+     * {@code count} ports free now, all different: each is held until every one is chosen, as the system may hand
+     * out a port again once it is closed (a chaos run once gave two nodes the same controller port).
+     */
+    public static int[] freePorts(int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new HourglassException("no free local port: " + e.getMessage(), e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // closing a socket that never accepted: nothing to lose
+                }
+            }
         }
     }
 
