@@ -68,8 +68,13 @@ final class HostView {
         return at < hours && latestByHour[at] >> 32 == epochHour ? at : i;
     }
 
-    void forgetBefore(Instant hour) {
-        int i = indexOfHour(epochHour(hour));
+    /** Forgets the hours that start before {@code t}. */
+    void forgetBefore(Instant t) {
+        long first = epochHour(t);
+        if (!Instant.ofEpochSecond(first * HOUR_SECONDS).equals(t)) {
+            first++;  // the hour that holds t starts before it
+        }
+        int i = indexOfHour(first);
         int kept = i >= 0 ? i : -i - 1;
         System.arraycopy(latestByHour, kept, latestByHour, 0, hours - kept);
         hours -= kept;

@@ -58,6 +58,9 @@ class HostViewTest {
         for (int i = 20; i < 30; i++) {
             assertThat(h.mayHaveLoggedIn(H10.plusSeconds(3600L * i), TIMEOUT)).as("hour %d", i).isTrue();
         }
+        h.forgetBefore(H10.plusSeconds(3600L * 20 + 1));
+        assertThat(h.mayHaveLoggedIn(H10.plusSeconds(3600L * 20), TIMEOUT)).as("its hour started before").isFalse();
+        assertThat(h.mayHaveLoggedIn(H10.plusSeconds(3600L * 21), TIMEOUT)).isTrue();
         h.forgetBefore(H10.plusSeconds(3600L * 40));
         assertThat(h.mayHaveLoggedIn(H10.plusSeconds(3600L * 29), TIMEOUT)).isFalse();
         h.heartbeat(H10.plusSeconds(3600L * 41), H10, 31);
