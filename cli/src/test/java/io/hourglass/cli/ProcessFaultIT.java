@@ -182,7 +182,7 @@ class ProcessFaultIT {
                 assertThat(closedForms(h, Topics.SEALS)).as("the restart wrote those the kill left out")
                         .containsAll(announced);
                 Set<String> partsOfAnnounced = h.records(Topics.FINALIZED).stream().map(ConsumerRecord::key)
-                        .filter(k -> announced.contains(k.substring(0, k.lastIndexOf('|'))))
+                        .filter(k -> BucketId.ofKey(k).map(BucketId::key).filter(announced::contains).isPresent())
                         .collect(Collectors.toSet());
                 assertThat(closedForms(h, Topics.FINALIZED)).containsAll(partsOfAnnounced);
             });

@@ -153,11 +153,11 @@ public final class Completionist implements Service {
         bucketsTailer.awaitCaughtUp(Duration.ofSeconds(60));
         tailer = new TopicTailer(kafka, "hourglass-completionist-control",
                 List.of(Topics.MARKERS, Topics.SEALS, Topics.FINALIZED), r -> {
-                    if (reading && markerOfAClosedHour(r)) {
-                        markersSkipped.increment();
-                        return;
-                    }
                     if (reading) {
+                        if (markerOfAClosedHour(r)) {
+                            markersSkipped.increment();
+                            return;
+                        }
                         missingClosedForms.note(r, ledger::isClosed);
                     }
                     if (ledger.accept(r)) {
