@@ -1,5 +1,7 @@
 package io.hourglass.writer;
 
+import com.carrotsearch.hppc.ObjectLongHashMap;
+import com.carrotsearch.hppc.procedures.ObjectLongProcedure;
 import io.hourglass.core.EnvelopeHeader;
 import io.hourglass.core.MemoryBudget;
 import io.hourglass.core.control.BucketId;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * Events staged for one partition of one bucket. They wait in a {@link SpillFile} on local disk, every copy as it
@@ -35,7 +38,7 @@ final class BucketStage implements Closeable {
     /** The schema version of the records in the blocks, 0 before the first. */
     private int blocksVersion;
     /** What a seal that takes in every staged event takes in. */
-    private final Tally staged = new Tally();
+    private final Tally staged;
     private long duplicatesOfClosed;
     private long minOffset = Long.MAX_VALUE;
     private long maxOffset = -1;
@@ -54,15 +57,29 @@ final class BucketStage implements Closeable {
     /** What a seal takes in: the events, the newest schema version among them, the late ones, and counts by host. */
     record Sealed(long events, int maxVersion, long late, Map<String, Long> hosts) { }
 
-    /** Adds up a {@link Sealed} from the events a seal takes in, as they are read. */
+    /**
+     * Adds up a {@link Sealed} from the events a seal takes in, as they are read. A stage's own tally lives until its
+     * bucket closes, with an entry for every host of a fleet: a map of primitives, its names from the writer's pool.
+     */
     static final class Tally {
+        private final UnaryOperator<String> names;
         private long events;
         private long late;
         private int maxVersion;
-        private final Map<String, Long> hosts = new TreeMap<>();
+        private final ObjectLongHashMap<String> hosts = new ObjectLongHashMap<>();
         /** Events come in runs from one host (a pack is one agent's): a run is counted into the map when it ends. */
         private String runHost;
         private long run;
+
+        /** A tally that keeps its hosts' names as given: one that lives only while a final file is written. */
+        Tally() {
+            this(UnaryOperator.identity());
+        }
+
+        /** A tally that keeps the name {@code names} gives for each host's. */
+        Tally(UnaryOperator<String> names) {
+            this.names = names;
+        }
 
         void add(SpillFile.Spilled e) {
             add(e.host(), e.late(), e.version());
@@ -85,12 +102,14 @@ final class BucketStage implements Closeable {
 
         Sealed sealed() {
             endRun();
-            return new Sealed(events, maxVersion, late, new TreeMap<>(hosts));
+            Map<String, Long> byHost = new TreeMap<>();
+            hosts.forEach((ObjectLongProcedure<String>) byHost::put);
+            return new Sealed(events, maxVersion, late, byHost);
         }
 
         private void endRun() {
             if (run > 0) {
-                hosts.merge(runHost, run, Long::sum);
+                hosts.addTo(names.apply(runHost), run);
                 run = 0;
             }
         }
@@ -99,9 +118,10 @@ final class BucketStage implements Closeable {
     /**
      * A stage whose spill file, created on the first event, is {@code spillPath}; its blocks, if {@code blockMemory}
      * makes them, share that memory with the writer's other stages; the ids of its late events share the heap of
-     * {@code lateIdMemory} with theirs.
+     * {@code lateIdMemory} with theirs, and it counts its hosts by the names in {@code hostNames}.
      */
-    BucketStage(BucketId bucket, int partition, Path spillPath, BlockMemory blockMemory, MemoryBudget lateIdMemory) {
+    BucketStage(BucketId bucket, int partition, Path spillPath, BlockMemory blockMemory, MemoryBudget lateIdMemory,
+                HostNames hostNames) {
         this.bucket = bucket;
         this.partition = partition;
         this.spillPath = spillPath;
@@ -109,6 +129,7 @@ final class BucketStage implements Closeable {
         this.lateIdSlots = new LateIdSlots(lateIdMemory, Path.of(spillPath + ".late"),
                 bucket + " partition " + partition);
         this.lateIds = new IdOffsets(lateIdSlots);
+        this.staged = new Tally(hostNames::canonical);
     }
 
     /** Adds an event, duplicate or not. */

@@ -12,6 +12,7 @@ import io.hourglass.core.lake.LakeRecordEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BucketStageTest {
     private final MemoryBudget lateIds = new MemoryBudget(64L << 20);
+    private final HostNames names = new HostNames(Clock.systemUTC());
     private static final Instant H = Instant.parse("2026-01-01T10:00:00Z");
 
     @TempDir
@@ -39,7 +41,7 @@ class BucketStageTest {
     @Test
     void aSealTakesInTheOwnHoursOfTheLateEventsBelowIt() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H.plusSeconds(3 * 3600)), 0, dir.resolve("late.spill"),
-                BlockMemory.NONE, lateIds);
+                BlockMemory.NONE, lateIds, names);
         s.add(event(1, UUID.randomUUID().toString(), "h", 1, false));
         s.add(event(2, UUID.randomUUID().toString(), "h", 1, true));
         assertThat(s.lateHours(1)).as("only an event in its own hour below the seal").isEmpty();
@@ -51,7 +53,7 @@ class BucketStageTest {
     @Test
     void everyCopyWaitsOnDiskAndTheSealDecidesWhichCopiesItTakesIn() throws IOException {
         Path spill = dir.resolve("s.spill");
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE, lateIds);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE, lateIds, names);
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
         String c = UUID.randomUUID().toString();
@@ -104,7 +106,8 @@ class BucketStageTest {
 
     @Test
     void theEventsWaitOnDiskByteForByte() throws IOException {
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE, lateIds);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE, lateIds,
+                names);
         List<byte[]> sent = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             BucketStage.Staged e = event(i, UUID.randomUUID().toString(), "h" + i % 7, 1, i % 3 == 0);
@@ -136,7 +139,7 @@ class BucketStageTest {
     @Test
     void aHugeHostRoundTripsAndADamagedSpillFileIsUnreadableNotACrash() throws IOException {
         Path spill = dir.resolve("s.spill");
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE, lateIds);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE, lateIds, names);
         String host = "h".repeat(70_000);
         s.add(event(1, UUID.randomUUID().toString(), host, 1, false));
         assertThat(s.sealed(1, s.deduplicate(1, dir.resolve("i.ids"), 10)).hosts()).containsOnlyKeys(host);
@@ -171,7 +174,8 @@ class BucketStageTest {
 
     @Test
     void eachEventKeepsItsHostAndTheSealCountsEveryHostWhateverItsRuns() throws IOException {
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE, lateIds);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE, lateIds,
+                names);
         // Runs of one host (as packs come), hosts of one length that differ in a byte, and hosts that come back.
         List<String> hosts = new ArrayList<>();
         Random random = new Random(7);
@@ -191,14 +195,33 @@ class BucketStageTest {
         assertThat(back).containsExactlyElementsOf(hosts.stream().map(h -> h == null ? "" : h).toList());
         IdIndex.Built ids = s.deduplicate(hosts.size(), dir.resolve("s.ids"), 1000);
         assertThat(s.sealed(hosts.size(), ids).hosts()).isEqualTo(expected);
+        assertThat(s.sealedAll().hosts()).as("as counted while staging").isEqualTo(expected);
         ids.index().close();
         s.close();
     }
 
     @Test
+    void stagesCountTheirHostsByOneCopyOfEachName() throws IOException {
+        BucketStage a = new BucketStage(new BucketId("T", H), 0, dir.resolve("a.spill"), BlockMemory.NONE, lateIds,
+                names);
+        BucketStage b = new BucketStage(new BucketId("U", H), 1, dir.resolve("b.spill"), BlockMemory.NONE, lateIds,
+                names);
+        // Each event's host is a string of its own: event() parses its header from its bytes.
+        a.add(event(1, UUID.randomUUID().toString(), "host-1", 1, false));
+        a.add(event(2, UUID.randomUUID().toString(), "host-2", 1, false));
+        b.add(event(1, UUID.randomUUID().toString(), "host-1", 1, false));
+        String inA = a.sealedAll().hosts().keySet().iterator().next();
+        String inB = b.sealedAll().hosts().keySet().iterator().next();
+        assertThat(inA).isEqualTo("host-1").isSameAs(inB);
+        assertThat(a.sealedAll().hosts()).containsExactly(Map.entry("host-1", 1L), Map.entry("host-2", 1L));
+        a.close();
+        b.close();
+    }
+
+    @Test
     void aStageWithoutEventsHasNoFile() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H), 3, dir.resolve("never.spill"), BlockMemory.NONE,
-                lateIds);
+                lateIds, names);
         IdIndex.Built ids = s.deduplicate(100, dir.resolve("i.ids"), 10);
         assertThat(ids.index().size()).isZero();
         assertThat(s.sealed(100, ids)).isEqualTo(new BucketStage.Sealed(0, 0, 0, Map.of()));
@@ -212,7 +235,7 @@ class BucketStageTest {
         long budget = 100 * 1024;  // tables of 24, 48 and 96 KiB: the third does not fit beside the second
         MemoryBudget heap = new MemoryBudget(budget);
         BucketStage s = new BucketStage(new BucketId("T", H.plusSeconds(3 * 3600)), 0, dir.resolve("s.spill"),
-                BlockMemory.NONE, heap);
+                BlockMemory.NONE, heap, names);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
             String id = UUID.randomUUID().toString();
@@ -231,7 +254,7 @@ class BucketStageTest {
         assertThat(s.containsLate(UUID.randomUUID().toString(), Long.MAX_VALUE)).isFalse();
 
         BucketStage other = new BucketStage(new BucketId("T", H.plusSeconds(4 * 3600)), 0, dir.resolve("o.spill"),
-                BlockMemory.NONE, new MemoryBudget(0));
+                BlockMemory.NONE, new MemoryBudget(0), names);
         other.add(event(1, ids.get(0), "h", 1, true));
         assertThat(other.lateIdsOnDisk()).as("no heap at all: the first id goes to disk").isTrue();
         assertThat(other.containsLate(ids.get(0), 1)).isTrue();
@@ -243,7 +266,7 @@ class BucketStageTest {
     @Test
     void lateIdsWithinTheHeapForThemStayThereAndGiveItBackWhenTheStageCloses() throws IOException {
         MemoryBudget heap = new MemoryBudget(64L << 20);
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE, heap);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE, heap, names);
         s.add(event(1, UUID.randomUUID().toString(), "h", 1, false));
         assertThat(heap.reserved()).as("no late event, no table").isZero();
         String late = UUID.randomUUID().toString();

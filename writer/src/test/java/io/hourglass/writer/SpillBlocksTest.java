@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Lake records staged in the final file's blocks: copied behind a header at a seal, or read back one by one. */
 class SpillBlocksTest {
     private final MemoryBudget lateIds = new MemoryBudget(64L << 20);
+    private final HostNames names = new HostNames(Clock.systemUTC());
     private static final Instant H = Instant.parse("2026-01-01T10:00:00Z");
     private static final Schema V1 = new Schema.Parser().parse("""
             {"type":"record","name":"T","fields":[{"name":"text","type":"string"}]}""");
@@ -46,7 +48,7 @@ class SpillBlocksTest {
     @Test
     void aSealThatTakesInEveryEventAsStagedIsAHeaderAndTheBlocks() throws IOException {
         BlockMemory memory = BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET);
-        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), memory, lateIds);
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), memory, lateIds, names);
         List<String> ids = new ArrayList<>();
         List<Boolean> late = new ArrayList<>();
         long rawBytes = 0;
@@ -88,7 +90,7 @@ class SpillBlocksTest {
     @Test
     void eventsTheBlocksCannotHoldWaitInFramesAndEveryEventReadsBackInOrder() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"),
-                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET), lateIds);
+                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET), lateIds, names);
         List<BucketStage.Staged> staged = List.of(avro(1, 1, "a", false), avro(2, 2, "a", false),
                 avro(3, 1, "b", true), unchecked(avro(4, 1, "b", false)), avro(5, 1, "c", false));
         List<byte[]> expected = new ArrayList<>();
@@ -115,7 +117,7 @@ class SpillBlocksTest {
     @Test
     void aCopyOrAnEventBeyondTheSealIsLeftToTheSealThatReadsEveryEvent() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"),
-                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET), lateIds);
+                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET), lateIds, names);
         BucketStage.Staged first = avro(1, 1, "a", false);
         s.add(first);
         s.add(avro(2, 1, "a", false));
@@ -130,7 +132,7 @@ class SpillBlocksTest {
     @Test
     void damagedBlocksAreUnreadableNotACrash() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"),
-                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET), lateIds);
+                BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET), lateIds, names);
         for (int i = 0; i < 50; i++) {
             s.add(avro(i, 1, "a", false));
         }
@@ -156,7 +158,7 @@ class SpillBlocksTest {
         BlockMemory memory = BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET);
         List<BucketStage> stages = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            BucketStage s = new BucketStage(new BucketId("T", H), i, dir.resolve(i + ".spill"), memory, lateIds);
+            BucketStage s = new BucketStage(new BucketId("T", H), i, dir.resolve(i + ".spill"), memory, lateIds, names);
             s.add(avro(1, 1, "a", false));
             stages.add(s);
         }
@@ -167,7 +169,7 @@ class SpillBlocksTest {
         assertThat(inBlocks).as("two stages' blocks fit in the budget, the third waits in frames")
                 .containsExactly(true, true, false);
         stages.get(0).close();
-        BucketStage next = new BucketStage(new BucketId("T", H), 3, dir.resolve("3.spill"), memory, lateIds);
+        BucketStage next = new BucketStage(new BucketId("T", H), 3, dir.resolve("3.spill"), memory, lateIds, names);
         BucketStage.Staged big = avro(1, 1, "a", false, memory.blockBytes() + 100);
         byte[] bigBytes = big.raw().clone();
         next.add(big);
@@ -189,7 +191,8 @@ class SpillBlocksTest {
         memory.shareAmong(3);  // six open hours at an hour's turn, where the budget has two full blocks
         List<BucketStage> stages = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            stages.add(new BucketStage(new BucketId("T", H), i, dir.resolve(i + ".spill"), memory, lateIds));
+            stages.add(new BucketStage(new BucketId("T", H), i, dir.resolve(i + ".spill"), memory, lateIds,
+                    names));
         }
         BucketStage s = stages.get(0);
         List<String> ids = new ArrayList<>();
@@ -222,7 +225,7 @@ class SpillBlocksTest {
                 .isBetween((int) (rawBytes / sixth), (int) (rawBytes / (sixth - BlockMemory.CHUNK)) + 1);
 
         memory.shareAmong(1000);
-        BucketStage small = new BucketStage(new BucketId("T", H), 7, dir.resolve("7.spill"), memory, lateIds);
+        BucketStage small = new BucketStage(new BucketId("T", H), 7, dir.resolve("7.spill"), memory, lateIds, names);
         small.add(avro(1, 1, "a", false));
         assertThat(small.takesInAllBlocks(1, small.deduplicate(1, dir.resolve("7.ids"), 10)))
                 .as("no block smaller than the least, so none is left for it").isFalse();
