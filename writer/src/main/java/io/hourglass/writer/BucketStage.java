@@ -121,7 +121,7 @@ final class BucketStage implements Closeable {
      * {@code lateIdMemory} with theirs, and it counts its hosts by the names in {@code hostNames}.
      */
     BucketStage(BucketId bucket, int partition, Path spillPath, BlockMemory blockMemory, MemoryBudget lateIdMemory,
-                HostNames hostNames) {
+                HostNamePool hostNames) {
         this.bucket = bucket;
         this.partition = partition;
         this.spillPath = spillPath;

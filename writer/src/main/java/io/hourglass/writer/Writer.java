@@ -116,7 +116,7 @@ public final class Writer implements Service {
     /** The heap that the ids of late events in open partition-hours share; beyond it they go to the staging disk. */
     private final MemoryBudget lateIdMemory;
     /** The names that stages count hosts by, shared by all of them. */
-    private final HostNames hostNames;
+    private final HostNamePool hostNames;
     /** Final files written as a header and the blocks their events were staged in. */
     private final Counter filesFromBlocks;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -161,7 +161,7 @@ public final class Writer implements Service {
         metrics.gauge("hourglass_writer_block_memory_bytes", lane, blockMemory, BlockMemory::held);
         this.lateIdMemory = new MemoryBudget(config.lateIdMemory());
         metrics.gauge("hourglass_writer_late_id_memory_bytes", lane, lateIdMemory, MemoryBudget::reserved);
-        this.hostNames = new HostNames(clock);
+        this.hostNames = new HostNamePool(clock);
         this.filesFromBlocks = metrics.counter("hourglass_writer_files_from_blocks_total", lane);
     }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BucketStageTest {
     private final MemoryBudget lateIds = new MemoryBudget(64L << 20);
-    private final HostNames names = new HostNames(Clock.systemUTC());
+    private final HostNamePool names = new HostNamePool(Clock.systemUTC());
     private static final Instant H = Instant.parse("2026-01-01T10:00:00Z");
 
     @TempDir

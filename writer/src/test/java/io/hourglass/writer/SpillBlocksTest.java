@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Lake records staged in the final file's blocks: copied behind a header at a seal, or read back one by one. */
 class SpillBlocksTest {
     private final MemoryBudget lateIds = new MemoryBudget(64L << 20);
-    private final HostNames names = new HostNames(Clock.systemUTC());
+    private final HostNamePool names = new HostNamePool(Clock.systemUTC());
     private static final Instant H = Instant.parse("2026-01-01T10:00:00Z");
     private static final Schema V1 = new Schema.Parser().parse("""
             {"type":"record","name":"T","fields":[{"name":"text","type":"string"}]}""");

@@ -15,7 +15,7 @@ import java.util.Map;
  * generations; a stage that still holds a forgotten name keeps its own copy alive. Not thread-safe: the writer's
  * thread stages every event.
  */
-final class HostNames {
+final class HostNamePool {
     static final Duration GENERATION = Duration.ofHours(1);
 
     private final Clock clock;
@@ -23,7 +23,7 @@ final class HostNames {
     private Map<String, String> previous = new HashMap<>();
     private long generationEnds;
 
-    HostNames(Clock clock) {
+    HostNamePool(Clock clock) {
         this.clock = requireNonNull(clock, "clock is null");
         this.generationEnds = clock.millis() + GENERATION.toMillis();
     }

@@ -8,9 +8,9 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.threeten.extra.MutableClock;
 
-class HostNamesTest {
+class HostNamePoolTest {
     private final MutableClock clock = MutableClock.of(Instant.parse("2026-12-06T10:15:00Z"), ZoneOffset.UTC);
-    private final HostNames names = new HostNames(clock);
+    private final HostNamePool names = new HostNamePool(clock);
 
     /** A copy of {@code s} that is equal to it but not the same object, as a decoded record's host is. */
     private static String copy(String s) {
@@ -30,7 +30,7 @@ class HostNamesTest {
     void aNameAskedForInEveryGenerationKeepsItsCopy() {
         String first = names.canonical(copy("h"));
         for (int i = 0; i < 5; i++) {
-            clock.add(HostNames.GENERATION);
+            clock.add(HostNamePool.GENERATION);
             assertThat(names.canonical(copy("h"))).isSameAs(first);
         }
         assertThat(names.size()).isEqualTo(1);
@@ -40,10 +40,10 @@ class HostNamesTest {
     void aNameNotAskedForDuringAWholeGenerationIsForgotten() {
         String quiet = names.canonical(copy("quiet"));
         String busy = names.canonical(copy("busy"));
-        clock.add(HostNames.GENERATION);
+        clock.add(HostNamePool.GENERATION);
         assertThat(names.canonical(copy("busy"))).isSameAs(busy);
         assertThat(names.size()).as("the last generation's names are still held").isEqualTo(2);
-        clock.add(HostNames.GENERATION.minusMillis(1));
+        clock.add(HostNamePool.GENERATION.minusMillis(1));
         assertThat(names.canonical(copy("busy"))).isSameAs(busy);
         assertThat(names.size()).isEqualTo(2);
         clock.add(Duration.ofMillis(1));
@@ -56,9 +56,9 @@ class HostNamesTest {
     @Test
     void aClockThatGoesBackStartsNoGeneration() {
         String first = names.canonical(copy("h"));
-        clock.add(HostNames.GENERATION.multipliedBy(-3));
+        clock.add(HostNamePool.GENERATION.multipliedBy(-3));
         names.canonical(copy("other"));
-        clock.add(HostNames.GENERATION.multipliedBy(3).minusMillis(1));
+        clock.add(HostNamePool.GENERATION.multipliedBy(3).minusMillis(1));
         assertThat(names.canonical(copy("h"))).isSameAs(first);
         assertThat(names.size()).isEqualTo(2);
     }
