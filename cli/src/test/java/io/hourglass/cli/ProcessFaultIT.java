@@ -146,7 +146,8 @@ class ProcessFaultIT {
     }
 
     @Test
-    void completionistKilledAfterSealingThenAfterAnnouncingClosesTheBucketAndItsClosedForms(@TempDir Path dir)
+    void completionistKilledAfterSealingThenAfterAnnouncingClosesTheBucketAndWritesItsClosedFormsAfterAFailure(
+            @TempDir Path dir)
             throws Exception {
         try (ProcessHarness h = new ProcessHarness(dir)) {
             Proc collector = h.collector("c1");
@@ -172,14 +173,17 @@ class ProcessFaultIT {
             assertThat(announced).isNotEmpty();
             assertThat(closedForms(h, Topics.SEALS)).as("none written before the kill").isEmpty();
 
-            completionist.env("HOURGLASS_FAIL_AT", null).start();
+            // Started again, its first write of closed forms (those the kill left out) fails: a tick writes them.
+            completionist.env("HOURGLASS_FAIL_AT", "completionist.closed-forms:1:throw").start();
             Manifest m = h.awaitClosed(h.bucket(TYPE), CLOSE);
             assertExactlyOnce(h, m, ids);
             for (var type : h.registry.all()) {
                 h.awaitClosed(h.bucket(type.name()), CLOSE);
             }
+            assertThat(completionist.awaitOutput("FAILPOINT completionist.closed-forms", FAILPOINT_WAIT))
+                    .as(() -> completionist.tail(40)).isTrue();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                assertThat(closedForms(h, Topics.SEALS)).as("the restart wrote those the kill left out")
+                assertThat(closedForms(h, Topics.SEALS)).as("the restart wrote those the kill left out, running")
                         .containsAll(announced);
                 Set<String> partsOfAnnounced = h.records(Topics.FINALIZED).stream().map(ConsumerRecord::key)
                         .filter(k -> BucketId.ofKey(k).map(BucketId::key).filter(announced::contains).isPresent())

@@ -112,6 +112,12 @@ public final class Completionist implements Service {
     private final Set<Instant> closedHours = new HashSet<>();
     /** Closed buckets' decisions found in full while reading at start. Tailer thread, then start's. */
     private final MissingClosedForms missingClosedForms = new MissingClosedForms();
+    /**
+     * Closed forms that Kafka did not take: each tick writes them again until it does. Only closed buckets have them,
+     * and a bucket closes only once Kafka took its announcement, so they pile up only while Kafka takes announcements
+     * and refuses the closed forms right after them. Used at start, then by the tick (synchronized).
+     */
+    private final List<ProducerRecord<String, byte[]>> closedFormsToRetry = new ArrayList<>();
     private ExecutorService manifestWriters;
     private volatile boolean healthy = true;
     private Instant startedAt;
@@ -247,14 +253,16 @@ public final class Completionist implements Service {
     /**
      * Re-evaluates every bucket from each type's oldest unclosed hour up to the last full hour: seals what is due, then
      * closes what writers have finalized. Each step publishes its records together and waits for them once, so a
-     * tick costs a round trip or two whatever the number of types.
+     * tick costs a round trip or two whatever the number of types. Then writes again the closed forms that Kafka did
+     * not take before, after the buckets, so that a retry that waits on Kafka delays no close.
      */
     synchronized void tick() {
         Instant now = clock.instant();
-        Instant first = ledger.firstHour().orElse(null);
-        if (first == null) {
-            return;
-        }
+        ledger.firstHour().ifPresent(first -> decide(now, first));
+        retryClosedForms();
+    }
+
+    private void decide(Instant now, Instant first) {
         noteDeadCollectors(now);
         Instant lastFull = Hours.hourOf(now).minus(Duration.ofHours(1));
         ledger.takeOldestSeen().ifPresent(this::rewindFrontiers);
@@ -616,11 +624,26 @@ public final class Completionist implements Service {
 
     private void publishClosedForms(List<ProducerRecord<String, byte[]>> records) {
         try {
+            FailPoints.reached("completionist.closed-forms");
             publishAll(records, Function.identity(), r -> { });
         } catch (HourglassException e) {
+            closedFormsToRetry.addAll(records);
             log.warn("Could not write {} closed forms of closed buckets' seals and finalized partitions: {}. Nothing is"
-                    + " lost: their records in Kafka keep their host lists until the retention ({}).",
-                    records.size(), e.getMessage(), Topics.DECISIONS_KEPT);
+                    + " lost, and they are written again at the next tick; until then their records in Kafka keep"
+                    + " their host lists.", records.size(), e.getMessage());
+        }
+    }
+
+    /** Writes again the closed forms that Kafka did not take before. */
+    private void retryClosedForms() {
+        if (closedFormsToRetry.isEmpty()) {
+            return;
+        }
+        List<ProducerRecord<String, byte[]>> retry = List.copyOf(closedFormsToRetry);
+        closedFormsToRetry.clear();
+        publishClosedForms(retry);
+        if (closedFormsToRetry.isEmpty()) {
+            log.info("Wrote {} closed forms that Kafka had not taken before", retry.size());
         }
     }
 
