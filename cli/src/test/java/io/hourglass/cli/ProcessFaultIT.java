@@ -98,7 +98,8 @@ class ProcessFaultIT {
             assertThat(c1.awaitOutput("hourglass collector: running", FAILPOINT_WAIT)).as(() -> c1.tail(20)).isTrue();
             assertThat(c2.awaitOutput("hourglass collector: running", FAILPOINT_WAIT)).as(() -> c2.tail(20)).isTrue();
             h.component("writer", "writer").start();
-            h.component("completionist", "completionist").start();
+            // The hour waits for the killed collector until it times out: 15 s (three of its heartbeats), not 60.
+            h.component("completionist", "completionist", "completionist.host-timeout=15s").start();
             Set<String> ids = h.log("host-b", TYPE, 200);
             // One batch in flight, so that exactly the batch produced before the kill is resent.
             Proc agent = h.agent("host-b", List.of(c1, c2), 50, AgentConfig.DEFAULT_CHECKPOINT_INTERVAL, 1);
