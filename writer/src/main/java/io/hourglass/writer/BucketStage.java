@@ -76,7 +76,7 @@ final class BucketStage implements Closeable {
             this(UnaryOperator.identity());
         }
 
-        /** A tally that keeps the name {@code names} gives for each host's. */
+        /** A tally that counts each host under the name that {@code names} gives for it. */
         Tally(UnaryOperator<String> names) {
             this.names = names;
         }
