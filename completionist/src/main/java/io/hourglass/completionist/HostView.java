@@ -27,7 +27,7 @@ final class HostView {
     }
 
     void heartbeat(Instant sentAt, Instant newWatermark, long read) {
-        long epochHour = Math.floorDiv(sentAt.getEpochSecond(), HOUR_SECONDS);
+        long epochHour = epochHour(sentAt);
         if (epochHour == (int) epochHour) {
             long millisWithinHour = Math.floorMod(sentAt.getEpochSecond(), HOUR_SECONDS) * 1000
                     + sentAt.getNano() / 1_000_000;
@@ -102,8 +102,9 @@ final class HostView {
         return !latest.isBefore(hour.minus(timeout));
     }
 
-    private static long epochHour(Instant hour) {
-        return Math.floorDiv(hour.getEpochSecond(), HOUR_SECONDS);
+    /** The hour since the epoch that holds {@code t}. */
+    private static long epochHour(Instant t) {
+        return Math.floorDiv(t.getEpochSecond(), HOUR_SECONDS);
     }
 
     Instant lastSeen() {
