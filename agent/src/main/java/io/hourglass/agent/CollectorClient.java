@@ -2,6 +2,7 @@ package io.hourglass.agent;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.hourglass.core.BodyCompressor;
 import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Json;
@@ -9,7 +10,6 @@ import io.hourglass.core.control.HostSignal;
 import io.hourglass.core.control.HostSignals;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ final class CollectorClient {
      */
     private final ExecutorService senders;
     private ContentEncoding compression;
+    private BodyCompressor compressor;
     private int current;
     /**
      * Compressed batches' buffers, kept from one batch to the next (their doubling growth was most of an agent's
@@ -77,6 +79,7 @@ final class CollectorClient {
         this.host = host;
         this.timeout = timeout;
         this.compression = compression;
+        this.compressor = new BodyCompressor(compression);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         AtomicInteger n = new AtomicInteger();
         this.senders = Executors.newCachedThreadPool(r -> {
@@ -89,6 +92,7 @@ final class CollectorClient {
     /** Stops the batches still on their way; their answers complete exceptionally. */
     void close() {
         senders.shutdownNow();
+        compressor.close();
     }
 
     /**
@@ -99,11 +103,14 @@ final class CollectorClient {
     Sent sendEvents(byte[] lines, int length, int events) {
         Body body = Objects.requireNonNullElseGet(spareBodies.poll(), Body::new);
         body.reset();
-        try (OutputStream out = compression.compress(body)) {
-            out.write(lines, 0, length);
-            if (length > 0 && lines[length - 1] != '\n') {
-                out.write('\n');
-            }
+        byte[] text = lines;
+        int size = length;
+        if (size > 0 && text[size - 1] != '\n') {  // one line: a sealed file's last, or the head of one too long
+            text = Arrays.copyOf(lines, length + 1);
+            text[size++] = '\n';
+        }
+        try {
+            compressor().compress(text, 0, size, body);
         } catch (IOException e) {
             spareBodies.add(body);
             throw new HourglassException("cannot compress batch", e);
@@ -123,6 +130,15 @@ final class CollectorClient {
             }
         }, senders);
         return new Sent(uri, events, compression, response);
+    }
+
+    /** The compressor of the encoding batches go out in now, made again when that changes. */
+    private BodyCompressor compressor() {
+        if (compressor.encoding() != compression) {
+            compressor.close();
+            compressor = new BodyCompressor(compression);
+        }
+        return compressor;
     }
 
     /**

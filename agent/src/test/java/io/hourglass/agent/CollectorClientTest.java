@@ -29,6 +29,10 @@ class CollectorClientTest {
     private volatile String summary;
     /** When set, the collector answers only once it is counted down. */
     private volatile CountDownLatch held;
+    /** Whether the collector also takes zstd, as every collector since zstd does. */
+    private volatile boolean takesZstd;
+    /** The bodies the collector read, decompressed. */
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
     private volatile String refusal = "cannot read request body: unsupported Content-Encoding zstd; use gzip or none";
     private LoopbackCollector collector;
 
@@ -55,7 +59,7 @@ class CollectorClientTest {
         String encoding = x.getRequestHeaders().getFirst("Content-Encoding");
         encodings.add(String.valueOf(encoding));
         answerForms.add(String.valueOf(x.getRequestHeaders().getFirst("Hourglass-Answer")));
-        if (!"gzip".equals(encoding)) {
+        if (!"gzip".equals(encoding) && !(takesZstd && "zstd".equals(encoding))) {
             LoopbackCollector.reply(x, 400, refusal);
             return;
         }
@@ -64,8 +68,10 @@ class CollectorClientTest {
             return;
         }
         long lines;
-        try (InputStream in = ContentEncoding.GZIP.decompress(x.getRequestBody())) {
-            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().count();
+        try (InputStream in = ContentEncoding.of(encoding).orElseThrow().decompress(x.getRequestBody())) {
+            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            bodies.add(body);
+            lines = body.lines().count();
         }
         StringBuilder results = new StringBuilder();
         for (int i = 0; i < lines; i++) {
@@ -89,6 +95,26 @@ class CollectorClientTest {
         FileState.Ack ack = send(client);
         assertThat(ack.counts()).containsEntry("T", 2L);
         assertThat(encodings).containsExactly("zstd", "gzip");
+    }
+
+    @Test
+    void batchesOneAfterAnotherGoOutWholeAndALastLineGetsItsNewline() {
+        takesZstd = true;
+        byte[] longer = "{\"type\":\"T\"}\n".repeat(3000).getBytes(StandardCharsets.UTF_8);
+        CollectorClient client = new CollectorClient(List.of(collector.uri()), "h1", Duration.ofSeconds(5),
+                ContentEncoding.ZSTD);
+        try {
+            assertThat(send(client).counts()).containsEntry("T", 2L);
+            assertThat(client.acknowledgement(client.sendEvents(longer, longer.length, 3000)).counts())
+                    .containsEntry("T", 3000L);
+            assertThat(send(client).counts()).containsEntry("T", 2L);
+        } finally {
+            client.close();
+        }
+        String lines = new String(LINES, StandardCharsets.UTF_8);
+        assertThat(bodies).containsExactly(lines + "\n", new String(longer, StandardCharsets.UTF_8), lines + "\n");
+        assertThat(encodings).containsOnly("zstd");
+        assertThat(LINES[LINES.length - 1]).as("the caller's lines are left as they were").isEqualTo((byte) '}');
     }
 
     @Test

@@ -28,6 +28,7 @@ public enum ContentEncoding {
     IDENTITY("identity");
 
     private static final int BUFFER = 64 * 1024;
+    static final int ZSTD_LEVEL = 1;
     /**
      * The largest zstd window a body may ask for: 8 MiB, what zstd's own level 19 uses (level 1 uses 512 KiB). The
      * decoder's default limit is 128 MiB, allocated per request before the body is read.
@@ -58,12 +59,13 @@ public enum ContentEncoding {
         return "one of " + Arrays.stream(values()).map(ContentEncoding::token).toList() + " (or none)";
     }
 
-    // zstd streams take their buffers from zstd-jni's pool: a stream is made per batch.
+    // zstd streams take their buffers from zstd-jni's pool: a stream is made per body. Agents compress whole bodies
+    // with a BodyCompressor instead.
 
     /** Wraps {@code out}; closing the result finishes the compressed stream and closes {@code out}. */
     public OutputStream compress(OutputStream out) throws IOException {
         OutputStream encoded = switch (this) {
-            case ZSTD -> new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE, 1);
+            case ZSTD -> new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE, ZSTD_LEVEL);
             case GZIP -> new FastGzip(out);
             case IDENTITY -> out;
         };
