@@ -19,7 +19,8 @@ public final class BodyCompressor implements AutoCloseable {
 
     public BodyCompressor(ContentEncoding encoding) {
         this.encoding = encoding;
-        this.zstd = encoding == ContentEncoding.ZSTD ? new ZstdCompressCtx().setLevel(ContentEncoding.ZSTD_LEVEL) : null;
+        this.zstd = encoding == ContentEncoding.ZSTD
+                ? new ZstdCompressCtx().setLevel(ContentEncoding.ZSTD_LEVEL) : null;
     }
 
     public ContentEncoding encoding() {
