@@ -3,7 +3,6 @@ package io.hourglass.writer;
 import static java.util.Objects.requireNonNull;
 
 import io.hourglass.core.EnvelopeHeader;
-import io.hourglass.core.FailPoints;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
@@ -56,10 +55,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -109,6 +104,7 @@ public final class Writer implements Service {
     private final AvroCheck payloadCheck = new AvroCheck();
     private ClosedIds closedIds;
     private ClosedRuns closedRuns;
+    private FinalFiles finalFiles;
     /** Late events checked against the ids of a closed partition-hour: each may read a file of the lake. */
     private final Counter closedChecks;
     private final Map<TopicPartition, TreeMap<Instant, BucketStage>> stages = new HashMap<>();
@@ -180,6 +176,8 @@ public final class Writer implements Service {
             stagingDir = StagingDir.claim(config.stagingDir(), config.lane() + "-" + config.instanceId());
             closedIds = new ClosedIds(lake, Files.createDirectories(stagingDir.file("closed")), CLOSED_IDS_BYTES,
                     config.dedupMemoryIds(), closedChecks::increment);
+            finalFiles = new FinalFiles(registry, lake, config.codec(), config.dedupMemoryIds(), closedIds,
+                    filesFromBlocks);
             closedRuns = new ClosedRuns(new ClosedRuns.Buckets() {
                 @Override
                 public boolean closed(BucketId bucket, int partition) {
@@ -573,7 +571,7 @@ public final class Writer implements Service {
                 busy.add(tp);
             }
         }
-        List<Future<Written>> written = writeAll(due);
+        List<Future<FinalFiles.Written>> written = writeAll(due);
         List<Finalizing> sending = new ArrayList<>();
         boolean failed = false;
         for (int i = 0; i < due.size(); i++) {
@@ -623,10 +621,6 @@ public final class Writer implements Service {
     private record Due(TopicPartition tp, Seal seal, BucketStage stage, String name, String path) {
     }
 
-    /** What a finalize wrote or found written: what its seal takes in, the copies dropped, the ids' index. */
-    private record Written(BucketStage.Sealed sealed, long duplicates, IdIndex ids) {
-    }
-
     private Due prepare(TopicPartition tp, Seal seal) {
         BucketId b = seal.bucket();
         TreeMap<Instant, BucketStage> byHour = stages.computeIfAbsent(tp, x -> new TreeMap<>());
@@ -639,10 +633,10 @@ public final class Writer implements Service {
      * Writes the final files of a round on the finalizer threads, one per core, while the writer thread waits: the
      * files are independent, and a round's cost is mostly their Avro encoding and compression.
      */
-    private List<Future<Written>> writeAll(List<Due> due) {
-        List<Callable<Written>> work = new ArrayList<>();
+    private List<Future<FinalFiles.Written>> writeAll(List<Due> due) {
+        List<Callable<FinalFiles.Written>> work = new ArrayList<>();
         for (Due d : due) {
-            work.add(() -> write(d));
+            work.add(() -> finalFiles.write(d.seal(), d.tp().partition(), d.stage(), d.path()));
         }
         try {
             return finalizers.invokeAll(work);
@@ -652,32 +646,9 @@ public final class Writer implements Service {
         }
     }
 
-    /** Deduplicates the stage and writes the file, unless a run before a restart did; either way, what it holds. */
-    private Written write(Due d) throws IOException {
-        int p = d.tp().partition();
-        long sealOffset = d.seal().offset(p);
-        IdIndex.Built ids = d.stage().deduplicate(sealOffset, closedIds.file(d.seal().bucket(), p),
-                config.dedupMemoryIds());
-        try {
-            BucketStage.Sealed in;
-            if (ids.index().size() > 0 && !lake.exists(d.path())) {
-                in = writeFile(d.path(), d.seal().type(), d.stage(), sealOffset, ids);
-            } else {
-                if (ids.index().size() > 0) {
-                    log.info("{} already exists (written before a restart); keeping it", d.path());
-                }
-                in = d.stage().sealed(sealOffset, ids);
-            }
-            return new Written(in, ids.drops().length, ids.index());
-        } catch (IOException | RuntimeException e) {
-            ClosedIds.closeQuietly(ids.index());
-            throw e;
-        }
-    }
-
     /** Closes the indexes of finalizes that will not be published; the retry builds them again. */
-    private static void forget(List<Future<Written>> written) {
-        for (Future<Written> w : written) {
+    private static void forget(List<Future<FinalFiles.Written>> written) {
+        for (Future<FinalFiles.Written> w : written) {
             try {
                 ClosedIds.closeQuietly(w.get().ids());
             } catch (InterruptedException e) {
@@ -689,7 +660,7 @@ public final class Writer implements Service {
         }
     }
 
-    private static Written result(Future<Written> written) throws IOException {
+    private static FinalFiles.Written result(Future<FinalFiles.Written> written) throws IOException {
         try {
             return written.get();
         } catch (InterruptedException e) {
@@ -707,7 +678,7 @@ public final class Writer implements Service {
     }
 
     /** Sends the partition-hour's {@code finalized}. */
-    private Finalizing publish(Due d, Written w) {
+    private Finalizing publish(Due d, FinalFiles.Written w) {
         BucketId b = d.seal().bucket();
         int p = d.tp().partition();
         BucketStage.Sealed in = w.sealed();
@@ -754,63 +725,6 @@ public final class Writer implements Service {
         } finally {
             closeQuietly(stage);
         }
-    }
-
-    /**
-     * Writes the final file: a header and the stage's blocks when the seal takes in every staged event as the blocks
-     * hold it (no copies, none beyond the seal, all in the blocks); otherwise in one pass over the spill file, adding
-     * up what it took in on the way.
-     */
-    private BucketStage.Sealed writeFile(String path, String typeName, BucketStage stage, long sealOffset,
-                                         IdIndex.Built ids) throws IOException {
-        EventType type = registry.get().find(typeName).orElseThrow(() -> new HourglassException(
-                "type " + typeName + " is no longer registered; re-register it to finalize its buckets"));
-        int version = stage.maxVersion(sealOffset);
-        Schema payload = type.schema(version).orElseThrow(() -> new HourglassException(
-                "type " + typeName + " lost schema version " + version));
-        Schema schema = LakeRecords.schema(typeName, payload);
-        String lateHours = LateHours.format(stage.lateHours(sealOffset));
-        if (stage.takesInAllBlocks(sealOffset, ids)) {
-            lake.writeAtomically(path, out -> {
-                try (DataFileWriter<GenericData.Record> w = finalFile(schema, version, lateHours)) {
-                    w.create(schema, out, stage.blocksSync());
-                    w.flush();
-                    stage.copyBlocksTo(out, () -> FailPoints.reached("writer.mid-file"));
-                }
-            });
-            filesFromBlocks.increment();
-            return stage.sealedAll();
-        }
-        BucketStage.Tally tally = new BucketStage.Tally();
-        lake.writeAtomically(path, out -> {
-            try (DataFileWriter<GenericData.Record> w = finalFile(schema, version, lateHours)) {
-                w.setSyncInterval(config.codec().blockBytes());
-                // The default encoder writes byte by byte into a synchronized stream: twice the cost per record.
-                w.setEncoder(o -> EncoderFactory.get().binaryEncoder(o, null));
-                w.create(schema, out);
-                LakeFileAppender appender = new LakeFileAppender(w, type, version, payload);
-                stage.read(true, e -> {
-                    if (e.offset() <= sealOffset && !ids.dropped(e.index())) {
-                        appender.append(e);
-                        tally.add(e);
-                        if (tally.events() == ids.index().size() / 2 + 1) {
-                            w.flush();
-                            FailPoints.reached("writer.mid-file");
-                        }
-                    }
-                });
-            }
-        });
-        return tally.sealed();
-    }
-
-    /** A final file, not yet created: its codec and metadata. */
-    private DataFileWriter<GenericData.Record> finalFile(Schema schema, int version, String lateHours) {
-        DataFileWriter<GenericData.Record> w = new DataFileWriter<>(new GenericDatumWriter<>(schema));
-        w.setCodec(config.codec().factory());
-        w.setMeta("hourglass.schema_version", version);
-        w.setMeta(LateHours.META, lateHours);
-        return w;
     }
 
     private void commit(boolean sync) {
