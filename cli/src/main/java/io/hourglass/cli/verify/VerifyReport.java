@@ -8,7 +8,6 @@ import java.util.Map;
 /** What {@code hourglass verify} found. */
 public record VerifyReport(
         Map<BucketId, Manifest> buckets,
-        Map<String, LakeVerifier.Found> ids,
         long events,
         long logged,
         long delivered,
@@ -16,14 +15,12 @@ public record VerifyReport(
         long pending,
         List<String> violations) {
 
-    VerifyReport(Map<BucketId, Manifest> buckets, Map<String, LakeVerifier.Found> ids, long events, HostLogCheck logs,
-                 List<String> violations) {
-        this(buckets, ids, events, logs.logged(), logs.delivered(), logs.rejected(), logs.pending(), violations);
+    VerifyReport(Map<BucketId, Manifest> buckets, long events, HostLogCheck logs, List<String> violations) {
+        this(buckets, events, logs.logged(), logs.delivered(), logs.rejected(), logs.pending(), violations);
     }
 
     public VerifyReport {
         buckets = Map.copyOf(buckets);
-        ids = Map.copyOf(ids);
         violations = List.copyOf(violations);
     }
 
