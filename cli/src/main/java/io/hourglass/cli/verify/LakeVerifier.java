@@ -30,8 +30,8 @@ import org.apache.avro.generic.GenericRecord;
  * and whose hour is closed, must be in some closed bucket unless it is still on its way as a late event.
  *
  * <p>The ids of the lake, of the host logs and of bad rows go to scratch files, spread by hash over partitions of
- * about {@value #IDS_A_PARTITION} lake ids, and each partition is checked in memory on its own: a lake of any size is
- * verified in bounded memory, with about 100 bytes of scratch disk an event.
+ * about {@value #IDS_A_PARTITION} lake ids, and each partition is checked in memory on its own: memory stays bounded
+ * up to {@value #MAX_PARTITIONS} partitions (about 200M events), with about 110 bytes of scratch disk an event.
  */
 public final class LakeVerifier {
     /** Lake ids a partition holds, about: 50-100 MB of heap for them and as many logged ids. */
