@@ -19,6 +19,13 @@ import java.nio.file.Path;
 final class IdSpill implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
 
+    /** A scratch file could not be written: a failure of verify's own disk, not of what it reads. */
+    static final class ScratchFailure extends UncheckedIOException {
+        ScratchFailure(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
     /** One spilled id and its numbers. */
     record Entry(String id, long[] values) {
     }
@@ -62,7 +69,7 @@ final class IdSpill implements AutoCloseable {
                 out.writeLong(v);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a scratch file of verify in " + dir + ": " + e.getMessage()
+            throw new ScratchFailure("cannot write a scratch file of verify in " + dir + ": " + e.getMessage()
                     + "; free space there, or point java.io.tmpdir elsewhere", e);
         }
     }

@@ -164,6 +164,8 @@ public final class LakeVerifier {
                     }
                     lakeIds.add(id, place);
                 }
+            } catch (IdSpill.ScratchFailure e) {
+                throw e;  // the scratch disk failed, not this file: no violation to report, but an error
             } catch (IOException | RuntimeException e) {
                 violations.add(b + "/" + f.name() + " is unreadable: " + e.getMessage());
             }
