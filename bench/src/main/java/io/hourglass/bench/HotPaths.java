@@ -8,9 +8,11 @@ import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.Instants;
 import io.hourglass.core.Lines;
 import io.hourglass.core.Json;
+import io.hourglass.core.PlainEventReader;
 import io.hourglass.core.avro.AvroBuffer;
 import io.hourglass.core.avro.AvroCheck;
 import io.hourglass.core.avro.PayloadEncoder;
+import io.hourglass.core.avro.PlainPayloadEncoder;
 import io.hourglass.core.kafka.EventPack;
 import io.hourglass.core.lake.LakeRecordEncoder;
 import io.hourglass.core.lake.LakeRecords;
@@ -79,6 +81,7 @@ public class HotPaths {
     private BinaryEncoder encoder;
     private LakeRecordEncoder lakeEncoder;
     private PayloadEncoder strictEncoder;
+    private PlainPayloadEncoder plainEncoder;
     private final AvroBuffer scratch = new AvroBuffer(1024);
     private byte[] avroPayload;
     private EnvelopeHeader header;
@@ -100,6 +103,7 @@ public class HotPaths {
         writer = new GenericDatumWriter<>(fileSchema);
         lakeEncoder = new LakeRecordEncoder(PAYLOAD);
         strictEncoder = new PayloadEncoder(PAYLOAD, true);
+        plainEncoder = new PlainPayloadEncoder(strictEncoder);
         avroPayload = parseValidateAndEncode().payload();
         header = new EnvelopeHeader(envelope.id(), 1, envelope.eventTime(), envelope.loggedAt(), envelope.receivedAt(),
                 envelope.host(), false);
@@ -173,6 +177,16 @@ public class HotPaths {
         return EnvelopeParser.parse(line, (p, type, version) -> {
             scratch.reset();
             return strictEncoder.encode(p, scratch) ? scratch.toByteArray() : null;
+        });
+    }
+
+    /** Now, the collector, for an event in the plain form clients write: the same, straight from its bytes. */
+    @Benchmark
+    public EnvelopeParser.Parsed<AvroBuffer> readPlainValidateAndEncode() {
+        return PlainEventReader.read(line, 0, line.length, (in, type, version) -> {
+            scratch.reset();
+            plainEncoder.encode(in, scratch);
+            return scratch;
         });
     }
 

@@ -6,9 +6,11 @@ import io.hourglass.core.EnvelopeParser;
 import io.hourglass.core.EventTypes;
 import io.hourglass.core.InvalidEventException;
 import io.hourglass.core.Json;
+import io.hourglass.core.PlainEventReader;
 import io.hourglass.core.avro.AvroBuffer;
 import io.hourglass.core.avro.AvroBytes;
 import io.hourglass.core.avro.PayloadEncoder;
+import io.hourglass.core.avro.PlainPayloadEncoder;
 import io.hourglass.core.registry.EventType;
 import io.hourglass.core.registry.PayloadConverter;
 import io.hourglass.core.registry.Registry;
@@ -19,9 +21,10 @@ import org.apache.avro.Schema;
 
 /**
  * Checks one raw event line against the registry (size, envelope, known type and version, payload schema) and
- * encodes its payload in Avro for Kafka, in one streaming pass that builds neither a JSON tree nor a record. What
- * that pass cannot stream (maps, ambiguous unions) or finds wrong is parsed again as a tree, for the bytes or the
- * error.
+ * encodes its payload in Avro for Kafka. An event in the plain form that clients write is read straight from its
+ * bytes ({@link PlainEventReader}); any other goes through Jackson in one streaming pass that builds neither a JSON
+ * tree nor a record; what that pass cannot stream (maps, ambiguous unions) or finds wrong is parsed again as a tree,
+ * for the bytes or the error.
  */
 final class EventValidator {
     private final Supplier<Registry> registry;
@@ -29,7 +32,8 @@ final class EventValidator {
     /** Encoders of the registry they were made from; a new registry starts a new set. */
     private volatile Encoders encoders;
 
-    private record Encoders(Registry registry, Map<Schema, PayloadEncoder> bySchema) {
+    private record Encoders(Registry registry, Map<Schema, PayloadEncoder> bySchema,
+                            Map<Schema, PlainPayloadEncoder> plainBySchema) {
     }
 
     EventValidator(Supplier<Registry> registry, int maxEventBytes) {
@@ -47,6 +51,18 @@ final class EventValidator {
         if (to - from > maxEventBytes) {
             throw new InvalidEventException("oversize",
                     "event is " + (to - from) + " bytes; the limit is " + maxEventBytes);
+        }
+        EnvelopeParser.Parsed<AvroBuffer> plain = PlainEventReader.read(lines.body(), from, to, (in, type, version) -> {
+            PlainPayloadEncoder encoder = plainEncoder(type, version);
+            if (encoder == null) {
+                return null;
+            }
+            scratch.reset();
+            encoder.encode(in, scratch);
+            return scratch;
+        });
+        if (plain != null) {
+            return withinLimit(plain);
         }
         EnvelopeParser.Parsed<AvroBuffer> streamed = lines.parse(from, to, (p, type, version) -> {
             scratch.reset();
@@ -79,13 +95,24 @@ final class EventValidator {
     }
 
     private PayloadEncoder encoder(Schema schema) {
+        return encoders().bySchema().computeIfAbsent(schema, s -> new PayloadEncoder(s, true));
+    }
+
+    /** The plain encoder of a registered type's version; null for one the registry lacks, which the general way tells. */
+    private PlainPayloadEncoder plainEncoder(String typeName, int version) {
+        Schema schema = registry.get().find(typeName).flatMap(t -> t.schema(version)).orElse(null);
+        return schema == null ? null
+                : encoders().plainBySchema().computeIfAbsent(schema, s -> new PlainPayloadEncoder(encoder(s)));
+    }
+
+    private Encoders encoders() {
         Registry current = registry.get();
         Encoders e = encoders;
         if (e == null || e.registry() != current) {
-            e = new Encoders(current, new ConcurrentHashMap<>());
+            e = new Encoders(current, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
             encoders = e;
         }
-        return e.bySchema().computeIfAbsent(schema, s -> new PayloadEncoder(s, true));
+        return e;
     }
 
     /** Registered names are valid names, so the name's pattern is matched only for the error of an unknown one. */

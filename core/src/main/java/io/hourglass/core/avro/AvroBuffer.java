@@ -85,6 +85,14 @@ public final class AvroBuffer {
         size += length;
     }
 
+    /** A string whose UTF-8 is {@code bytes[offset, offset+length)}: written as it is. */
+    public void writeUtf8(byte[] bytes, int offset, int length) {
+        writeLong(length);
+        ensure(length);
+        System.arraycopy(bytes, offset, this.bytes, size, length);
+        size += length;
+    }
+
     public void write(byte[] b) {
         ensure(b.length);
         System.arraycopy(b, 0, bytes, size, b.length);

@@ -112,6 +112,17 @@ public final class PayloadEncoder {
             to[f.pos()] = out.size();
             next = f.pos() + 1;
         }
+        if (!finishRecord(fields, start, from, to, out)) {
+            throw CANNOT;  // a required field is missing: the general way says so
+        }
+    }
+
+    /**
+     * Ends a record whose fields {@code i} were written at {@code [from[i], to[i])} since {@code start}, or not at all
+     * ({@code from[i] < 0}): writes the defaults of those missing, then puts all in schema order. False when a missing
+     * field has no default here.
+     */
+    boolean finishRecord(List<Schema.Field> fields, int start, int[] from, int[] to, AvroBuffer out) {
         boolean inOrder = true;
         int expected = start;
         for (Schema.Field f : fields) {
@@ -119,7 +130,7 @@ public final class PayloadEncoder {
             if (from[i] < 0) {
                 byte[] fallback = defaults.get(f);
                 if (fallback == null) {
-                    throw CANNOT;  // a required field is missing: the general way says so
+                    return false;
                 }
                 from[i] = out.size();
                 out.write(fallback);
@@ -131,6 +142,7 @@ public final class PayloadEncoder {
         if (!inOrder || expected != out.size()) {
             out.reorder(start, from, to, fields.size());
         }
+        return true;
     }
 
     /** Picks the branch the general way would: null, the one container branch, or the first scalar that fits. */
@@ -140,7 +152,7 @@ public final class PayloadEncoder {
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
             int taker = -1;
             for (int i = 0; i < branches.size(); i++) {
-                if (takesContainer(branches.get(i), t)) {
+                if (takesContainer(branches.get(i), t == JsonToken.START_OBJECT)) {
                     if (taker >= 0) {
                         throw CANNOT;
                     }
@@ -165,10 +177,11 @@ public final class PayloadEncoder {
         throw CANNOT;
     }
 
-    private static boolean takesContainer(Schema branch, JsonToken t) {
+    /** Whether a union's branch takes an object (or else an array) as the general way picks branches. */
+    static boolean takesContainer(Schema branch, boolean object) {
         return switch (branch.getType()) {
-            case RECORD, MAP -> t == JsonToken.START_OBJECT;
-            case ARRAY -> t == JsonToken.START_ARRAY;
+            case RECORD, MAP -> object;
+            case ARRAY -> !object;
             case UNION -> true;
             default -> false;
         };
@@ -210,6 +223,10 @@ public final class PayloadEncoder {
             case ENUM -> out.writeInt(s.getEnumOrdinal(p.getText()));
             default -> throw CANNOT;
         }
+    }
+
+    Schema schema() {
+        return schema;
     }
 
     /** The binary form of every field default in the schema, as the general way would write it. */

@@ -1,0 +1,170 @@
+package io.hourglass.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Reads a valid event in the plain form that clients write (see {@link PlainJson}: ASCII, no escapes, only the
+ * envelope's own fields, each once, the payload after its type and version) straight from its bytes, without a JSON
+ * parser: about twice as fast as {@link EnvelopeParser}. Anything else, and every invalid event, it gives up on, and
+ * {@link EnvelopeParser} then gives the answer or the error; what it reads is exactly what {@link EnvelopeParser}
+ * gives for the same line.
+ */
+public final class PlainEventReader {
+    private static final byte[] ID = ascii("id");
+    private static final byte[] TYPE = ascii("type");
+    private static final byte[] VERSION = ascii("version");
+    private static final byte[] EVENT_TIME = ascii("event_time");
+    private static final byte[] LOGGED_AT = ascii("logged_at");
+    private static final byte[] RECEIVED_AT = ascii("received_at");
+    private static final byte[] HOST = ascii("host");
+    private static final byte[] LATE = ascii("late");
+    private static final byte[] PAYLOAD = ascii("payload");
+    /** In the order of {@link #read}'s cases. */
+    private static final byte[][] FIELDS = {ID, TYPE, VERSION, EVENT_TIME, LOGGED_AT, RECEIVED_AT, HOST, LATE, PAYLOAD};
+    private static final int UUID_CHARS = 36;
+
+    private PlainEventReader() {
+    }
+
+    /** Reads the payload object at the cursor, or gives up; null for a type or version it does not know. */
+    @FunctionalInterface
+    public interface PayloadReader<P> {
+        P read(PlainJson in, String type, int version) throws PlainJson.GiveUp;
+    }
+
+    /** The event of the line {@code bytes[from, to)}, or null when the line is not a valid event in the plain form. */
+    public static <P> EnvelopeParser.Parsed<P> read(byte[] bytes, int from, int to, PayloadReader<P> reader) {
+        try {
+            return read(new PlainJson(bytes, from, to), reader);
+        } catch (PlainJson.GiveUp e) {
+            return null;
+        }
+    }
+
+    private static <P> EnvelopeParser.Parsed<P> read(PlainJson in, PayloadReader<P> reader) throws PlainJson.GiveUp {
+        String id = null;
+        String type = null;
+        String host = null;
+        int version = 0;
+        Instant eventTime = null;
+        Instant loggedAt = null;
+        Instant receivedAt = null;
+        boolean late = false;
+        P payload = null;
+        int seen = 0;
+        int last = -1;
+        in.expect('{');
+        do {
+            in.name();
+            // Clients write the fields in one order: try the one after the last before the others.
+            last = field(in, last + 1);
+            if ((seen & 1 << last) != 0) {
+                throw PlainJson.GIVE_UP;  // given twice
+            }
+            seen |= 1 << last;
+            switch (last) {
+                case 0 -> id = uuid(in);
+                case 1 -> type = string(in, in.scalar());
+                case 2 -> version = version(in);
+                case 3 -> eventTime = instant(in);
+                case 4 -> loggedAt = instant(in);
+                case 5 -> receivedAt = instant(in);
+                case 6 -> {
+                    PlainJson.Kind k = in.scalar();
+                    host = k == PlainJson.Kind.NULL ? null : string(in, k);
+                }
+                case 7 -> late = bool(in);
+                default -> {
+                    if (type == null || version == 0) {
+                        throw PlainJson.GIVE_UP;  // the general way reads such a payload as a tree, later
+                    }
+                    payload = reader.read(in, type, version);
+                    if (payload == null) {
+                        throw PlainJson.GIVE_UP;
+                    }
+                }
+            }
+        } while (in.skip(','));
+        in.expect('}');
+        if (!in.atEnd() || id == null || payload == null || loggedAt == null) {
+            throw PlainJson.GIVE_UP;
+        }
+        return new EnvelopeParser.Parsed<>(id, type, version, eventTime, loggedAt, receivedAt, host, late, payload);
+    }
+
+    /** Which field was just named, trying {@code likely} first; anything but the envelope's own fields gives up. */
+    private static int field(PlainJson in, int likely) throws PlainJson.GiveUp {
+        if (likely < FIELDS.length && in.textEquals(FIELDS[likely])) {
+            return likely;
+        }
+        for (int i = 0; i < FIELDS.length; i++) {
+            if (in.textEquals(FIELDS[i])) {
+                return i;
+            }
+        }
+        throw PlainJson.GIVE_UP;
+    }
+
+    /** The string just read as {@code kind}; anything else gives up. */
+    private static String string(PlainJson in, PlainJson.Kind kind) throws PlainJson.GiveUp {
+        if (kind != PlainJson.Kind.STRING) {
+            throw PlainJson.GIVE_UP;
+        }
+        return in.text();
+    }
+
+    /** The canonical form only: {@code UUID.fromString} takes it, and the event keeps the text as it came. */
+    private static String uuid(PlainJson in) throws PlainJson.GiveUp {
+        if (in.scalar() != PlainJson.Kind.STRING || in.textLength() != UUID_CHARS) {
+            throw PlainJson.GIVE_UP;
+        }
+        byte[] b = in.bytes();
+        int from = in.textStart();
+        for (int i = 0; i < UUID_CHARS; i++) {
+            byte c = b[from + i];
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (dash ? c != '-' : !hex) {
+                throw PlainJson.GIVE_UP;
+            }
+        }
+        return in.text();
+    }
+
+    private static int version(PlainJson in) throws PlainJson.GiveUp {
+        if (in.scalar() != PlainJson.Kind.INT || in.integer() < 1) {
+            throw PlainJson.GIVE_UP;
+        }
+        return (int) in.integer();
+    }
+
+    /** Epoch millis or ISO-8601 text, or null; anything that is not an instant gives up. */
+    private static Instant instant(PlainJson in) throws PlainJson.GiveUp {
+        return switch (in.scalar()) {
+            case NULL -> null;
+            case INT, LONG -> Instant.ofEpochMilli(in.integer());
+            case STRING -> {
+                try {
+                    yield Instants.parse(in.text());
+                } catch (DateTimeParseException e) {
+                    throw PlainJson.GIVE_UP;
+                }
+            }
+            default -> throw PlainJson.GIVE_UP;
+        };
+    }
+
+    private static boolean bool(PlainJson in) throws PlainJson.GiveUp {
+        return switch (in.scalar()) {
+            case TRUE -> true;
+            case FALSE -> false;
+            default -> throw PlainJson.GIVE_UP;
+        };
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

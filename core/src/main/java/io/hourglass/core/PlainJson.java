@@ -1,0 +1,255 @@
+package io.hourglass.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A cursor over JSON in the plain form that clients write: ASCII, strings without escapes, integers of at most 18
+ * digits. Anything else, valid JSON or not, ends the read with {@link GiveUp}, and the caller hands the text to a full
+ * parser, which gives the exact answer or the error. Not thread-safe: one per text.
+ */
+public final class PlainJson {
+    /** Control flow, not an error: no stack trace, so giving up costs no more than a return. */
+    public static final class GiveUp extends Exception {
+        private GiveUp() {
+            super("not plain JSON", null, false, false);
+        }
+    }
+
+    public static final GiveUp GIVE_UP = new GiveUp();
+
+    /** What a scalar token is; an integer is {@code INT} when it fits in an int. */
+    public enum Kind { STRING, INT, LONG, FLOAT, TRUE, FALSE, NULL }
+
+    private static final int MAX_INTEGER_DIGITS = 18;
+    /** Far under Jackson's limit on a number's length, so a number it refuses is never read here. */
+    private static final int MAX_NUMBER_CHARS = 64;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    private static final long SPACES = 0x2020202020202020L;
+
+    private final byte[] bytes;
+    private final int end;
+    private int at;
+    /** The last string's or number's text. */
+    private int start;
+    private int stop;
+    private long integer;
+
+    /** The JSON text in {@code bytes[from, to)}. */
+    public PlainJson(byte[] bytes, int from, int to) {
+        this.bytes = bytes;
+        this.at = from;
+        this.end = to;
+    }
+
+    /** The next byte that is not whitespace, not read yet. */
+    public byte next() throws GiveUp {
+        skipWhitespace();
+        if (at >= end) {
+            throw GIVE_UP;
+        }
+        return bytes[at];
+    }
+
+    /** Reads {@code c}, after whitespace. */
+    public void expect(char c) throws GiveUp {
+        if (next() != c) {
+            throw GIVE_UP;
+        }
+        at++;
+    }
+
+    /** Reads {@code c} if it comes next, after whitespace. */
+    public boolean skip(char c) throws GiveUp {
+        if (next() != c) {
+            return false;
+        }
+        at++;
+        return true;
+    }
+
+    /** Reads an object's field name and the colon after it; {@link #textEquals} and {@link #text} tell which. */
+    public void name() throws GiveUp {
+        if (scalar() != Kind.STRING) {
+            throw GIVE_UP;
+        }
+        expect(':');
+    }
+
+    /** Reads a scalar value: a string, a number, or a literal. */
+    public Kind scalar() throws GiveUp {
+        byte b = next();
+        return switch (b) {
+            case '"' -> string();
+            case 't' -> literal("true", Kind.TRUE);
+            case 'f' -> literal("false", Kind.FALSE);
+            case 'n' -> literal("null", Kind.NULL);
+            default -> number();
+        };
+    }
+
+    /** Whether only whitespace is left. */
+    public boolean atEnd() {
+        skipWhitespace();
+        return at == end;
+    }
+
+    /** Whether the last string read is {@code ascii}. */
+    public boolean textEquals(byte[] ascii) {
+        if (stop - start != ascii.length) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length; i++) {  // names are short: a loop beats Arrays.equals' setup
+            if (bytes[start + i] != ascii[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The last string or number read, as text. */
+    public String text() {
+        return new String(bytes, start, stop - start, StandardCharsets.ISO_8859_1);
+    }
+
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /** Where the last string's or number's text starts in {@link #bytes}. */
+    public int textStart() {
+        return start;
+    }
+
+    public int textLength() {
+        return stop - start;
+    }
+
+    /** The last integer read ({@code INT} or {@code LONG}). */
+    public long integer() {
+        return integer;
+    }
+
+    /** The last number read, as Jackson gives it for a double. */
+    public double decimal() {
+        return Double.parseDouble(text());
+    }
+
+    private Kind string() throws GiveUp {
+        int i = at + 1;
+        start = i;
+        while (i <= end - Long.BYTES && !special((long) LONGS.get(bytes, i))) {
+            i += Long.BYTES;
+        }
+        while (i < end) {
+            byte b = bytes[i];
+            if (b == '"') {
+                stop = i;
+                at = i + 1;
+                return Kind.STRING;
+            }
+            if (b < 0x20 || b == '\\') {  // a control byte, an escape, or (negative) a byte of non-ASCII UTF-8
+                throw GIVE_UP;
+            }
+            i++;
+        }
+        throw GIVE_UP;
+    }
+
+    /** Whether any of eight bytes is a quote, a backslash, a control byte or not ASCII. */
+    private static boolean special(long w) {
+        long quote = w ^ QUOTES;
+        long backslash = w ^ BACKSLASHES;
+        return (((quote - LOW_BITS) & ~quote | (backslash - LOW_BITS) & ~backslash | (w - SPACES) & ~w | w)
+                & HIGH_BITS) != 0;
+    }
+
+    private Kind literal(String word, Kind kind) throws GiveUp {
+        int n = word.length();
+        if (end - at < n) {
+            throw GIVE_UP;
+        }
+        for (int i = 0; i < n; i++) {
+            if (bytes[at + i] != word.charAt(i)) {
+                throw GIVE_UP;
+            }
+        }
+        at += n;
+        return kind;
+    }
+
+    /** JSON's grammar: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
+    private Kind number() throws GiveUp {
+        int i = at;
+        start = i;
+        boolean negative = i < end && bytes[i] == '-';
+        if (negative) {
+            i++;
+        }
+        int digitsFrom = i;
+        long value = 0;
+        while (i < end && isDigit(bytes[i])) {
+            value = value * 10 + (bytes[i] - '0');
+            i++;
+        }
+        int digits = i - digitsFrom;
+        if (digits == 0 || digits > MAX_INTEGER_DIGITS || digits > 1 && bytes[digitsFrom] == '0') {
+            throw GIVE_UP;
+        }
+        boolean fraction = i < end && bytes[i] == '.';
+        if (fraction) {
+            i = digitsAfter(i + 1);
+        }
+        boolean exponent = i < end && (bytes[i] == 'e' || bytes[i] == 'E');
+        if (exponent) {
+            i++;
+            if (i < end && (bytes[i] == '+' || bytes[i] == '-')) {
+                i++;
+            }
+            i = digitsAfter(i);
+        }
+        if (i - start > MAX_NUMBER_CHARS) {
+            throw GIVE_UP;
+        }
+        stop = i;
+        at = i;
+        if (fraction || exponent) {
+            return Kind.FLOAT;
+        }
+        integer = negative ? -value : value;
+        return integer == (int) integer ? Kind.INT : Kind.LONG;
+    }
+
+    /** Past one or more digits from {@code i}. */
+    private int digitsAfter(int i) throws GiveUp {
+        int from = i;
+        while (i < end && isDigit(bytes[i])) {
+            i++;
+        }
+        if (i == from) {
+            throw GIVE_UP;
+        }
+        return i;
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    private void skipWhitespace() {
+        while (at < end) {
+            byte b = bytes[at];
+            if (b > ' ' || b != ' ' && b != '\n' && b != '\r' && b != '\t') {  // most often the first test decides
+                return;
+            }
+            at++;
+        }
+    }
+}
