@@ -174,7 +174,11 @@ public class HotPaths {
     /** Now, the collector: the check of the payload and its Avro encoding for Kafka, in one pass. */
     @Benchmark
     public EnvelopeParser.Parsed<byte[]> parseValidateAndEncode() {
-        return EnvelopeParser.parse(line, (p, type, version) -> {
+        return parseValidateAndEncode(line);
+    }
+
+    private EnvelopeParser.Parsed<byte[]> parseValidateAndEncode(byte[] event) {
+        return EnvelopeParser.parse(event, (p, type, version) -> {
             scratch.reset();
             return strictEncoder.encode(p, scratch) ? scratch.toByteArray() : null;
         });
@@ -183,11 +187,47 @@ public class HotPaths {
     /** Now, the collector, for an event in the plain form clients write: the same, straight from its bytes. */
     @Benchmark
     public EnvelopeParser.Parsed<AvroBuffer> readPlainValidateAndEncode() {
-        return PlainEventReader.read(line, 0, line.length, (in, type, version) -> {
+        return readPlainValidateAndEncode(line);
+    }
+
+    private EnvelopeParser.Parsed<AvroBuffer> readPlainValidateAndEncode(byte[] event) {
+        return PlainEventReader.read(event, 0, event.length, (in, type, version) -> {
             scratch.reset();
             plainEncoder.encode(in, scratch);
             return scratch;
         });
+    }
+
+    /** Varied events, one after another, so that branches on their ids and values are not learnt from one event. */
+    @State(Scope.Thread)
+    public static class Varied {
+        static final int EVENTS = 4096;
+        final byte[][] lines = new byte[EVENTS][];
+        int next;
+
+        @Setup(Level.Trial)
+        public void make() {
+            Random random = new Random(3);
+            for (int i = 0; i < EVENTS; i++) {
+                lines[i] = variedLine(random);
+            }
+        }
+
+        byte[] next() {
+            return lines[next++ & (EVENTS - 1)];
+        }
+    }
+
+    /** The collector's Jackson pass, on varied events. */
+    @Benchmark
+    public EnvelopeParser.Parsed<byte[]> parseValidateAndEncodeVaried(Varied events) {
+        return parseValidateAndEncode(events.next());
+    }
+
+    /** The collector's plain reader, on varied events. */
+    @Benchmark
+    public EnvelopeParser.Parsed<AvroBuffer> readPlainValidateAndEncodeVaried(Varied events) {
+        return readPlainValidateAndEncode(events.next());
     }
 
     /** Now, the writer: the lake record from the Kafka header and the Avro payload, checked as a damaged one is. */

@@ -98,7 +98,7 @@ final class EventValidator {
         return encoders().bySchema().computeIfAbsent(schema, s -> new PayloadEncoder(s, true));
     }
 
-    /** The plain encoder of a registered type's version; null for one the registry lacks, which the general way tells. */
+    /** The plain encoder of a registered type's version; null for one the registry lacks (the general way says so). */
     private PlainPayloadEncoder plainEncoder(String typeName, int version) {
         Schema schema = registry.get().find(typeName).flatMap(t -> t.schema(version)).orElse(null);
         return schema == null ? null

@@ -106,7 +106,7 @@ public final class PlainPayloadEncoder {
         out.closeBlock(start, count);
     }
 
-    /** Picks the branch a strict {@link PayloadEncoder} would: the one container branch, or the first scalar that fits. */
+    /** Picks the branch a strict {@link PayloadEncoder} would: the one container branch, or the first scalar to fit. */
     private void union(PlainJson in, Schema s, AvroBuffer out, int depth) throws PlainJson.GiveUp {
         List<Schema> branches = s.getTypes();
         byte next = in.next();
