@@ -6,9 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A cursor over JSON in the plain form that clients write: ASCII, strings without escapes, integers of at most 18
- * digits. Anything else, valid JSON or not, ends the read with {@link GiveUp}, and the caller hands the text to a full
- * parser, which gives the exact answer or the error. Not thread-safe: one per text.
+ * A cursor over JSON in the plain form that clients write: well-formed UTF-8, strings without escapes, integers of
+ * at most 18 digits. Anything else, valid JSON or not, ends the read with {@link GiveUp}, and the caller hands the
+ * text to a full parser, which gives the exact answer or the error. Not thread-safe: one per text.
  */
 public final class PlainJson {
     /** Control flow, not an error: no stack trace, so giving up costs no more than a return. */
@@ -116,7 +116,7 @@ public final class PlainJson {
 
     /** The last string or number read, as text. */
     public String text() {
-        return new String(bytes, start, stop - start, StandardCharsets.ISO_8859_1);
+        return new String(bytes, start, stop - start, StandardCharsets.UTF_8);
     }
 
     public byte[] bytes() {
@@ -145,30 +145,84 @@ public final class PlainJson {
     private Kind string() throws GiveUp {
         int i = at + 1;
         start = i;
-        while (i <= end - Long.BYTES && !special((long) LONGS.get(bytes, i))) {
-            i += Long.BYTES;
-        }
-        while (i < end) {
+        while (true) {
+            i = nextSpecial(i);
+            if (i >= end) {
+                throw GIVE_UP;
+            }
             byte b = bytes[i];
             if (b == '"') {
                 stop = i;
                 at = i + 1;
                 return Kind.STRING;
             }
-            if (b < 0x20 || b == '\\') {  // a control byte, an escape, or (negative) a byte of non-ASCII UTF-8
-                throw GIVE_UP;
+            if (b >= 0) {
+                throw GIVE_UP;  // a control byte or an escape
             }
-            i++;
+            i = pastUtf8(i);
         }
-        throw GIVE_UP;
     }
 
-    /** Whether any of eight bytes is a quote, a backslash, a control byte or not ASCII. */
-    private static boolean special(long w) {
+    /** Where the first quote, backslash, control byte or non-ASCII byte at or after {@code i} is, or the end. */
+    private int nextSpecial(int i) {
+        for (; i <= end - Long.BYTES; i += Long.BYTES) {
+            long found = specials((long) LONGS.get(bytes, i));
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);  // the lowest flag is exact, not the others
+            }
+        }
+        for (; i < end; i++) {
+            byte b = bytes[i];
+            if (b == '"' || b == '\\' || b < 0x20) {  // negative: not ASCII
+                return i;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * Past the well-formed UTF-8 sequence of more than one byte at {@code i} (RFC 3629: the shortest form, no
+     * surrogates, at most U+10FFFF). Jackson decodes such a sequence to the chars whose UTF-8 it is, so its bytes go
+     * to Avro as they are; anything else gives up, as Jackson refuses it or would not write it back the same.
+     */
+    private int pastUtf8(int i) throws GiveUp {
+        int lead = bytes[i] & 0xFF;
+        int more;
+        int low = 0x80;
+        int high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            more = 1;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            more = 2;
+            low = lead == 0xE0 ? 0xA0 : 0x80;  // shorter forms of the same characters
+            high = lead == 0xED ? 0x9F : 0xBF;  // surrogates
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            more = 3;
+            low = lead == 0xF0 ? 0x90 : 0x80;
+            high = lead == 0xF4 ? 0x8F : 0xBF;  // past U+10FFFF
+        } else {
+            throw GIVE_UP;
+        }
+        if (end - i <= more) {
+            throw GIVE_UP;
+        }
+        int second = bytes[i + 1] & 0xFF;
+        if (second < low || second > high) {
+            throw GIVE_UP;
+        }
+        for (int k = 2; k <= more; k++) {
+            if ((bytes[i + k] & 0xC0) != 0x80) {
+                throw GIVE_UP;
+            }
+        }
+        return i + 1 + more;
+    }
+
+    /** The high bit of each of eight bytes that is a quote, a backslash, a control byte or not ASCII. */
+    private static long specials(long w) {
         long quote = w ^ QUOTES;
         long backslash = w ^ BACKSLASHES;
-        return (((quote - LOW_BITS) & ~quote | (backslash - LOW_BITS) & ~backslash | (w - SPACES) & ~w | w)
-                & HIGH_BITS) != 0;
+        return ((quote - LOW_BITS) & ~quote | (backslash - LOW_BITS) & ~backslash | (w - SPACES) & ~w | w) & HIGH_BITS;
     }
 
     private Kind literal(String word, Kind kind) throws GiveUp {

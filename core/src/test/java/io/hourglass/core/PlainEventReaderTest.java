@@ -14,6 +14,7 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The plain reader against Jackson's streaming path (what the collector did alone before): on every line it reads,
@@ -128,7 +129,6 @@ class PlainEventReaderTest {
         String user = "\"payload\":{\"user\":";
         return Stream.of(
                 "{" + ENVELOPE + "," + user + "\"a\\\"b\",\"count\":1,\"ratio\":1}}",
-                "{" + ENVELOPE + "," + user + "\"\u00e9\",\"count\":1,\"ratio\":1}}",
                 "{" + ENVELOPE + ",\"extra\":1," + PAYLOAD + "}",
                 "{" + ENVELOPE + ",\"type\":\"T\"," + PAYLOAD + "}",
                 "{" + ENVELOPE + "," + user + "\"a\",\"user\":\"b\",\"count\":1,\"ratio\":1}}",
@@ -160,6 +160,31 @@ class PlainEventReaderTest {
     }
 
     @Test
+    void textInAnyLanguageIsReadPlainlyAsJacksonReadsIt() {
+        String line = "{" + ENVELOPE + ",\"host\":\"h\u00f6st\"," + "\"payload\":{\"user\":\"J\u00fcrgen \u4e2d\u6587 "
+                + "\uD83C\uDFB5\",\"count\":1,\"ratio\":1,\"tags\":[\"\u00e9t\u00e9\"]}}";
+        assertThat(agrees(bytes(line))).isTrue();
+        assertThat(plain(bytes(line)).host()).isEqualTo("h\u00f6st");
+    }
+
+    /** Bytes that are not UTF-8, or not its shortest form, which Jackson refuses or would not write back the same. */
+    @ParameterizedTest
+    @ValueSource(strings = {"C080", "C1BF", "E08080", "EDA080", "EDBFBF", "F08F8080", "F4908080", "F5808080", "80",
+        "BF", "E282", "C3", "FF", "E2822A"})
+    void malformedOrOverlongUtf8IsLeftToJackson(String hex) {
+        byte[] bad = java.util.HexFormat.of().parseHex(hex);
+        byte[] before = bytes("{" + ENVELOPE + ",\"payload\":{\"user\":\"a");
+        byte[] after = bytes("b\",\"count\":1,\"ratio\":1}}");
+        byte[] line = new byte[before.length + bad.length + after.length];
+        System.arraycopy(before, 0, line, 0, before.length);
+        System.arraycopy(bad, 0, line, before.length, bad.length);
+        System.arraycopy(after, 0, line, before.length + bad.length, after.length);
+        assertThat(plain(line)).isNull();
+        byte[] good = bytes("{" + ENVELOPE + ",\"payload\":{\"user\":\"ab\",\"count\":1,\"ratio\":1}}");
+        assertThat(plain(good)).isNotNull();
+    }
+
+    @Test
     void anIdThatUuidTakesButIsNotCanonicalIsLeftToJackson() {
         String form = "{" + ENVELOPE.replace(ID, "%s") + "," + PAYLOAD + "}";
         assertThat(plain(bytes(form.formatted(ID)))).isNotNull();
@@ -185,7 +210,15 @@ class PlainEventReaderTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static final byte[] DAMAGE = bytes("\"\\{}[],:-+.eE0123456789 \tnulltruefalse\u00e9\u0001xZ");
+    /** What damage puts in: JSON's own characters, letters, and bytes that are not UTF-8 or only part of it. */
+    private static final byte[] DAMAGE = concat(bytes("\"\\{}[],:-+.eE0123456789 \tnulltruefalse\u00e9\u0001xZ"),
+            java.util.HexFormat.of().parseHex("80BFC0C1C3E0EDF0F4F5FF"));
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
 
     /** One random change: a byte replaced, dropped or added, or a piece repeated. */
     private static byte[] mutate(byte[] line, Random random) {
@@ -300,7 +333,7 @@ class PlainEventReaderTest {
                     case 0 -> "\\\"";
                     case 1 -> "\\n";
                     case 2 -> "\\u00e9";
-                    default -> "\u00e9\u4e2d";
+                    default -> r.nextBoolean() ? "\u00e9\u4e2d" : "\uD83C\uDFB5";
                 });
             }
             return s.append('"').toString();

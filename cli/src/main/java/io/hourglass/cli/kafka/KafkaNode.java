@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, String voters, String clusterId,
                         int replicas) {
+    /** Where {@link #freePorts} looks: below every common system's range of ephemeral ports. */
+    static final int FIXED_PORTS_FROM = 20_000;
+    static final int FIXED_PORTS_TO = 32_767;
 
     public KafkaNode {
         requireNonNull(dataDir, "dataDir is null");
@@ -76,20 +80,32 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
 
     /**
      * {@code count} ports free now, all different: each is held until every one is chosen, as the system may hand
-     * out a port again once it is closed (a chaos run once gave two nodes the same controller port).
+     * out a port again once it is closed (a chaos run once gave two nodes the same controller port). They are for
+     * processes that bind them later, and again after a restart, so they come from below the range the system hands
+     * out for port 0 and for the local end of outgoing connections (32768 and up on Linux, 49152 and up elsewhere):
+     * a chaos run once lost its collector's port to a connection of its own Kafka clients before the collector had
+     * started.
      */
     public static int[] freePorts(int count) {
         List<ServerSocket> held = new ArrayList<>();
         try {
             int[] ports = new int[count];
+            int span = FIXED_PORTS_TO - FIXED_PORTS_FROM + 1;
+            int next = ThreadLocalRandom.current().nextInt(span);  // callers at the same time start apart
             for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports[i] = s.getLocalPort();
+                ServerSocket socket = null;
+                for (int tried = 0; socket == null; tried++) {
+                    if (tried == span) {
+                        throw new HourglassException("no free local port from " + FIXED_PORTS_FROM + " to "
+                                + FIXED_PORTS_TO);
+                    }
+                    socket = bindOrNull(FIXED_PORTS_FROM + next);
+                    next = (next + 1) % span;
+                }
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
             }
             return ports;
-        } catch (IOException e) {
-            throw new HourglassException("no free local port: " + e.getMessage(), e);
         } finally {
             for (ServerSocket s : held) {
                 try {
@@ -98,6 +114,14 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
                     // closing a socket that never accepted: nothing to lose
                 }
             }
+        }
+    }
+
+    private static ServerSocket bindOrNull(int port) {
+        try {
+            return new ServerSocket(port);
+        } catch (IOException taken) {
+            return null;
         }
     }
 

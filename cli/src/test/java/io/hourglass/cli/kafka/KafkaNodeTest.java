@@ -13,6 +13,9 @@ class KafkaNodeTest {
         for (int round = 0; round < 20; round++) {
             int[] ports = KafkaNode.freePorts(50);
             assertThat(Arrays.stream(ports).distinct().count()).isEqualTo(50);
+            // Never one the system may give a connection's local end before the process that wants it binds it.
+            assertThat(Arrays.stream(ports).boxed()).allSatisfy(p -> assertThat(p).isBetween(
+                    KafkaNode.FIXED_PORTS_FROM, KafkaNode.FIXED_PORTS_TO));
             for (int port : Arrays.copyOf(ports, 3)) {
                 try (ServerSocket s = new ServerSocket(port)) {
                     assertThat(s.getLocalPort()).isEqualTo(port);
