@@ -1,8 +1,5 @@
 package io.hourglass.core;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -11,28 +8,21 @@ import java.util.Arrays;
  * agent would wait for an answer about a line the collector never counted.
  */
 public final class Lines {
-    /** Eight bytes of an array as one long, lowest address in the lowest byte. */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
-    private static final long LOW_BITS = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long NEWLINES = EightBytes.repeated('\n');
 
     private Lines() {
     }
 
     /**
      * The index of the first {@code \n} in {@code [from, to)}, or -1. The agent and the collector look at every byte
-     * of every batch, so this looks at eight at a time: a byte of {@code word ^ NEWLINES} is zero where a newline is,
-     * and {@code (x - LOW_BITS) & ~x & HIGH_BITS} sets the high bit of the lowest zero byte (and maybe of bytes above
-     * it, never below), so the lowest set bit marks the first newline.
+     * of every batch, so this looks at eight at a time ({@link EightBytes}).
      */
     public static int newline(byte[] b, int from, int to) {
         int i = from;
         for (; i <= to - Long.BYTES; i += Long.BYTES) {
-            long x = (long) LONGS.get(b, i) ^ NEWLINES;
-            long found = (x - LOW_BITS) & ~x & HIGH_BITS;
+            long found = EightBytes.equalTo(EightBytes.at(b, i), NEWLINES);
             if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                return i + EightBytes.first(found);
             }
         }
         for (; i < to; i++) {

@@ -13,17 +13,19 @@ import java.util.Arrays;
  * gives for the same line.
  */
 public final class PlainEventReader {
-    private static final byte[] ID = ascii("id");
-    private static final byte[] TYPE = ascii("type");
-    private static final byte[] VERSION = ascii("version");
-    private static final byte[] EVENT_TIME = ascii("event_time");
-    private static final byte[] LOGGED_AT = ascii("logged_at");
-    private static final byte[] RECEIVED_AT = ascii("received_at");
-    private static final byte[] HOST = ascii("host");
-    private static final byte[] LATE = ascii("late");
-    private static final byte[] PAYLOAD = ascii("payload");
-    /** In the order of {@link #read}'s cases. */
-    private static final byte[][] FIELDS = {ID, TYPE, VERSION, EVENT_TIME, LOGGED_AT, RECEIVED_AT, HOST, LATE, PAYLOAD};
+    /** The envelope's fields, in the order clients write them. */
+    private enum Field {
+        ID("id"), TYPE("type"), VERSION("version"), EVENT_TIME("event_time"), LOGGED_AT("logged_at"),
+        RECEIVED_AT("received_at"), HOST("host"), LATE("late"), PAYLOAD("payload");
+
+        final byte[] name;
+
+        Field(String name) {
+            this.name = name.getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static final Field[] FIELDS = Field.values();
     private static final byte HEX = 1;
     private static final byte DASH = 2;
     /** What each byte is, for ids: a hex digit, a dash, or neither. */
@@ -76,24 +78,25 @@ public final class PlainEventReader {
         do {
             in.name();
             // Clients write the fields in one order: try the one after the last before the others.
-            last = field(in, last + 1);
+            Field field = field(in, last + 1);
+            last = field.ordinal();
             if ((seen & 1 << last) != 0) {
                 throw PlainJson.GIVE_UP;  // given twice
             }
             seen |= 1 << last;
-            switch (last) {
-                case 0 -> id = uuid(in);
-                case 1 -> type = string(in, in.scalar());
-                case 2 -> version = version(in);
-                case 3 -> eventTime = instant(in);
-                case 4 -> loggedAt = instant(in);
-                case 5 -> receivedAt = instant(in);
-                case 6 -> {
+            switch (field) {
+                case ID -> id = uuid(in);
+                case TYPE -> type = string(in, in.scalar());
+                case VERSION -> version = version(in);
+                case EVENT_TIME -> eventTime = instant(in);
+                case LOGGED_AT -> loggedAt = instant(in);
+                case RECEIVED_AT -> receivedAt = instant(in);
+                case HOST -> {
                     PlainJson.Kind k = in.scalar();
                     host = k == PlainJson.Kind.NULL ? null : string(in, k);
                 }
-                case 7 -> late = bool(in);
-                default -> {
+                case LATE -> late = bool(in);
+                case PAYLOAD -> {
                     if (type == null || version == 0) {
                         throw PlainJson.GIVE_UP;  // the general way reads such a payload as a tree, later
                     }
@@ -112,13 +115,13 @@ public final class PlainEventReader {
     }
 
     /** Which field was just named, trying {@code likely} first; anything but the envelope's own fields gives up. */
-    private static int field(PlainJson in, int likely) throws PlainJson.GiveUp {
-        if (likely < FIELDS.length && in.textEquals(FIELDS[likely])) {
-            return likely;
+    private static Field field(PlainJson in, int likely) throws PlainJson.GiveUp {
+        if (likely < FIELDS.length && in.textEquals(FIELDS[likely].name)) {
+            return FIELDS[likely];
         }
-        for (int i = 0; i < FIELDS.length; i++) {
-            if (in.textEquals(FIELDS[i])) {
-                return i;
+        for (Field f : FIELDS) {
+            if (in.textEquals(f.name)) {
+                return f;
             }
         }
         throw PlainJson.GIVE_UP;
@@ -181,9 +184,5 @@ public final class PlainEventReader {
             case FALSE -> false;
             default -> throw PlainJson.GIVE_UP;
         };
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

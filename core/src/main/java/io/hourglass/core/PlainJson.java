@@ -1,8 +1,5 @@
 package io.hourglass.core;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,12 +24,9 @@ public final class PlainJson {
     /** Far under Jackson's limit on a number's length, so a number it refuses is never read here. */
     private static final int MAX_NUMBER_CHARS = 64;
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long LOW_BITS = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final long QUOTES = 0x2222222222222222L;
-    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
-    private static final long SPACES = 0x2020202020202020L;
+    private static final long QUOTES = EightBytes.repeated('"');
+    private static final long BACKSLASHES = EightBytes.repeated('\\');
+    private static final long SPACES = EightBytes.repeated(' ');
 
     private final byte[] bytes;
     private final int end;
@@ -166,9 +160,9 @@ public final class PlainJson {
     /** Where the first quote, backslash, control byte or non-ASCII byte at or after {@code i} is, or the end. */
     private int nextSpecial(int i) {
         for (; i <= end - Long.BYTES; i += Long.BYTES) {
-            long found = specials((long) LONGS.get(bytes, i));
+            long found = specials(EightBytes.at(bytes, i));
             if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);  // the lowest flag is exact, not the others
+                return i + EightBytes.first(found);
             }
         }
         for (; i < end; i++) {
@@ -218,11 +212,10 @@ public final class PlainJson {
         return i + 1 + more;
     }
 
-    /** The high bit of each of eight bytes that is a quote, a backslash, a control byte or not ASCII. */
+    /** Flags each of eight bytes that is a quote, a backslash, a control byte or not ASCII. */
     private static long specials(long w) {
-        long quote = w ^ QUOTES;
-        long backslash = w ^ BACKSLASHES;
-        return ((quote - LOW_BITS) & ~quote | (backslash - LOW_BITS) & ~backslash | (w - SPACES) & ~w | w) & HIGH_BITS;
+        return EightBytes.equalTo(w, QUOTES) | EightBytes.equalTo(w, BACKSLASHES) | EightBytes.below(w, SPACES)
+                | EightBytes.nonAscii(w);
     }
 
     private Kind literal(String word, Kind kind) throws GiveUp {

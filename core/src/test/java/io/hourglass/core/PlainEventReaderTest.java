@@ -93,32 +93,28 @@ class PlainEventReaderTest {
     @Test
     void eventsAsClientsWriteThemAreReadAsJacksonReadsThem() {
         Random random = new Random(42);
-        int read = 0;
         for (int i = 0; i < 3000; i++) {
             String line = new Events(random, false).event();
             assertThat(agrees(bytes(line))).as("a plain event left to Jackson: %s", line).isTrue();
-            read++;
         }
-        assertThat(read).isEqualTo(3000);
     }
 
     @Test
     void eventsInAnyFormAndDamagedOnesAreReadExactlyOrLeftToJackson() {
         Random random = new Random(7);
         int read = 0;
-        int lines = 0;
+        int damagedRead = 0;
         for (int i = 0; i < 6000; i++) {
             String line = new Events(random, true).event();
             byte[] b = bytes(line);
             read += agrees(b) ? 1 : 0;
             for (int m = 0; m < 4; m++) {
-                agrees(mutate(b, random));
-                lines++;
+                damagedRead += agrees(mutate(b, random)) ? 1 : 0;
             }
         }
         // Not vacuous: many of the varied events, and some damaged lines that still parse, are read plainly.
         assertThat(read).isBetween(600, 5900);
-        assertThat(lines).isEqualTo(24000);
+        assertThat(damagedRead).isBetween(200, 23000);
     }
 
     /** The envelope's fields and a payload as clients write them: each case changes one thing. */
