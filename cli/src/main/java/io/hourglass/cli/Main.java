@@ -11,6 +11,7 @@ import io.hourglass.cli.distributed.WriterCommand;
 import io.hourglass.cli.standalone.StandaloneCommand;
 import io.hourglass.cli.verify.VerifyCommand;
 import io.hourglass.core.HourglassException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        NativeLibraryFolder.confine(Path.of(System.getProperty("java.io.tmpdir")));
         System.exit(new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof HourglassException) {

@@ -1,13 +1,10 @@
 package io.hourglass.writer;
 
+import io.hourglass.core.OwnedFolders;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +14,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StagingDir implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(StagingDir.class);
-    private static final String OWNER = "owner.pid";
     private final Path dir;
 
     private StagingDir(Path dir) {
@@ -27,14 +23,16 @@ final class StagingDir implements Closeable {
     /** Claims {@code root/name}, which no live writer may hold. */
     static StagingDir claim(Path root, String name) throws IOException {
         Files.createDirectories(root);
-        removeAbandoned(root);
+        for (Path gone : OwnedFolders.removeAbandoned(root)) {
+            log.info("Removed staging folder {} of a writer that is gone", gone);
+        }
         Path dir = root.resolve(name);
         if (Files.exists(dir)) {
             throw new IOException("staging folder " + dir + " is in use by another writer (process "
-                    + owner(dir).map(String::valueOf).orElse("?") + "); give each writer its own writer.instance-id");
+                    + OwnedFolders.owner(dir).map(String::valueOf).orElse("?")
+                    + "); give each writer its own writer.instance-id");
         }
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
+        OwnedFolders.mark(dir);
         return new StagingDir(dir);
     }
 
@@ -44,34 +42,6 @@ final class StagingDir implements Closeable {
 
     @Override
     public void close() throws IOException {
-        deleteTree(dir);
-    }
-
-    private static void removeAbandoned(Path root) throws IOException {
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
-            for (Path d : dirs) {
-                boolean alive = owner(d).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
-                if (!alive) {
-                    deleteTree(d);
-                    log.info("Removed staging folder {} of a writer that is gone", d);
-                }
-            }
-        }
-    }
-
-    private static Optional<Long> owner(Path dir) {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(dir.resolve(OWNER)).trim()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
+        OwnedFolders.deleteTree(dir);
     }
 }

@@ -2,6 +2,7 @@ package io.hourglass.cli.verify;
 
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
+import io.hourglass.core.OwnedFolders;
 import io.hourglass.core.control.BucketId;
 import io.hourglass.core.control.Manifest;
 import java.io.IOException;
@@ -66,11 +67,7 @@ public final class LakeVerifier {
         try {
             return verify(scratch);
         } finally {
-            try (Stream<Path> s = Files.walk(scratch)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            OwnedFolders.deleteTree(scratch);
         }
     }
 
