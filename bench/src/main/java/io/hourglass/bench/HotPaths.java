@@ -209,12 +209,26 @@ public class HotPaths {
         public void make() {
             Random random = new Random(3);
             for (int i = 0; i < EVENTS; i++) {
-                lines[i] = variedLine(random);
+                lines[i] = line(random);
             }
+        }
+
+        byte[] line(Random random) {
+            return variedLine(random);
         }
 
         byte[] next() {
             return lines[next++ & (EVENTS - 1)];
+        }
+    }
+
+    /** Varied events whose text has escapes, as Python's json.dumps writes anything past ASCII, and quotes. */
+    public static class Escaped extends Varied {
+        @Override
+        byte[] line(Random random) {
+            String text = "Caf\\u00e9 \\\"live\\\" \\u4e2d\\u6587 \\ud83c\\udfb5\\n" + "x".repeat(40);
+            return new String(variedLine(random), StandardCharsets.UTF_8).replace("x".repeat(70), text)
+                    .getBytes(StandardCharsets.UTF_8);
         }
     }
 
@@ -227,6 +241,18 @@ public class HotPaths {
     /** The collector's plain reader, on varied events. */
     @Benchmark
     public EnvelopeParser.Parsed<AvroBuffer> readPlainValidateAndEncodeVaried(Varied events) {
+        return readPlainValidateAndEncode(events.next());
+    }
+
+    /** The collector's Jackson pass, on varied events with escapes. */
+    @Benchmark
+    public EnvelopeParser.Parsed<byte[]> parseValidateAndEncodeEscaped(Escaped events) {
+        return parseValidateAndEncode(events.next());
+    }
+
+    /** The collector's plain reader, on varied events with escapes. */
+    @Benchmark
+    public EnvelopeParser.Parsed<AvroBuffer> readPlainValidateAndEncodeEscaped(Escaped events) {
         return readPlainValidateAndEncode(events.next());
     }
 

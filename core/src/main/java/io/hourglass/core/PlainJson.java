@@ -3,9 +3,10 @@ package io.hourglass.core;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A cursor over JSON in the plain form that clients write: well-formed UTF-8, strings without escapes, integers of
- * at most 18 digits. Anything else, valid JSON or not, ends the read with {@link GiveUp}, and the caller hands the
- * text to a full parser, which gives the exact answer or the error. Not thread-safe: one per text.
+ * A cursor over JSON in the plain form that clients write: well-formed UTF-8, integers of at most 18 digits, strings
+ * whose escapes stand for characters (not a lone half of a surrogate pair). Anything else, valid JSON or not, ends
+ * the read with {@link GiveUp}, and the caller hands the text to a full parser, which gives the exact answer or the
+ * error. Not thread-safe: one per text.
  */
 public final class PlainJson {
     /** Control flow, not an error: no stack trace, so giving up costs no more than a return. */
@@ -27,18 +28,25 @@ public final class PlainJson {
     private static final long QUOTES = EightBytes.repeated('"');
     private static final long BACKSLASHES = EightBytes.repeated('\\');
     private static final long SPACES = EightBytes.repeated(' ');
+    private static final int MIN_HIGH_SURROGATE = Character.MIN_HIGH_SURROGATE;
+    private static final int MIN_LOW_SURROGATE = Character.MIN_LOW_SURROGATE;
+    private static final int MAX_LOW_SURROGATE = Character.MAX_LOW_SURROGATE;
 
     private final byte[] bytes;
     private final int end;
     private int at;
-    /** The last string's or number's text. */
+    /** The last string's or number's text, as UTF-8: in {@link #bytes}, or in {@link #decoded} if it had escapes. */
+    private byte[] text;
     private int start;
     private int stop;
+    /** The last string with escapes, decoded; grown as needed. */
+    private byte[] decoded = new byte[0];
     private long integer;
 
     /** The JSON text in {@code bytes[from, to)}. */
     public PlainJson(byte[] bytes, int from, int to) {
         this.bytes = bytes;
+        this.text = bytes;
         this.at = from;
         this.end = to;
     }
@@ -101,7 +109,7 @@ public final class PlainJson {
             return false;
         }
         for (int i = 0; i < ascii.length; i++) {  // names are short: a loop beats Arrays.equals' setup
-            if (bytes[start + i] != ascii[i]) {
+            if (text[start + i] != ascii[i]) {
                 return false;
             }
         }
@@ -110,14 +118,15 @@ public final class PlainJson {
 
     /** The last string or number read, as text. */
     public String text() {
-        return new String(bytes, start, stop - start, StandardCharsets.UTF_8);
+        return new String(text, start, stop - start, StandardCharsets.UTF_8);
     }
 
-    public byte[] bytes() {
-        return bytes;
+    /** The array that holds the last string's or number's text, as UTF-8. */
+    public byte[] textBytes() {
+        return text;
     }
 
-    /** Where the last string's or number's text starts in {@link #bytes}. */
+    /** Where the last string's or number's text starts in {@link #textBytes}. */
     public int textStart() {
         return start;
     }
@@ -138,6 +147,7 @@ public final class PlainJson {
 
     private Kind string() throws GiveUp {
         int i = at + 1;
+        text = bytes;
         start = i;
         while (true) {
             i = nextSpecial(i);
@@ -150,11 +160,129 @@ public final class PlainJson {
                 at = i + 1;
                 return Kind.STRING;
             }
+            if (b == '\\') {
+                return escapedString(i);
+            }
             if (b >= 0) {
-                throw GIVE_UP;  // a control byte or an escape
+                throw GIVE_UP;  // a control byte
             }
             i = pastUtf8(i);
         }
+    }
+
+    /**
+     * The rest of a string from its first backslash at {@code i}, decoded into {@link #decoded} as the UTF-8 of the
+     * chars Jackson decodes it to. Escapes only shrink, so the rest of the text bounds its length.
+     */
+    private Kind escapedString(int i) throws GiveUp {
+        if (decoded.length < end - start) {
+            decoded = new byte[Math.max(end - start, 2 * decoded.length)];
+        }
+        int n = i - start;
+        System.arraycopy(bytes, start, decoded, 0, n);
+        while (true) {
+            int to = nextSpecial(i);
+            if (to >= end) {
+                throw GIVE_UP;
+            }
+            System.arraycopy(bytes, i, decoded, n, to - i);
+            n += to - i;
+            i = to;
+            byte b = bytes[i];
+            if (b == '"') {
+                text = decoded;
+                start = 0;
+                stop = n;
+                at = i + 1;
+                return Kind.STRING;
+            } else if (b == '\\') {
+                if (i + 1 >= end) {
+                    throw GIVE_UP;
+                }
+                if (bytes[i + 1] == 'u') {
+                    int c = hex4(i + 2);
+                    i += 6;
+                    if (c >= MIN_HIGH_SURROGATE && c < MIN_LOW_SURROGATE) {
+                        c = pairedWith(c, i);
+                        i += 6;
+                    } else if (c >= MIN_LOW_SURROGATE && c <= MAX_LOW_SURROGATE) {
+                        throw GIVE_UP;  // half a pair: Jackson keeps it, and Avro writes it as '?'
+                    }
+                    n = putUtf8(c, n);
+                } else {
+                    decoded[n++] = unescaped(bytes[i + 1]);
+                    i += 2;
+                }
+            } else if (b >= 0) {
+                throw GIVE_UP;  // a control byte
+            } else {
+                int next = pastUtf8(i);
+                System.arraycopy(bytes, i, decoded, n, next - i);
+                n += next - i;
+                i = next;
+            }
+        }
+    }
+
+    /** The character of a high surrogate {@code high} and the escaped low surrogate that must come at {@code i}. */
+    private int pairedWith(int high, int i) throws GiveUp {
+        if (end - i < 2 || bytes[i] != '\\' || bytes[i + 1] != 'u') {
+            throw GIVE_UP;
+        }
+        int low = hex4(i + 2);
+        if (low < MIN_LOW_SURROGATE || low > MAX_LOW_SURROGATE) {
+            throw GIVE_UP;
+        }
+        return Character.toCodePoint((char) high, (char) low);
+    }
+
+    /** The four hex digits at {@code i}. */
+    private int hex4(int i) throws GiveUp {
+        if (end - i < 4) {
+            throw GIVE_UP;
+        }
+        int c = 0;
+        for (int k = i; k < i + 4; k++) {
+            int digit = Character.digit(bytes[k], 16);
+            if (digit < 0) {
+                throw GIVE_UP;
+            }
+            c = c << 4 | digit;
+        }
+        return c;
+    }
+
+    /** Writes {@code c}'s UTF-8 at {@code decoded[n]}; returns where it ends. */
+    private int putUtf8(int c, int n) {
+        if (c < 0x80) {
+            decoded[n++] = (byte) c;
+        } else if (c < 0x800) {
+            decoded[n++] = (byte) (0xC0 | c >> 6);
+            decoded[n++] = (byte) (0x80 | c & 0x3F);
+        } else if (c < 0x10000) {
+            decoded[n++] = (byte) (0xE0 | c >> 12);
+            decoded[n++] = (byte) (0x80 | c >> 6 & 0x3F);
+            decoded[n++] = (byte) (0x80 | c & 0x3F);
+        } else {
+            decoded[n++] = (byte) (0xF0 | c >> 18);
+            decoded[n++] = (byte) (0x80 | c >> 12 & 0x3F);
+            decoded[n++] = (byte) (0x80 | c >> 6 & 0x3F);
+            decoded[n++] = (byte) (0x80 | c & 0x3F);
+        }
+        return n;
+    }
+
+    /** The character a one-letter escape stands for: JSON's eight. */
+    private static byte unescaped(byte e) throws GiveUp {
+        return switch (e) {
+            case '"', '\\', '/' -> e;
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            default -> throw GIVE_UP;
+        };
     }
 
     /** Where the first quote, backslash, control byte or non-ASCII byte at or after {@code i} is, or the end. */
@@ -235,6 +363,7 @@ public final class PlainJson {
     /** JSON's grammar: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
     private Kind number() throws GiveUp {
         int i = at;
+        text = bytes;
         start = i;
         boolean negative = i < end && bytes[i] == '-';
         if (negative) {

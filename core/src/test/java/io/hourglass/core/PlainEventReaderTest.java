@@ -124,7 +124,17 @@ class PlainEventReaderTest {
     static Stream<String> notPlainOrNotValid() {
         String user = "\"payload\":{\"user\":";
         return Stream.of(
-                "{" + ENVELOPE + "," + user + "\"a\\\"b\",\"count\":1,\"ratio\":1}}",
+                "{" + ENVELOPE + "," + user + "\"a\\x\",\"count\":1,\"ratio\":1}}",
+                "{" + ENVELOPE + "," + user + "\"a\\udc00\",\"count\":1,\"ratio\":1}}",
+                "{" + ENVELOPE + "," + user + "\"a\\ud83d\",\"count\":1,\"ratio\":1}}",
+                "{" + ENVELOPE + "," + user + "\"a\\ud83d\\u0041\",\"count\":1,\"ratio\":1}}",
+                "{" + ENVELOPE + "," + user + "\"a\\ud83dx\\ude00\",\"count\":1,\"ratio\":1}}",
+                "{" + ENVELOPE + "," + user + "\"a\\u12\",\"count\":1,\"ratio\":1}}",
+                "{" + ENVELOPE + "," + user + "\"a\\u12g4\",\"count\":1,\"ratio\":1}}",
+                "{" + ENVELOPE + "," + user + "\"a\\\u0001\",\"count\":1,\"ratio\":1}}",
+                "{" + ENVELOPE + "," + user + "\"a\\n\u0001\",\"count\":1,\"ratio\":1}}",
+                "{" + ENVELOPE + "," + user + "\"a\\\"",
+                "{" + ENVELOPE + "," + user + "\"a\\",
                 "{" + ENVELOPE + ",\"extra\":1," + PAYLOAD + "}",
                 "{" + ENVELOPE + ",\"type\":\"T\"," + PAYLOAD + "}",
                 "{" + ENVELOPE + "," + user + "\"a\",\"user\":\"b\",\"count\":1,\"ratio\":1}}",
@@ -153,6 +163,33 @@ class PlainEventReaderTest {
     void whatIsNotPlainOrNotValidIsLeftToJackson(String line) {
         assertThat(plain(bytes("{" + ENVELOPE + "," + PAYLOAD + "}"))).isNotNull();
         assertThat(plain(bytes(line))).isNull();
+    }
+
+    /** Every kind of escape, in every place a string goes: names, the envelope's strings, enum symbols, values. */
+    @Test
+    void escapesAreDecodedAsJacksonDecodesThem() {
+        String line = "{\"\\u0069d\":\"" + ID.replace("a", "\\u0061") + "\",\"type\":\"\\u0054\",\"version\":1,"
+                + "\"logged_at\":\"2026-11-23T13:00:00\\u002e5Z\",\"host\":\"h\\u00f6st\\/1\","
+                + "\"payload\":{\"us\\u0065r\":\"\\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t "
+                + "\\u0000\\u001F\\u007f\\u0080\\u07FF\\u0800\\uFFFF\\ud83c\\udfb5\\uDBFF\\uDFFF\","
+                + "\"count\":1,\"ratio\":1,\"kind\":\"\\u0042\","
+                + "\"tags\":[\"J\\u00fcrgen \\u4e2d\\u6587\", \"plain \u00e9 \\n then \u4e2d\"]}}";
+        assertThat(agrees(bytes(line))).isTrue();
+        EnvelopeParser.Parsed<byte[]> read = plain(bytes(line));
+        assertThat(read.host()).isEqualTo("h\u00f6st/1");
+        assertThat(read.id()).isEqualTo(ID);
+    }
+
+    /** What Python's json.dumps writes by default: every character past ASCII escaped, emoji as surrogate pairs. */
+    @Test
+    void textEscapedToAsciiIsReadPlainly() {
+        String user = "J\u00fcrgen \u4e2d\u6587 \uD83C\uDFB5 \"quoted\"\n";
+        StringBuilder escaped = new StringBuilder();
+        for (char c : user.toCharArray()) {
+            escaped.append(c < 0x80 && c != '"' && c != '\n' ? String.valueOf(c) : "\\u%04x".formatted((int) c));
+        }
+        String line = "{" + ENVELOPE + ",\"payload\":{\"user\":\"" + escaped + "\",\"count\":1,\"ratio\":1}}";
+        assertThat(agrees(bytes(line))).isTrue();
     }
 
     @Test
@@ -324,15 +361,22 @@ class PlainEventReaderTest {
             for (int i = 0; i < n; i++) {
                 s.append((char) ('a' + r.nextInt(26)));
             }
-            if (varied && r.nextInt(8) == 0) {
-                s.append(switch (r.nextInt(4)) {
-                    case 0 -> "\\\"";
-                    case 1 -> "\\n";
-                    case 2 -> "\\u00e9";
+            for (int k = 0; varied && k < 3 && r.nextInt(6) == 0; k++) {
+                s.append(switch (r.nextInt(6)) {
+                    case 0 -> "\\" + "\"\\/bfnrt".charAt(r.nextInt(8));
+                    case 1 -> "\\u" + hex(r.nextInt(0x10000));  // lone surrogates among them
+                    case 2 -> "\\u" + hex(0xD800 + r.nextInt(0x400)) + "\\u" + hex(0xDC00 + r.nextInt(0x400));
+                    case 3 -> "\\u" + hex(r.nextInt(0x80));
+                    case 4 -> (char) ('a' + r.nextInt(26));
                     default -> r.nextBoolean() ? "\u00e9\u4e2d" : "\uD83C\uDFB5";
                 });
             }
             return s.append('"').toString();
+        }
+
+        private String hex(int c) {
+            String h = "%04x".formatted(c);
+            return r.nextBoolean() ? h : h.toUpperCase();
         }
 
         private String integer() {

@@ -160,7 +160,7 @@ public final class PlainPayloadEncoder {
             case LONG -> out.writeLong(in.integer());
             case FLOAT -> out.writeFloat((float) number(in, k));
             case DOUBLE -> out.writeDouble(number(in, k));
-            case STRING, BYTES -> out.writeUtf8(in.bytes(), in.textStart(), in.textLength());
+            case STRING, BYTES -> out.writeUtf8(in.textBytes(), in.textStart(), in.textLength());
             case ENUM -> out.writeInt(s.getEnumOrdinal(in.text()));
             default -> {  // NULL: nothing to write
             }
