@@ -49,7 +49,9 @@ class EventValidatorTest {
         "{\"track\":\"t1\",\"ms\":300}",
         "{\"ms\":300,\"track\":\"t1\"}",
         "{\"track\":\"t1\"}",
-        "{\"track\":\"t1\",\"tags\":{\"mood\":\"calm\",\"from\":\"radio\"},\"ms\":-5}"})
+        "{\"track\":\"t1\",\"tags\":{\"mood\":\"calm\",\"from\":\"radio\"},\"ms\":-5}",
+        "{\"track\":\"say \\\"hi\\\"\\n\\u00e9 \\ud83c\\udfb5 \\/ \u4e2d\",\"ms\":1}",
+        "{\"tr\\u0061ck\":\"t1\",\"tags\":{\"\\u00e9\":\"\\t\"}}"})
     void thePayloadGoesToKafkaAsAvro(String payload) throws IOException {
         // The event as a line in the middle of a request body, which the collector does not copy out.
         byte[] before = "{\"a line\":\"before\"}\n".getBytes(StandardCharsets.UTF_8);
