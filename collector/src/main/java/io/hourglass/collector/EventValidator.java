@@ -33,7 +33,19 @@ final class EventValidator {
     private volatile Encoders encoders;
 
     private record Encoders(Registry registry, Map<Schema, PayloadEncoder> bySchema,
-                            Map<Schema, PlainPayloadEncoder> plainBySchema) {
+                            Map<String, PlainEncoders> plainByType) {
+    }
+
+    /** A type's plain encoders by version: one lookup by name an event, then a scan of the type's few versions. */
+    private record PlainEncoders(int[] versions, PlainPayloadEncoder[] encoders) {
+        PlainPayloadEncoder of(int version) {
+            for (int i = 0; i < versions.length; i++) {
+                if (versions[i] == version) {
+                    return encoders[i];
+                }
+            }
+            return null;
+        }
     }
 
     EventValidator(Supplier<Registry> registry, int maxEventBytes) {
@@ -100,9 +112,27 @@ final class EventValidator {
 
     /** The plain encoder of a registered type's version; null for one the registry lacks (the general way says so). */
     private PlainPayloadEncoder plainEncoder(String typeName, int version) {
-        Schema schema = registry.get().find(typeName).flatMap(t -> t.schema(version)).orElse(null);
-        return schema == null ? null
-                : encoders().plainBySchema().computeIfAbsent(schema, s -> new PlainPayloadEncoder(encoder(s)));
+        Encoders e = encoders();
+        PlainEncoders byVersion = e.plainByType().get(typeName);
+        if (byVersion == null) {
+            EventType type = e.registry().find(typeName).orElse(null);
+            if (type == null) {
+                return null;  // not kept: a sender could make up names without end
+            }
+            byVersion = e.plainByType().computeIfAbsent(type.name(), name -> plainEncoders(type));
+        }
+        return byVersion.of(version);
+    }
+
+    private PlainEncoders plainEncoders(EventType type) {
+        int[] versions = new int[type.schemas().size()];
+        PlainPayloadEncoder[] byVersion = new PlainPayloadEncoder[versions.length];
+        int i = 0;
+        for (Map.Entry<Integer, Schema> v : type.schemas().entrySet()) {
+            versions[i] = v.getKey();
+            byVersion[i++] = new PlainPayloadEncoder(encoder(v.getValue()));
+        }
+        return new PlainEncoders(versions, byVersion);
     }
 
     private Encoders encoders() {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -97,6 +98,50 @@ class EventValidatorTest {
                 .satisfies(e -> assertThat(((InvalidEventException) e).reasonCode()).isEqualTo("oversize"));
     }
 
+    @Test
+    void anUnknownTypeOrVersionIsRefusedWithItsReason() {
+        assertThat(reason(event("Nope", 1, "{\"track\":\"t1\"}"))).isEqualTo("unknown_type");
+        assertThat(reason(event("Play", 2, "{\"track\":\"t1\"}"))).isEqualTo("unknown_version");
+        assertThat(reason(event("Play", 1, "{\"track\":\"t1\"}"))).isNull();
+    }
+
+    /** Encoders are kept per registry: one that changed a version's schema (as in a test bed) is followed at once. */
+    @Test
+    void aNewRegistryTakesEffectFromTheNextEvent() {
+        Schema trackOnly = new Schema.Parser().parse("""
+                {"type":"record","name":"Play","fields":[{"name":"track","type":"string"}]}""");
+        Schema withDevice = new Schema.Parser().parse("""
+                {"type":"record","name":"Play","fields":[{"name":"track","type":"string"},
+                 {"name":"device","type":"string","default":"phone"}]}""");
+        AtomicReference<Registry> current = new AtomicReference<>(REGISTRY);
+        EventValidator changing = new EventValidator(current::get, 10_000);
+        byte[] withMs = event("Play", 1, "{\"track\":\"t1\",\"ms\":5}");
+        byte[] v2 = event("Play", 2, "{\"track\":\"t1\",\"device\":\"tv\"}");
+        assertThat(reason(changing, withMs)).isNull();
+        assertThat(reason(changing, v2)).isEqualTo("unknown_version");
+
+        EventType play = type("Play", trackOnly);
+        current.set(new Registry(Map.of("Play", new EventType("Play", play.owner(), false, Tier.NORMAL, "default",
+                Set.of(Sink.LAKE), new TreeMap<>(Map.of(1, trackOnly, 2, withDevice)), List.of(), Duration.ofHours(2),
+                0))));
+        assertThat(reason(changing, withMs)).isEqualTo("schema_mismatch");
+        assertThat(reason(changing, v2)).isNull();
+    }
+
+    /** The reason the validator refuses the event for, or null when it takes it. */
+    private String reason(byte[] event) {
+        return reason(validator, event);
+    }
+
+    private static String reason(EventValidator v, byte[] event) {
+        try {
+            v.validate(new BodyParser(event, event.length), 0, event.length, new AvroBuffer(8));
+            return null;
+        } catch (InvalidEventException e) {
+            return e.reasonCode();
+        }
+    }
+
     private static int avroBytes(int doubles) throws IOException {
         GenericData.Record r = new GenericData.Record(SAMPLES);
         r.put("values", java.util.Collections.nCopies(doubles, 0.0));
@@ -117,8 +162,12 @@ class EventValidatorTest {
     }
 
     private static byte[] event(String type, String payload) {
-        return ("{\"id\":\"6f1c1a9e-3b7e-4c39-9a8e-1d2f3a4b5c6d\",\"type\":\"" + type + "\",\"version\":1,"
-                + "\"logged_at\":\"2026-11-24T10:00:00Z\",\"payload\":" + payload + "}")
+        return event(type, 1, payload);
+    }
+
+    private static byte[] event(String type, int version, String payload) {
+        return ("{\"id\":\"6f1c1a9e-3b7e-4c39-9a8e-1d2f3a4b5c6d\",\"type\":\"" + type + "\","
+                + "\"version\":" + version + ",\"logged_at\":\"2026-11-24T10:00:00Z\",\"payload\":" + payload + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 }
