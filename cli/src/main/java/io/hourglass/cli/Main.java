@@ -27,7 +27,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        NativeLibraryFolder.confine(Path.of(System.getProperty("java.io.tmpdir")));
+        ScratchFolder.holdNativeLibraries(Path.of(System.getProperty("java.io.tmpdir")));
         System.exit(new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof HourglassException) {

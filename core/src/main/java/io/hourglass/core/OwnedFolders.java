@@ -3,7 +3,9 @@ package io.hourglass.core;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,10 +22,25 @@ public final class OwnedFolders {
     private OwnedFolders() {
     }
 
-    /** Marks {@code dir}, created if need be, as this process's. */
+    /**
+     * Marks {@code dir}, created if need be, as this process's. The mark is written whole, then moved in place: a
+     * process removing the abandoned folders at that moment must not read a half-written one as no owner.
+     */
     public static void mark(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
+        for (int attempt = 1; ; attempt++) {
+            Files.createDirectories(dir);
+            Path next = dir.resolve(OWNER + ".next");
+            try {
+                Files.writeString(next, Long.toString(ProcessHandle.current().pid()));
+                Files.move(next, dir.resolve(OWNER), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                return;
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) {  // removed between its making and its mark, as it had no owner yet
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The process that marked {@code dir}, if it did and the mark can be read. */

@@ -1,8 +1,10 @@
 package io.hourglass.cli.bench;
 
 import io.hourglass.cli.DurationConverter;
+import io.hourglass.cli.ScratchFolder;
 import io.hourglass.cli.kafka.KafkaNode;
 import io.hourglass.core.Json;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,15 +97,22 @@ public final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        Path work = Files.createTempDirectory("hourglass-bench");
-        KafkaNode.Server embedded = null;
+        Path work = Files.createTempDirectory(ScratchFolder.ofThisProcess(), "bench");
+        AtomicReference<KafkaNode.Server> broker = new AtomicReference<>();
+        // Stopped (Ctrl-C, SIGTERM), the bench leaves no gigabytes behind; after a SIGKILL, the next start clears
+        // them. The broker stops first: one whose log folder vanished would halt the JVM.
+        Thread cleanUp = new Thread(() -> {
+            progress("stopped; removing its broker and runs in " + work);
+            stopAndRemove(broker.get(), work);
+        }, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try {
             BenchKafka kafka = external;
             if (kafka == null) {
                 KafkaNode node = KafkaNode.single(work.resolve("kafka"), 0);
                 // A deleted topic's files go at once, not a minute later in some other phase (see BenchKafka).
-                embedded = node.server(Map.of("log.segment.delete.delay.ms", "0"));
-                embedded.start();
+                broker.set(node.server(Map.of("log.segment.delete.delay.ms", "0")));
+                broker.get().start();
                 kafka = new BenchKafka(node.bootstrap(), partitions, work.resolve("kafka"));
             }
             Map<String, Object> out = measure(new RawKafka(kafka, eventSize),
@@ -114,10 +124,24 @@ public final class BenchCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            if (embedded != null) {
-                embedded.stop();
+            stopAndRemove(broker.get(), work);  // a full run leaves gigabytes of logs, topics and buckets
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs, or has run, the same cleanup
             }
-            Utils.delete(work.toFile());  // a full run leaves gigabytes of logs, topics and buckets
+        }
+    }
+
+    private static void stopAndRemove(KafkaNode.Server broker, Path work) {
+        if (broker != null) {
+            broker.stop();
+        }
+        try {
+            Utils.delete(work.toFile());
+        } catch (IOException e) {
+            System.err.println("bench: could not remove " + work + " (" + e.getMessage() + "); the next Hourglass"
+                    + " process to start removes it, or remove it by hand");
         }
     }
 

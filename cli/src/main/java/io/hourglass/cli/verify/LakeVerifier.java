@@ -1,5 +1,6 @@
 package io.hourglass.cli.verify;
 
+import io.hourglass.cli.ScratchFolder;
 import io.hourglass.core.Hours;
 import io.hourglass.core.Json;
 import io.hourglass.core.OwnedFolders;
@@ -43,9 +44,9 @@ public final class LakeVerifier {
     private final Path scratchRoot;
     private final long idsAPartition;
 
-    /** Verifies {@code dataDir}, with its scratch files under {@code java.io.tmpdir}. */
-    public LakeVerifier(Path dataDir) {
-        this(dataDir, Path.of(System.getProperty("java.io.tmpdir")), IDS_A_PARTITION);
+    /** Verifies {@code dataDir}, with its scratch files in this process's {@link ScratchFolder}. */
+    public LakeVerifier(Path dataDir) throws IOException {
+        this(dataDir, ScratchFolder.ofThisProcess(), IDS_A_PARTITION);
     }
 
     LakeVerifier(Path dataDir, Path scratchRoot, long idsAPartition) {

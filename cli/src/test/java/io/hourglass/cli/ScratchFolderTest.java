@@ -11,15 +11,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.xerial.snappy.Snappy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.xerial.snappy.Snappy;
 
-/** Real JVMs that load snappy-java's native library as Kafka's clients do, killed with SIGKILL. */
+/** Real JVMs that use their scratch folder and load snappy-java's native library as Kafka's clients do. */
 @Timeout(120)
-class NativeLibraryFolderTest {
+class ScratchFolderTest {
     @TempDir
     Path tmp;
     private final List<Process> children = new ArrayList<>();
@@ -30,47 +30,50 @@ class NativeLibraryFolderTest {
     }
 
     @Test
-    void theLibraryOfAKilledProcessIsRemovedByTheNextStart() throws Exception {
-        Process first = startSnappyUser();
-        Path firstLibrary = onlyLibraryUnder(tmp.resolve(rootName()).resolve(Long.toString(first.pid())));
+    void theFolderOfAProcessKilledWithSigkillIsRemovedByTheNextStart() throws Exception {
+        Process first = startScratchUser();
+        Path firstFolder = folderOf(first);
+        Path firstLibrary = onlyLibraryUnder(firstFolder);
         first.destroyForcibly().waitFor();
         assertThat(firstLibrary).as("nothing runs at a SIGKILL").exists();
+        assertThat(firstFolder.resolve("work/data")).exists();
 
-        Process second = startSnappyUser();
-        assertThat(firstLibrary.getParent()).doesNotExist();
-        onlyLibraryUnder(tmp.resolve(rootName()).resolve(Long.toString(second.pid())));
+        Process second = startScratchUser();
+        assertThat(firstFolder).doesNotExist();
+        onlyLibraryUnder(folderOf(second));
         assertThat(librariesUnder(tmp)).hasSize(1);
     }
 
     @Test
-    void aFolderTheOperatorChoseIsKept() throws Exception {
+    void aFolderTheOperatorChoseForTheLibraryIsKept() throws Exception {
         Path chosen = tmp.resolve("chosen");
-        startSnappyUser("-D" + NativeLibraryFolder.SNAPPY_TEMPDIR + "=" + chosen);
+        Process p = startScratchUser("-D" + ScratchFolder.SNAPPY_TEMPDIR + "=" + chosen);
         onlyLibraryUnder(chosen);
-        assertThat(tmp.resolve(rootName())).doesNotExist();
+        assertThat(librariesUnder(folderOf(p))).isEmpty();
     }
 
-    private static String rootName() {
-        return "hourglass-native-" + System.getProperty("user.name").replaceAll("[^\\w.-]", "_");
+    private Path folderOf(Process p) {
+        String user = System.getProperty("user.name").replaceAll("[^\\w.-]", "_");
+        return tmp.resolve("hourglass-" + user).resolve(Long.toString(p.pid()));
     }
 
-    /** Starts a JVM that begins as {@link Main} does and then loads snappy-java; returns once it has. */
-    private Process startSnappyUser(String... jvmOptions) throws IOException {
+    /** Starts a JVM that begins as {@link Main} does, then uses its folder; returns once it has. */
+    private Process startScratchUser(String... jvmOptions) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp));
         cmd.addAll(List.of(jvmOptions));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SnappyUser.class.getName()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ScratchUser.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         children.add(p);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         for (String line = out.readLine(); line != null; line = out.readLine()) {
-            if (line.equals(SnappyUser.READY)) {
+            if (line.equals(ScratchUser.READY)) {
                 return p;
             }
             seen.append(line).append('\n');
         }
-        throw new AssertionError("the child exited before it loaded snappy-java:\n" + seen);
+        throw new AssertionError("the child exited before it used its folder:\n" + seen);
     }
 
     private static Path onlyLibraryUnder(Path dir) throws IOException {
@@ -85,13 +88,19 @@ class NativeLibraryFolderTest {
         }
     }
 
-    /** The child: {@link Main}'s first step, then snappy-java, which Kafka's clients load the same way, then it waits to be killed. */
-    public static final class SnappyUser {
-        static final String READY = "loaded";
+    /**
+     * The child: {@link Main}'s first step, then snappy-java, which Kafka's clients load the same way, and a file in
+     * its folder as the bench and {@code verify} make; then it waits to be killed.
+     */
+    public static final class ScratchUser {
+        static final String READY = "ready";
 
         public static void main(String[] args) throws Exception {
-            NativeLibraryFolder.confine(Path.of(System.getProperty("java.io.tmpdir")));
+            ScratchFolder.holdNativeLibraries(Path.of(System.getProperty("java.io.tmpdir")));
             Snappy.compress("an event".getBytes(StandardCharsets.UTF_8));
+            Path data = ScratchFolder.ofThisProcess().resolve("work/data");
+            Files.createDirectories(data.getParent());
+            Files.writeString(data, "a run's files");
             System.out.println(READY);
             Thread.sleep(Long.MAX_VALUE);
         }

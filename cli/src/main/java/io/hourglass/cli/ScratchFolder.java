@@ -1,0 +1,55 @@
+package io.hourglass.cli;
+
+import io.hourglass.core.OwnedFolders;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This process's scratch folder, {@code <java.io.tmpdir>/hourglass-<user>/<pid>/}: snappy-java's native library, the
+ * bench's broker and runs, {@code verify}'s id partitions. A process killed with SIGKILL cannot remove its own, and
+ * snappy-java deletes its library (281 KB) only at a normal exit, so every killed JVM left files in the temp folder
+ * for good, a full bench gigabytes. Each call removes the folders of processes that are gone.
+ */
+public final class ScratchFolder {
+    static final String SNAPPY_TEMPDIR = "org.xerial.snappy.tempdir";
+    private static final Logger log = LoggerFactory.getLogger(ScratchFolder.class);
+
+    private ScratchFolder() {
+    }
+
+    /** This process's folder under {@code java.io.tmpdir}, made if need be. */
+    public static Path ofThisProcess() throws IOException {
+        return of(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** This process's folder under {@code tmp}, made if need be. */
+    static Path of(Path tmp) throws IOException {
+        // One root a user, as folders in a shared /tmp belong to whoever made them.
+        Path root = tmp.resolve("hourglass-" + System.getProperty("user.name", "").replaceAll("[^\\w.-]", "_"));
+        Path mine = root.resolve(Long.toString(ProcessHandle.current().pid()));
+        OwnedFolders.mark(mine);
+        List<Path> gone = OwnedFolders.removeAbandoned(root);
+        if (!gone.isEmpty()) {
+            log.info("Removed the scratch folders of {} Hourglass processes that are gone, under {}", gone.size(),
+                    root);
+        }
+        return mine;
+    }
+
+    /** Has snappy-java unpack its native library into this process's folder, unless the operator chose a folder. */
+    static void holdNativeLibraries(Path tmp) {
+        if (System.getProperty(SNAPPY_TEMPDIR) != null) {
+            return;
+        }
+        try {
+            System.setProperty(SNAPPY_TEMPDIR, of(tmp).toString());
+        } catch (IOException e) {
+            log.warn("Cannot make a scratch folder under {} ({}); snappy-java unpacks its native library there instead,"
+                    + " where a killed process leaves it: make the folder writable, or set -D{}", tmp, e,
+                    SNAPPY_TEMPDIR);
+        }
+    }
+}
