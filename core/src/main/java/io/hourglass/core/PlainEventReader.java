@@ -6,11 +6,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 
 /**
- * Reads a valid event in the plain form that clients write (see {@link PlainJson}: UTF-8, no lone surrogates, only the
- * envelope's own fields, each once, the payload after its type and version) straight from its bytes, without a JSON
- * parser: about twice as fast as {@link EnvelopeParser}. Anything else, and every invalid event, it gives up on, and
- * {@link EnvelopeParser} then gives the answer or the error; what it reads is exactly what {@link EnvelopeParser}
- * gives for the same line.
+ * Reads a valid event in the plain form that clients write (see {@link PlainJson}: UTF-8, escapes that stand for
+ * characters, only the envelope's own fields, each once, the payload after its type and version) straight from its
+ * bytes, without a JSON parser: about twice as fast as {@link EnvelopeParser}. Anything else, and every invalid
+ * event, it gives up on, and {@link EnvelopeParser} then gives the answer or the error; what it reads is exactly what
+ * {@link EnvelopeParser} gives for the same line.
  */
 public final class PlainEventReader {
     /** The envelope's fields, in the order clients write them. */
