@@ -99,10 +99,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path work = Files.createTempDirectory(ScratchFolder.ofThisProcess(), "bench");
         AtomicReference<KafkaNode.Server> broker = new AtomicReference<>();
-        // Stopped (Ctrl-C, SIGTERM), the bench leaves no gigabytes behind; after a SIGKILL, the next start clears
-        // them. The broker stops first: one whose log folder vanished would halt the JVM.
+        // Stopped (Ctrl-C, SIGTERM), the bench leaves nothing behind: no topics on an external cluster (the next run
+        // would refuse its control topics), no gigabytes of files (after a SIGKILL, the next start clears those).
+        // The embedded broker stops first: one whose log folder vanished would halt the JVM.
         Thread cleanUp = new Thread(() -> {
-            progress("stopped; removing its broker and runs in " + work);
+            progress("stopped; removing its topics, broker and runs");
+            if (external != null) {
+                external.deleteLiveTopics();
+            }
             stopAndRemove(broker.get(), work);
         }, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanUp);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,13 +19,34 @@ import org.apache.kafka.clients.admin.NewTopic;
 /**
  * The broker the bench runs on, and the topics it makes there and deletes once a phase is done with them, so that
  * every phase meets the broker in the same state.
- *
- * @param bootstrap  its bootstrap servers
- * @param partitions partitions a topic, raw and end to end alike
- * @param logs       the embedded broker's log folder, or null for an external cluster
  */
-record BenchKafka(String bootstrap, int partitions, Path logs) {
+final class BenchKafka {
     private static final long TIMEOUT_S = 60;
+
+    private final String bootstrap;
+    private final int partitions;
+    private final Path logs;
+    /** The topics of phases not done yet: a bench stopped halfway deletes them from an external cluster. */
+    private final Set<String> live = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param bootstrap  its bootstrap servers
+     * @param partitions partitions a topic, raw and end to end alike
+     * @param logs       the embedded broker's log folder, or null for an external cluster
+     */
+    BenchKafka(String bootstrap, int partitions, Path logs) {
+        this.bootstrap = bootstrap;
+        this.partitions = partitions;
+        this.logs = logs;
+    }
+
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    int partitions() {
+        return partitions;
+    }
 
     /** The settings of the bench's own clients: one replica, {@code partitions} a topic. */
     KafkaSettings settings() {
@@ -40,6 +62,7 @@ record BenchKafka(String bootstrap, int partitions, Path logs) {
                 topics.add(prefix + t);
                 create.add(new NewTopic(prefix + t, partitions, (short) 1));
             }
+            live.addAll(topics);
             admin.createTopics(create).all().get(TIMEOUT_S, TimeUnit.SECONDS);
             TopicAdmin.awaitLeaders(admin, topics);
         }
@@ -65,6 +88,7 @@ record BenchKafka(String bootstrap, int partitions, Path logs) {
         try (Admin admin = Admin.create(settings().admin("bench"))) {
             admin.deleteTopics(existing(admin, topics)).all().get(TIMEOUT_S, TimeUnit.SECONDS);
         }
+        live.removeAll(topics);
         if (logs == null) {
             return;
         }
@@ -76,6 +100,21 @@ record BenchKafka(String bootstrap, int partitions, Path logs) {
                 return;
             }
             Thread.sleep(100);
+        }
+    }
+
+    /** Topics that a phase's run of Hourglass will make, to be deleted with {@link #deleteTopics} once it is done. */
+    void expect(Collection<String> topics) {
+        live.addAll(topics);
+    }
+
+    /** Deletes the topics of the phases not done yet, as a bench stopped halfway must; failures are only told. */
+    void deleteLiveTopics() {
+        try {
+            deleteTopics(List.copyOf(live));
+        } catch (Exception e) {
+            System.err.println("bench: could not delete its topics " + live + " from " + bootstrap + " ("
+                    + e.getMessage() + "); delete them by hand before the next run");
         }
     }
 

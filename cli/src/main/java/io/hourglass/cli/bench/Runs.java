@@ -62,6 +62,7 @@ final class Runs {
     Path prepare(int typeCount) throws IOException {
         Path dir = work.resolve("run-" + (++run));
         BenchEvents.writeRegistry(dir.resolve("registry"), "B" + run + "x", typeCount, eventSize);
+        kafka.expect(topics(dir));
         return dir;
     }
 
@@ -90,10 +91,15 @@ final class Runs {
      * cluster, it refused to start if they were there before it ({@link BenchKafka#controlTopicsHeld}).
      */
     void discard(Path dir) throws Exception {
+        kafka.deleteTopics(topics(dir));
+        Utils.delete(dir.toFile());
+    }
+
+    /** The topics of the run in {@code dir}: its types' and the control topics. */
+    private static List<String> topics(Path dir) {
         List<String> topics = new ArrayList<>(Topics.CONTROL);
         RegistryLoader.load(dir.resolve("registry")).all().forEach(t -> topics.add(t.topic()));
-        kafka.deleteTopics(topics);
-        Utils.delete(dir.toFile());
+        return topics;
     }
 
     /** The {@code _SUCCESS} of each type's bucket of {@code hour} in the lake under {@code dir}. */
