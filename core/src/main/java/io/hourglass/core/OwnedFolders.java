@@ -9,15 +9,32 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Scratch folders that each belong to one process, marked with its id. A process killed with SIGKILL cannot remove
- * its own, so the next process to claim a folder under the same root removes those whose owner is gone.
+ * Scratch folders that each belong to one process, marked with its id and its machine. A process killed with SIGKILL
+ * cannot remove its own, so the next process to claim a folder under the same root removes those whose owner is gone.
+ * Only a process of the same machine can tell: a folder marked on another host, or in another container's process
+ * namespace (sharing the folder through a mount), is left alone.
  */
 public final class OwnedFolders {
     private static final String OWNER = "owner.pid";
+    /** Where process ids mean the same: the host's name and the process namespace, where the system tells them. */
+    private static final String MACHINE = (firstLine(Path.of("/proc/sys/kernel/hostname"))
+            .orElse(Objects.requireNonNullElse(System.getenv("HOSTNAME"), "")) + " "
+            + processNamespace().orElse("")).trim();
+
+    /** A mark: the owner's process id, and its machine ({@code ""} in marks made before machines were written). */
+    private record Mark(long pid, String machine) {
+        boolean ownerAlive() {
+            if (!machine.isEmpty() && !machine.equals(MACHINE)) {
+                return true;  // not ours to judge
+            }
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+    }
 
     private OwnedFolders() {
     }
@@ -31,7 +48,7 @@ public final class OwnedFolders {
             Files.createDirectories(dir);
             Path next = dir.resolve(OWNER + ".next");
             try {
-                Files.writeString(next, Long.toString(ProcessHandle.current().pid()));
+                Files.writeString(next, ProcessHandle.current().pid() + " " + MACHINE);
                 Files.move(next, dir.resolve(OWNER), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
                 return;
@@ -45,8 +62,13 @@ public final class OwnedFolders {
 
     /** The process that marked {@code dir}, if it did and the mark can be read. */
     public static Optional<Long> owner(Path dir) {
+        return readMark(dir).map(Mark::pid);
+    }
+
+    private static Optional<Mark> readMark(Path dir) {
         try {
-            return Optional.of(Long.parseLong(Files.readString(dir.resolve(OWNER)).trim()));
+            String[] parts = Files.readString(dir.resolve(OWNER)).trim().split(" ", 2);
+            return Optional.of(new Mark(Long.parseLong(parts[0]), parts.length > 1 ? parts[1] : ""));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -57,7 +79,7 @@ public final class OwnedFolders {
         List<Path> removed = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path d : dirs) {
-                boolean alive = owner(d).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+                boolean alive = readMark(d).map(Mark::ownerAlive).orElse(false);
                 if (!alive) {
                     deleteTree(d);
                     removed.add(d);
@@ -65,6 +87,23 @@ public final class OwnedFolders {
             }
         }
         return removed;
+    }
+
+    private static Optional<String> firstLine(Path file) {
+        try {
+            return Files.readAllLines(file).stream().findFirst().map(String::trim);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Linux's id of this process's namespace of process ids, such as {@code pid:[4026531836]}. */
+    private static Optional<String> processNamespace() {
+        try {
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** Deletes {@code p} and everything under it. */
