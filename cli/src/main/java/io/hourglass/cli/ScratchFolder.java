@@ -27,9 +27,8 @@ public final class ScratchFolder {
 
     /** This process's folder under {@code tmp}, made if need be. */
     static Path of(Path tmp) throws IOException {
-        // One root a user, as folders in a shared /tmp belong to whoever made them.
-        Path root = tmp.resolve("hourglass-" + System.getProperty("user.name", "").replaceAll("[^\\w.-]", "_"));
-        Path mine = root.resolve(Long.toString(ProcessHandle.current().pid()));
+        Path mine = of(tmp, ProcessHandle.current().pid());
+        Path root = mine.getParent();
         OwnedFolders.mark(mine);
         List<Path> gone = OwnedFolders.removeAbandoned(root);
         if (!gone.isEmpty()) {
@@ -37,6 +36,13 @@ public final class ScratchFolder {
                     root);
         }
         return mine;
+    }
+
+    /** Where the folder of process {@code pid} is under {@code tmp}. */
+    public static Path of(Path tmp, long pid) {
+        // One root a user, as folders in a shared /tmp belong to whoever made them.
+        String user = System.getProperty("user.name", "").replaceAll("[^\\w.-]", "_");
+        return tmp.resolve("hourglass-" + user).resolve(Long.toString(pid));
     }
 
     /** Has snappy-java unpack its native library into this process's folder, unless the operator chose a folder. */

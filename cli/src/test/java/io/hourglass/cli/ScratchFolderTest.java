@@ -53,8 +53,7 @@ class ScratchFolderTest {
     }
 
     private Path folderOf(Process p) {
-        String user = System.getProperty("user.name").replaceAll("[^\\w.-]", "_");
-        return tmp.resolve("hourglass-" + user).resolve(Long.toString(p.pid()));
+        return ScratchFolder.of(tmp, p.pid());
     }
 
     /** Starts a JVM that begins as {@link Main} does, then uses its folder; returns once it has. */

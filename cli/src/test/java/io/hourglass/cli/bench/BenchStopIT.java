@@ -3,6 +3,7 @@ package io.hourglass.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hourglass.cli.ScratchFolder;
 import io.hourglass.cli.kafka.KafkaNode;
 import io.hourglass.core.kafka.KafkaSettings;
 import io.hourglass.core.kafka.Topics;
@@ -29,8 +30,7 @@ class BenchStopIT {
         Path log = tmp.resolve("bench.log");
         Process bench = startBench(tmp, log);
         try {
-            String user = System.getProperty("user.name").replaceAll("[^\\w.-]", "_");
-            Path folder = tmp.resolve("hourglass-" + user).resolve(Long.toString(bench.pid()));
+            Path folder = ScratchFolder.of(tmp, bench.pid());
             // Its broker holds topics, and the raw phase has begun.
             await().atMost(Duration.ofSeconds(60)).until(() -> benchFolders(folder).stream()
                     .anyMatch(b -> Files.isDirectory(b.resolve("kafka")))
