@@ -2,7 +2,13 @@ package io.hourglass.cli;
 
 import io.hourglass.core.OwnedFolders;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +35,7 @@ public final class ScratchFolder {
     static Path of(Path tmp) throws IOException {
         Path mine = of(tmp, ProcessHandle.current().pid());
         Path root = mine.getParent();
+        ownRoot(tmp, root);
         OwnedFolders.mark(mine);
         List<Path> gone = OwnedFolders.removeAbandoned(root);
         if (!gone.isEmpty()) {
@@ -36,6 +43,37 @@ public final class ScratchFolder {
                     root);
         }
         return mine;
+    }
+
+    /**
+     * Makes {@code root} if need be, for this user alone. In a shared /tmp another user could have made it first, or
+     * put a link there, and then swap a native library before it is loaded: such a root is refused.
+     */
+    private static void ownRoot(Path tmp, Path root) throws IOException {
+        FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        try {
+            Files.createDirectory(root, ownerOnly);
+            return;
+        } catch (FileAlreadyExistsException e) {
+            // made before: by this user, or not
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(root);  // not POSIX: the temp folder is the user's own
+            return;
+        }
+        UserPrincipal owner = Files.getOwner(root, LinkOption.NOFOLLOW_LINKS);
+        Path probe = Files.createTempFile(tmp, "hourglass-", ".owner");
+        UserPrincipal me;
+        try {
+            me = Files.getOwner(probe);
+        } finally {
+            Files.delete(probe);
+        }
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS) || !owner.equals(me)) {
+            throw new IOException(root + " is not a folder of this user's own (it is "
+                    + (Files.isSymbolicLink(root) ? "a link" : "owned by " + owner.getName())
+                    + "); remove it, or point java.io.tmpdir elsewhere");
+        }
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));  // made by an older one
     }
 
     /** Where the folder of process {@code pid} is under {@code tmp}. */

@@ -1,6 +1,8 @@
 package io.hourglass.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,6 +10,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -50,6 +54,35 @@ class ScratchFolderTest {
         Process p = startScratchUser("-D" + ScratchFolder.SNAPPY_TEMPDIR + "=" + chosen);
         onlyLibraryUnder(chosen);
         assertThat(librariesUnder(folderOf(p))).isEmpty();
+    }
+
+    @Test
+    void theRootIsMadeForThisUserAlone() throws Exception {
+        Path mine = ScratchFolder.of(tmp);
+        assertThat(mine).isEqualTo(ScratchFolder.of(tmp, ProcessHandle.current().pid()));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(mine.getParent())))
+                .isEqualTo("rwx------");
+    }
+
+    /** In a shared /tmp, another user could put a link where the root goes, then swap the library before its load. */
+    @Test
+    void aRootThatIsALinkIsRefused() throws Exception {
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(ScratchFolder.of(tmp, 1).getParent(), elsewhere);
+        assertThatThrownBy(() -> ScratchFolder.of(tmp)).isInstanceOf(IOException.class).hasMessageContaining("a link");
+        try (Stream<Path> made = Files.list(elsewhere)) {
+            assertThat(made).isEmpty();
+        }
+    }
+
+    @Test
+    void aRootOfAnotherUserIsRefused() throws Exception {
+        Path root = Files.createDirectory(ScratchFolder.of(tmp, 1).getParent());
+        UserPrincipal nobody = root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        assumeTrue(System.getProperty("user.name").equals("root"), "only root can give a folder to another user");
+        Files.setOwner(root, nobody);
+        assertThatThrownBy(() -> ScratchFolder.of(tmp)).isInstanceOf(IOException.class)
+                .hasMessageContaining("owned by nobody");
     }
 
     private Path folderOf(Process p) {
