@@ -73,7 +73,8 @@ public final class ScratchFolder {
                     + (Files.isSymbolicLink(root) ? "a link" : "owned by " + owner.getName())
                     + "); remove it, or point java.io.tmpdir elsewhere");
         }
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));  // made by an older one
+        // Made by an Hourglass from before this check, it may be open to others.
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
     }
 
     /** Where the folder of process {@code pid} is under {@code tmp}. */

@@ -62,6 +62,11 @@ class ScratchFolderTest {
         assertThat(mine).isEqualTo(ScratchFolder.of(tmp, ProcessHandle.current().pid()));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(mine.getParent())))
                 .isEqualTo("rwx------");
+
+        Files.setPosixFilePermissions(mine.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));  // as before
+        ScratchFolder.of(tmp);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(mine.getParent())))
+                .isEqualTo("rwx------");
     }
 
     /** In a shared /tmp, another user could put a link where the root goes, then swap the library before its load. */
