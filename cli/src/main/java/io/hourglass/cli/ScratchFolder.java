@@ -6,10 +6,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +51,9 @@ public final class ScratchFolder {
      * put a link there, and then swap a native library before it is loaded: such a root is refused.
      */
     private static void ownRoot(Path tmp, Path root) throws IOException {
-        FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");
         try {
-            Files.createDirectory(root, ownerOnly);
+            Files.createDirectory(root, PosixFilePermissions.asFileAttribute(ownerOnly));
             return;
         } catch (FileAlreadyExistsException e) {
             // made before: by this user, or not
@@ -68,13 +69,15 @@ public final class ScratchFolder {
         } finally {
             Files.delete(probe);
         }
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS) || !owner.equals(me)) {
-            throw new IOException(root + " is not a folder of this user's own (it is "
-                    + (Files.isSymbolicLink(root) ? "a link" : "owned by " + owner.getName())
-                    + "); remove it, or point java.io.tmpdir elsewhere");
+        String wrong = Files.isSymbolicLink(root) ? "a link"
+                : !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS) ? "not a folder"
+                : !owner.equals(me) ? "owned by " + owner.getName() : null;
+        if (wrong != null) {
+            throw new IOException(root + " is " + wrong + ", not a folder of this user's own; remove it, or point"
+                    + " java.io.tmpdir elsewhere");
         }
         // Made by an Hourglass from before this check, it may be open to others.
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(root, ownerOnly);
     }
 
     /** Where the folder of process {@code pid} is under {@code tmp}. */
