@@ -226,9 +226,7 @@ public class HotPaths {
     public static class Escaped extends Varied {
         @Override
         byte[] line(Random random) {
-            String text = "Caf\\u00e9 \\\"live\\\" \\u4e2d\\u6587 \\ud83c\\udfb5\\n" + "x".repeat(40);
-            return new String(variedLine(random), StandardCharsets.UTF_8).replace("x".repeat(70), text)
-                    .getBytes(StandardCharsets.UTF_8);
+            return variedLine(random, "Caf\\u00e9 \\\"live\\\" \\u4e2d\\u6587 \\ud83c\\udfb5\\n" + "x".repeat(40));
         }
     }
 
@@ -349,10 +347,15 @@ public class HotPaths {
 
     /** An event line as a service logs it, differing from the others in id, time, user and value. */
     static byte[] variedLine(Random random) {
+        return variedLine(random, "x".repeat(70));
+    }
+
+    /** The same, with {@code detail} (JSON string content) as the payload's detail. */
+    static byte[] variedLine(Random random, String detail) {
         return ("{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"T\",\"version\":1,"
                 + "\"logged_at\":\"2026-11-23T13:59:58." + (100 + random.nextInt(900)) + "Z\","
                 + "\"payload\":{\"user_id\":\"u" + random.nextInt(1_000_000) + "\",\"action\":\"play\","
-                + "\"value\":" + random.nextInt(1_000_000) + ",\"detail\":\"" + "x".repeat(70) + "\"}}")
+                + "\"value\":" + random.nextInt(1_000_000) + ",\"detail\":\"" + detail + "\"}}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 

@@ -28,9 +28,7 @@ public final class PlainJson {
     private static final long QUOTES = EightBytes.repeated('"');
     private static final long BACKSLASHES = EightBytes.repeated('\\');
     private static final long SPACES = EightBytes.repeated(' ');
-    private static final int MIN_HIGH_SURROGATE = Character.MIN_HIGH_SURROGATE;
-    private static final int MIN_LOW_SURROGATE = Character.MIN_LOW_SURROGATE;
-    private static final int MAX_LOW_SURROGATE = Character.MAX_LOW_SURROGATE;
+    private static final byte[] NOTHING_DECODED = new byte[0];
 
     private final byte[] bytes;
     private final int end;
@@ -39,8 +37,8 @@ public final class PlainJson {
     private byte[] text;
     private int start;
     private int stop;
-    /** The last string with escapes, decoded; grown as needed. */
-    private byte[] decoded = new byte[0];
+    /** The last string with escapes, decoded; made at the first, for the rest of the text. */
+    private byte[] decoded = NOTHING_DECODED;
     private long integer;
 
     /** The JSON text in {@code bytes[from, to)}. */
@@ -172,11 +170,12 @@ public final class PlainJson {
 
     /**
      * The rest of a string from its first backslash at {@code i}, decoded into {@link #decoded} as the UTF-8 of the
-     * chars Jackson decodes it to. Escapes only shrink, so the rest of the text bounds its length.
+     * chars Jackson decodes it to. Escapes only shrink, so the rest of the text bounds its length, and that of every
+     * string after it.
      */
     private Kind escapedString(int i) throws GiveUp {
         if (decoded.length < end - start) {
-            decoded = new byte[Math.max(end - start, 2 * decoded.length)];
+            decoded = new byte[end - start];
         }
         int n = i - start;
         System.arraycopy(bytes, start, decoded, 0, n);
@@ -202,10 +201,10 @@ public final class PlainJson {
                 if (bytes[i + 1] == 'u') {
                     int c = hex4(i + 2);
                     i += 6;
-                    if (c >= MIN_HIGH_SURROGATE && c < MIN_LOW_SURROGATE) {
+                    if (c >= Character.MIN_HIGH_SURROGATE && c < Character.MIN_LOW_SURROGATE) {
                         c = pairedWith(c, i);
                         i += 6;
-                    } else if (c >= MIN_LOW_SURROGATE && c <= MAX_LOW_SURROGATE) {
+                    } else if (c >= Character.MIN_LOW_SURROGATE && c <= Character.MAX_LOW_SURROGATE) {
                         throw GIVE_UP;  // half a pair: Jackson keeps it, and Avro writes it as '?'
                     }
                     n = putUtf8(c, n);
@@ -230,7 +229,7 @@ public final class PlainJson {
             throw GIVE_UP;
         }
         int low = hex4(i + 2);
-        if (low < MIN_LOW_SURROGATE || low > MAX_LOW_SURROGATE) {
+        if (low < Character.MIN_LOW_SURROGATE || low > Character.MAX_LOW_SURROGATE) {
             throw GIVE_UP;
         }
         return Character.toCodePoint((char) high, (char) low);

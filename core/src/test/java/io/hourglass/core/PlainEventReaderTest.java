@@ -208,11 +208,7 @@ class PlainEventReaderTest {
         byte[] bad = java.util.HexFormat.of().parseHex(hex);
         byte[] before = bytes("{" + ENVELOPE + ",\"payload\":{\"user\":\"a");
         byte[] after = bytes("b\",\"count\":1,\"ratio\":1}}");
-        byte[] line = new byte[before.length + bad.length + after.length];
-        System.arraycopy(before, 0, line, 0, before.length);
-        System.arraycopy(bad, 0, line, before.length, bad.length);
-        System.arraycopy(after, 0, line, before.length + bad.length, after.length);
-        assertThat(plain(line)).isNull();
+        assertThat(plain(concat(concat(before, bad), after))).isNull();
         byte[] good = bytes("{" + ENVELOPE + ",\"payload\":{\"user\":\"ab\",\"count\":1,\"ratio\":1}}");
         assertThat(plain(good)).isNotNull();
     }
