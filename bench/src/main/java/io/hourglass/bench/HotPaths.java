@@ -345,6 +345,48 @@ public class HotPaths {
         }
     }
 
+    /** A full block of the writer's final file: lake records of varied events, 480 KiB before compression. */
+    @State(Scope.Thread)
+    public static class Block {
+        final byte[] bytes = new byte[AvroCodec.ZSTANDARD.blockBytes()];
+        final org.apache.avro.file.Codec avroCodec = new org.apache.avro.file.ZstandardCodec(1, false, true);
+        final com.github.luben.zstd.ZstdCompressCtx ctx = new com.github.luben.zstd.ZstdCompressCtx().setLevel(1);
+        final byte[] out = new byte[(int) com.github.luben.zstd.Zstd.compressBound(bytes.length)];
+
+        @Setup(Level.Trial)
+        public void fill(HotPaths paths) throws IOException {
+            AvroFile records = new AvroFile();
+            records.codec = "ZSTANDARD";
+            records.encoder = "buffered";
+            records.blockBytes = bytes.length;
+            records.open(paths);
+            for (int at = 0, i = 0; at < bytes.length; i++) {
+                byte[] r = records.encoded[i % AvroFile.RECORDS];
+                System.arraycopy(r, 0, bytes, at, Math.min(r.length, bytes.length - at));
+                at += r.length;
+            }
+            records.close();
+        }
+    }
+
+    /** The writer's block compression: Avro's zstandard codec, a stream for each block. */
+    @Benchmark
+    public int compressBlockAvroCodec(Block b) throws IOException {
+        return b.avroCodec.compress(ByteBuffer.wrap(b.bytes)).remaining();
+    }
+
+    /** The same block in one call to a zstd context kept from block to block. */
+    @Benchmark
+    public int compressBlockZstdContext(Block b) {
+        return b.ctx.compressByteArray(b.out, 0, b.out.length, b.bytes, 0, b.bytes.length);
+    }
+
+    /** The same block in one call that makes a zstd context for it, sized to the block. */
+    @Benchmark
+    public long compressBlockZstdOneCall(Block b) {
+        return com.github.luben.zstd.Zstd.compressByteArray(b.out, 0, b.out.length, b.bytes, 0, b.bytes.length, 1);
+    }
+
     /** An event line as a service logs it, differing from the others in id, time, user and value. */
     static byte[] variedLine(Random random) {
         return variedLine(random, "x".repeat(70));

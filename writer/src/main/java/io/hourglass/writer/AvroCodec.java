@@ -8,7 +8,6 @@ import org.apache.avro.file.Codec;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.file.DeflateCodec;
-import org.apache.avro.file.ZstandardCodec;
 
 /**
  * How the blocks of the lake's Avro files are compressed, by Avro's codec name, and how large the blocks are. Readers
@@ -19,9 +18,10 @@ public enum AvroCodec {
      * zstd at level 1, in 480 KiB blocks: on event records 2.4x as fast to write as deflate at level 1, and 15%
      * smaller. Each block costs a new zstd stream, so blocks of Avro's default 64,000 bytes append 1.4x slower; blocks
      * of 480 KiB append as fast as 1 MiB ones, and a writer's buffer of one stays below G1's humongous size for heaps
-     * up to 2 GiB (half a 1 MiB region), which would take a region of the old generation for itself.
+     * up to 2 GiB (half a 1 MiB region), which would take a region of the old generation for itself. Staged blocks
+     * are compressed in one call each ({@link ZstdBlockCodec}).
      */
-    ZSTANDARD(() -> CodecFactory.zstandardCodec(1, false, true), 480 * 1024, () -> new ZstandardCodec(1, false, true)),
+    ZSTANDARD(() -> CodecFactory.zstandardCodec(1, false, true), 480 * 1024, () -> new ZstdBlockCodec(1)),
     /** deflate at level 1, for readers older than Avro 1.9 (its 32 KiB window gains nothing from larger blocks). */
     DEFLATE(() -> CodecFactory.deflateCodec(1), DataFileConstants.DEFAULT_SYNC_INTERVAL, () -> new DeflateCodec(1)),
     SNAPPY(CodecFactory::snappyCodec, DataFileConstants.DEFAULT_SYNC_INTERVAL, null),
