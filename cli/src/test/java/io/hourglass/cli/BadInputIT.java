@@ -48,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BadInputIT {
     private static final Instant T0 = Instant.parse("2026-03-01T10:20:00Z");
+    private static final byte[] NOT_SNAPPY = "not a snappy block".getBytes(StandardCharsets.US_ASCII);
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static String event(String id, String type, String payload) {
@@ -129,7 +130,10 @@ class BadInputIT {
                 byte[] value = Arrays.copyOf(pack.toValue(), pack.sizeBytes() + 1);
                 value[value.length - 1] = (byte) 0x80;
                 rogue.send(new ProducerRecord<>("events.SearchViewResponse", null, (String) null, value,
-                        new RecordHeaders().add(EventPack.HEADER, EventPack.headerValue()))).get();
+                        new RecordHeaders().add(EventPack.HEADER, EventPack.headerValue(EventPack.PLAIN)))).get();
+                // A compressed pack (format 4) whose value is not a Snappy block: kept whole.
+                rogue.send(new ProducerRecord<>("events.SearchViewResponse", null, (String) null, NOT_SNAPPY,
+                        new RecordHeaders().add(EventPack.HEADER, EventPack.headerValue(EventPack.COMPRESSED)))).get();
             }
 
             HttpResponse<String> resp = post(bed.collector().resolve("/v1/events"), String.join("\n", lines));
@@ -148,13 +152,14 @@ class BadInputIT {
 
             // Every rejected event is in bad rows with its reason, filed under its type only when that is registered.
             Path badrows = dir.resolve("badrows");
-            await().atMost(Duration.ofSeconds(30)).until(() -> TestBed.badRows(badrows).size() == 11);
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestBed.badRows(badrows).size() == 12);
             Map<String, List<BadRow>> byType = TestBed.badRows(badrows).stream()
                     .collect(Collectors.groupingBy(BadRow::type));
             assertThat(byType.keySet()).containsExactlyInAnyOrder("_unknown", "SearchViewResponse");
             assertThat(byType.get("SearchViewResponse")).extracting(BadRow::reasonCode)
                     .containsExactlyInAnyOrder("schema_mismatch", "oversize", "unreadable_in_kafka",
-                            "unreadable_in_kafka", "unreadable_in_kafka", "unreadable_in_kafka", "unreadable_in_kafka");
+                            "unreadable_in_kafka", "unreadable_in_kafka", "unreadable_in_kafka", "unreadable_in_kafka",
+                            "unreadable_in_kafka");
             List<BadRow> unreadable = byType.get("SearchViewResponse").stream()
                     .filter(r -> r.reasonCode().equals("unreadable_in_kafka")).toList();
             assertThat(unreadable).filteredOn(r -> r.raw().equals("base64:"
@@ -162,8 +167,10 @@ class BadInputIT {
                     .satisfies(r -> assertThat(r.reason()).contains("SearchViewResponse"));
             assertThat(unreadable).extracting(BadRow::reason).anySatisfy(r -> assertThat(r).contains("'OtherType'"))
                     .anySatisfy(r -> assertThat(r).contains("not a SearchViewResponse record"))
-                    .anySatisfy(r -> assertThat(r).contains("damaged"));
-            assertThat(unreadable).extracting(BadRow::raw).contains("base64:gA==");
+                    .anySatisfy(r -> assertThat(r).contains("damaged"))
+                    .anySatisfy(r -> assertThat(r).contains("not a Snappy block"));
+            assertThat(unreadable).extracting(BadRow::raw).contains("base64:gA==",
+                    "base64:" + Base64.getEncoder().encodeToString(NOT_SNAPPY));
             // The wide record: its start, as much as fits, and its whole length.
             assertThat(unreadable).filteredOn(BadRow::truncated).singleElement().satisfies(r -> {
                 assertThat(r.rawLength()).isEqualTo(wide.length);

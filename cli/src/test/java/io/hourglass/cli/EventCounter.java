@@ -61,7 +61,7 @@ final class EventCounter implements AutoCloseable {
         if (h == null || !EventPack.isPack(h.value()) || r.value() == null) {
             return 1;
         }
-        EventPack.Contents pack = EventPack.read(r.value());
+        EventPack.Contents pack = EventPack.read(h.value(), r.value());
         return pack.records().size() + (pack.damage() == null ? 0 : 1);
     }
 

@@ -81,8 +81,10 @@ class ManyHostsIT {
                             HOUR.plusSeconds(61), host, false), payload);
                     pack.add(record);
                     if (pack.sizeBytes() > 200 * 1024 || host.equals(hosts.get(HOSTS - 1))) {
-                        end = producer.send(new ProducerRecord<>(topic, 0, (String) null, pack.toValue(),
-                                new RecordHeaders().add(EventPack.HEADER, EventPack.headerValue()))).get().offset();
+                        RecordHeaders plain = new RecordHeaders();
+                        plain.add(EventPack.HEADER, EventPack.headerValue(EventPack.PLAIN));
+                        end = producer.send(new ProducerRecord<>(topic, 0, (String) null, pack.toValue(), plain)).get()
+                                .offset();
                         pack.clear();
                     }
                 }

@@ -228,7 +228,7 @@ public final class Collector implements Service {
         int count = body.events().count();
         Acks acks = new Acks(count);
         int[] ackOf = new int[count];
-        Packer packer = new Packer(producers, acks, ackOf, buffers.records);
+        Packer packer = new Packer(producers, acks, ackOf, buffers.records, buffers.packs);
         List<Object> outcomes = new ArrayList<>(count);
         Receipt receipt = new Receipt(now, host);
         AvroBuffer payload = buffers.payload;

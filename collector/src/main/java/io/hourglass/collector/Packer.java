@@ -18,11 +18,11 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Packs the valid events of one batch into {@link EventPack} records, one per partition of their topic (more when a
- * pack would pass {@link #MAX_PACK_BYTES}), and sends each through the batch's {@link Acks}. An event goes to the
- * partition that Kafka's own partitioner gives its id, as when the id was the record key. Each event's lake record is
- * written once, into one buffer for the batch; a pack is copied from there into a value of its exact size. Not
- * thread-safe: one per batch.
+ * Packs the valid events of one batch into compressed {@link EventPack} records, one per partition of their topic
+ * (more when a pack would pass {@link #MAX_PACK_BYTES}), and sends each through the batch's {@link Acks}. An event goes
+ * to the partition that Kafka's own partitioner gives its id, as when the id was the record key. Each event's lake
+ * record is written once, into one buffer for the batch; a pack is compressed from there into a value of its exact
+ * size. Not thread-safe: one per batch.
  */
 final class Packer {
     /** Well below the event producers' request size (KafkaSettings.MAX_REQUEST_BYTES) and the broker's 1 MiB. */
@@ -35,6 +35,7 @@ final class Packer {
     private final Map<String, Topic> topics = new HashMap<>();
     /** The lake records of the batch's events, one after another. */
     private final AvroBuffer records;
+    private final EventPack.Compressor compressor;
     private final List<Sent> sent = new ArrayList<>();
 
     private record Topic(String type, String name, Open[] partitions) {
@@ -68,13 +69,15 @@ final class Packer {
 
     /**
      * Sends through {@code acks}; {@code ackOf[slot]} becomes the index there of the record holding that event.
-     * The batch's lake records are written into {@code records}, which is reset first.
+     * The batch's lake records are written into {@code records}, which is reset first, and packed by
+     * {@code compressor}.
      */
-    Packer(EventProducers producers, Acks acks, int[] ackOf, AvroBuffer records) {
+    Packer(EventProducers producers, Acks acks, int[] ackOf, AvroBuffer records, EventPack.Compressor compressor) {
         this.producers = producers;
         this.acks = acks;
         this.ackOf = ackOf;
         this.records = records;
+        this.compressor = compressor;
         records.reset();
     }
 
@@ -129,8 +132,9 @@ final class Packer {
 
     private void send(Topic topic, int partition, Open o) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(EventPack.HEADER, EventPack.headerValue());
-        byte[] value = EventPack.value(records.asByteBuffer().array(), o.offsets, o.lengths, o.events, o.packedBytes);
+        headers.add(EventPack.HEADER, EventPack.headerValue(EventPack.COMPRESSED));
+        byte[] value = compressor.value(records.asByteBuffer().array(), o.offsets, o.lengths, o.events,
+                o.packedBytes);
         int index = acks.send(producer(topic.name()), new ProducerRecord<>(topic.name(), partition, (String) null,
                 value, headers));
         sent.add(new Sent(topic.type(), o.events, index));

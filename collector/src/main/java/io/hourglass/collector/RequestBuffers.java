@@ -2,6 +2,7 @@ package io.hourglass.collector;
 
 import io.hourglass.core.MemoryBudget;
 import io.hourglass.core.avro.AvroBuffer;
+import io.hourglass.core.kafka.EventPack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -55,6 +56,8 @@ final class RequestBuffers {
         private long covered;
         final AvroBuffer records = new AvroBuffer(FIRST_BYTES);
         final AvroBuffer payload = new AvroBuffer(1024);
+        /** Its buffers hold a pack: at most {@link Packer#MAX_PACK_BYTES}, or one event. */
+        final EventPack.Compressor packs = new EventPack.Compressor();
 
         private Set(MemoryBudget memory) {
             this.memory = memory;

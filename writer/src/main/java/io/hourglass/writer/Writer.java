@@ -358,15 +358,15 @@ public final class Writer implements Service {
     }
 
     /**
-     * Stages the events of a record: each event of a pack (format 3) as it is, a lake record; one from a format-2
-     * collector as its lake record (the envelope from the header, then the Avro payload as it is); one from an older
-     * collector, or without a readable header, as its JSON.
+     * Stages the events of a record: each event of a pack (format 4, or 3 uncompressed) as it is, a lake record; one
+     * from a format-2 collector as its lake record (the envelope from the header, then the Avro payload as it is);
+     * one from an older collector, or without a readable header, as its JSON.
      */
     private void accept(TopicPartition tp, ConsumerRecord<String, byte[]> r) {
         Header binary = r.headers().lastHeader(EnvelopeHeader.KAFKA_HEADER);
         String type = r.topic().substring(Topics.EVENTS_PREFIX.length());
         if (binary != null && EventPack.isPack(binary.value())) {
-            acceptPack(tp, r, type);
+            acceptPack(tp, r, type, binary.value());
             return;
         }
         EnvelopeHeader h = binary == null ? null : EnvelopeHeader.fromKafkaHeader(r.key(), binary.value()).orElse(null);
@@ -392,8 +392,8 @@ public final class Writer implements Service {
     }
 
     /** Stages each lake record of a pack; what cannot be read as one goes to bad rows, the rest of the pack is kept. */
-    private void acceptPack(TopicPartition tp, ConsumerRecord<String, byte[]> r, String type) {
-        EventPack.Contents pack = EventPack.read(r.value() == null ? new byte[0] : r.value());
+    private void acceptPack(TopicPartition tp, ConsumerRecord<String, byte[]> r, String type, byte[] format) {
+        EventPack.Contents pack = EventPack.read(format, r.value() == null ? new byte[0] : r.value());
         // A pack's events mostly share a schema version: it is looked up once for them.
         Optional<Schema> schema = Optional.empty();
         int version = 0;

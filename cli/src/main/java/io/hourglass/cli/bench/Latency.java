@@ -263,7 +263,8 @@ final class Latency {
     private static List<EnvelopeHeader> envelopes(ConsumerRecord<String, byte[]> r) {
         Header h = r.headers().lastHeader(EnvelopeHeader.KAFKA_HEADER);
         if (h != null && EventPack.isPack(h.value())) {
-            return EventPack.read(r.value()).records().stream().map(e -> LakeRecords.envelope(e).header()).toList();
+            return EventPack.read(h.value(), r.value()).records().stream()
+                    .map(e -> LakeRecords.envelope(e).header()).toList();
         }
         return List.of((h == null ? Optional.<EnvelopeHeader>empty() : EnvelopeHeader.fromKafkaHeader(r.key(),
                 h.value())).orElseGet(() -> EnvelopeHeader.parse(r.value())));

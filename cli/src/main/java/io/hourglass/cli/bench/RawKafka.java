@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -53,8 +55,11 @@ final class RawKafka {
         BenchEvents.RawRecords records = gen.rawRecords(4096);
         AtomicLong acked = new AtomicLong();
         KafkaSettings settings = kafka.settings();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(settings.bulkProducer("bench-raw", 1,
-                ProducerSizing.forPartitions(typeCount * kafka.partitions()).lingerMs()))) {
+        Properties config = settings.bulkProducer("bench-raw", 1,
+                ProducerSizing.forPartitions(typeCount * kafka.partitions()).lingerMs());
+        // The collector's settings, with the codec its packs are compressed with: Kafka compresses single events.
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy");
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config)) {
             send(p, topics, records, WARM_UP, new AtomicLong());
             // As before each of Hourglass's timed runs: the phase pays for its own garbage, not for the last phase's.
             System.gc();

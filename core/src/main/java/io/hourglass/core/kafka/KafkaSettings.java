@@ -78,10 +78,12 @@ public record KafkaSettings(String bootstrap, int eventPartitions, short replica
 
     /**
      * A producer of events, one of {@code shards} that share the usual 64 MiB of buffer, lingering {@code lingerMs}
-     * so that the packs of concurrent requests to one partition can share a batch.
+     * so that the packs of concurrent requests to one partition can share a batch. Its batches are not compressed:
+     * packs come compressed ({@link EventPack}), and a broker validates a batch Kafka compressed by decompressing it.
      */
     public Properties bulkProducer(String clientId, int shards, int lingerMs) {
         Properties p = producer(clientId);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(8L * 1024 * 1024, 64L * 1024 * 1024 / shards));
         // A broker reads each request into a heap array of its size. An embedded broker in a 1 GB JVM has G1 regions

@@ -147,7 +147,9 @@ public final class TopicAdmin {
         }
         control.add(topic(kafka, Topics.MARKERS, 1, COMPACT_AND_DELETE,
                 Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Topics.SIGNALS_SEGMENT.toMillis()))));
-        control.add(topic(kafka, Topics.BADROWS, kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE));
+        // Collectors send bad rows with their packs, in batches Kafka does not compress: the broker compresses them.
+        control.add(topic(kafka, Topics.BADROWS, kafka.eventPartitions(), TopicConfig.CLEANUP_POLICY_DELETE,
+                Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, "snappy")));
         return control;
     }
 

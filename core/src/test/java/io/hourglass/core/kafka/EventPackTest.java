@@ -3,6 +3,7 @@ package io.hourglass.core.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.core.avro.AvroBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +40,7 @@ class EventPackTest {
     @Test
     void aValueFromRecordsInPlaceIsTheValueOfAPackOfThem() {
         Random random = new Random(5);
+        EventPack.Compressor compressor = new EventPack.Compressor();
         for (int round = 0; round < 200; round++) {
             byte[] source = new byte[40_000];
             random.nextBytes(source);
@@ -59,7 +61,67 @@ class EventPackTest {
             }
             assertThat(packedBytes).isEqualTo(pack.sizeBytes());
             assertThat(EventPack.value(source, offsets, lengths, count, packedBytes)).isEqualTo(pack.toValue());
+            // The compressed value holds the same records, with buffers kept from a larger pack or a smaller one.
+            byte[] compressed = compressor.value(source, offsets, lengths, count, packedBytes);
+            EventPack.Contents read = EventPack.read(EventPack.headerValue(EventPack.COMPRESSED), compressed);
+            assertThat(read.damage()).isNull();
+            assertThat(read.records()).hasSize(count);
+            for (int i = 0; i < count; i++) {
+                assertThat(read.records().get(i))
+                        .isEqualTo(Arrays.copyOfRange(source, offsets[i], offsets[i] + lengths[i]));
+            }
         }
+    }
+
+    @Test
+    void aCompressedPackIsSmallerWhenItsRecordsRepeatThemselves() {
+        byte[] source = "{\"action\":\"play\",\"detail\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}".repeat(50)
+                .getBytes(StandardCharsets.US_ASCII);
+        int[] offsets = new int[50];
+        int[] lengths = new int[50];
+        Arrays.fill(lengths, source.length / 50);
+        int packedBytes = 0;
+        for (int i = 0; i < 50; i++) {
+            offsets[i] = i * lengths[i];
+            packedBytes += EventPack.packedSize(lengths[i]);
+        }
+        byte[] compressed = new EventPack.Compressor().value(source, offsets, lengths, 50, packedBytes);
+        assertThat(compressed.length).isLessThan(packedBytes / 4);
+        assertThat(EventPack.read(EventPack.headerValue(EventPack.COMPRESSED), compressed).records()).hasSize(50);
+    }
+
+    @Test
+    void aCompressedValueThatDoesNotUnpackIsHandedBackWhole() {
+        byte[] header = EventPack.headerValue(EventPack.COMPRESSED);
+        Random random = new Random(13);
+        byte[] good = new EventPack.Compressor().value(new byte[300], new int[] {0, 100}, new int[] {100, 200}, 2,
+                EventPack.packedSize(100) + EventPack.packedSize(200));
+        int notUnpacked = 0;
+        for (int round = 0; round < 5_000; round++) {
+            byte[] value;
+            if (round % 2 == 0) {
+                value = new byte[random.nextInt(0, 64)];
+                random.nextBytes(value);
+            } else {
+                value = good.clone();  // a good block with a byte flipped, or cut short
+                value[random.nextInt(value.length)] ^= (byte) (1 + random.nextInt(255));
+                value = Arrays.copyOf(value, random.nextInt(1, value.length + 1));
+            }
+            EventPack.Contents read = EventPack.read(header, value);  // never throws
+            if (read.damage() != null && read.damage().startsWith("a compressed pack")) {
+                assertThat(read.records()).isEmpty();
+                assertThat(read.rest()).as("nothing dropped unseen").isEqualTo(value);
+                notUnpacked++;
+            }
+        }
+        assertThat(notUnpacked).isGreaterThan(2_500);
+        // A block that claims more than a pack may hold is not unpacked: 2^28 - 1 as the length's varint.
+        byte[] huge = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F, 0x00};
+        EventPack.Contents read = EventPack.read(header, huge);
+        assertThat(read.records()).isEmpty();
+        assertThat(read.damage()).contains("claims 268435455 bytes");
+        assertThat(read.rest()).isEqualTo(huge);
+        assertThat(EventPack.read(header, new byte[0]).damage()).contains("not a Snappy block");
     }
 
     @Test
@@ -90,7 +152,9 @@ class EventPackTest {
 
     @Test
     void onlyTheFormatByteMarksAPack() {
-        assertThat(EventPack.isPack(EventPack.headerValue())).isTrue();
+        assertThat(EventPack.isPack(EventPack.headerValue(EventPack.PLAIN))).isTrue();
+        assertThat(EventPack.isPack(EventPack.headerValue(EventPack.COMPRESSED))).isTrue();
+        assertThat(EventPack.isPack(new byte[] {5})).isFalse();
         assertThat(EventPack.isPack(null)).isFalse();
         assertThat(EventPack.isPack(new byte[] {2})).isFalse();
         assertThat(EventPack.isPack(new byte[] {3, 0})).isFalse();
