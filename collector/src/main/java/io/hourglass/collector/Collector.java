@@ -407,8 +407,12 @@ public final class Collector implements Service {
                 "unsupported Content-Encoding '" + header.substring(0, Math.min(header.length(), 40)) + "'; use "
                         + ContentEncoding.names()));
         int size;
-        try (InputStream in = encoding.decompress(ctx.bodyInputStream())) {
-            size = buffers.read(in, config.maxRequestBytes());
+        if (encoding == ContentEncoding.ZSTD) {
+            size = buffers.readZstd(ctx.bodyInputStream(), config.maxRequestBytes());
+        } else {
+            try (InputStream in = encoding.decompress(ctx.bodyInputStream())) {
+                size = buffers.read(in, config.maxRequestBytes());
+            }
         }
         if (size > config.maxRequestBytes()) {
             throw new BodyTooLargeException("request body exceeds " + config.maxRequestBytes()

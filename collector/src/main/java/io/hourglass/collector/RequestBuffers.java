@@ -1,8 +1,12 @@
 package io.hourglass.collector;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.MemoryBudget;
 import io.hourglass.core.avro.AvroBuffer;
 import io.hourglass.core.kafka.EventPack;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -15,7 +19,8 @@ import java.util.concurrent.BlockingQueue;
  * zeroes it and may start a concurrent mark for it: two such arrays for every batch of an agent were most of the
  * collector's part in GC. Holds at most {@code kept} sets, and none grown past {@link #KEEP_MAX_BYTES}. The batches
  * in flight share a {@link MemoryBudget}: a batch reserves twice its body's bytes as it reads them (the body, and its
- * events' lake records, which take about as many), and gives them back when it is answered. Thread-safe.
+ * events' lake records, which take about as many), and a zstd body its compressed bytes once more, and gives them
+ * back when it is answered. Thread-safe.
  */
 final class RequestBuffers {
     /** Buffers grown larger than this, by rare large batches, are left to the GC instead of kept. */
@@ -41,7 +46,8 @@ final class RequestBuffers {
     /** Gives back the set and the memory its batch reserved. */
     void release(Set s) {
         s.releaseMemory();
-        if (s.body.length <= KEEP_MAX_BYTES && s.records.capacity() <= KEEP_MAX_BYTES) {
+        if (s.body.length <= KEEP_MAX_BYTES && s.spare.length <= KEEP_MAX_BYTES
+                && s.records.capacity() <= KEEP_MAX_BYTES) {
             s.records.reset();
             free.offer(s);
         }
@@ -51,9 +57,13 @@ final class RequestBuffers {
     static final class Set {
         private final MemoryBudget memory;
         private byte[] body = new byte[FIRST_BYTES];
+        /** Where a compressed body waits to be decompressed into {@link #body}. */
+        private byte[] spare = new byte[0];
         private int bodyLength;
         /** Body bytes whose memory is reserved (twice this is held in the budget). */
         private long covered;
+        /** Bytes reserved for the compressed body in {@link #spare}: once, as it has no second copy. */
+        private long spareReserved;
         final AvroBuffer records = new AvroBuffer(FIRST_BYTES);
         final AvroBuffer payload = new AvroBuffer(1024);
         /** Its buffers hold a pack: at most {@link Packer#MAX_PACK_BYTES}, or one event. */
@@ -78,7 +88,7 @@ final class RequestBuffers {
                     reserveUpTo(Math.min(reservable, covered + RESERVE_STEP));
                 }
                 if (n == body.length) {
-                    body = Arrays.copyOf(body, (int) Math.min(cap, 2L * body.length));
+                    body = Arrays.copyOf(body, (int) Math.min(cap, Math.max(FIRST_BYTES, 2L * body.length)));
                 }
                 int room = Math.min(body.length, cap) - n;
                 if (covered < reservable) {
@@ -94,6 +104,62 @@ final class RequestBuffers {
             return n;
         }
 
+        /**
+         * Reads a zstd body as {@link #read} reads a plain one. Agents compress a batch into one frame that says its
+         * size: such a body is read whole, then decompressed in one call into the body, 2.5x as fast as through a
+         * stream (JMH {@code decompressRequest*}). Any other (a frame of unknown size, several frames) is decompressed
+         * as a stream from the bytes read. Compressed bytes past {@code limit} already make the body too large: zstd
+         * does not make data smaller than it was by more than a few bytes. A damaged body is an {@link IOException}.
+         */
+        int readZstd(InputStream in, long limit) throws IOException {
+            int n = read(in, limit);
+            if (n > limit) {
+                return n;
+            }
+            byte[] compressed = body;
+            body = spare;
+            spare = compressed;
+            memory.release(covered);
+            spareReserved = covered;
+            covered = 0;
+            long size = sizeOfOneFrame(compressed, n);
+            if (size < 0) {
+                try (InputStream stream = ContentEncoding.ZSTD.decompress(new ByteArrayInputStream(compressed, 0, n))) {
+                    return read(stream, limit);
+                }
+            }
+            if (size > limit) {
+                bodyLength = 0;
+                return (int) Math.min(Integer.MAX_VALUE, limit + 1);
+            }
+            reserveUpTo(size);
+            if (body.length < size) {
+                body = new byte[(int) size];
+            }
+            long got;
+            try {
+                got = Zstd.decompressByteArray(body, 0, (int) size, compressed, 0, n);
+            } catch (ZstdException e) {
+                throw new IOException("a zstd frame that declares " + size + " bytes is damaged: " + e.getMessage(), e);
+            }
+            if (Zstd.isError(got) || got != size) {
+                throw new IOException("a zstd frame that declares " + size + " bytes did not decompress to them"
+                        + (Zstd.isError(got) ? ": " + Zstd.getErrorName(got) : ""));
+            }
+            bodyLength = (int) size;
+            return bodyLength;
+        }
+
+        /** The size that the one zstd frame in {@code bytes[0, n)} declares; -1 for anything else. */
+        private static long sizeOfOneFrame(byte[] bytes, int n) {
+            try {
+                long size = Zstd.getFrameContentSize(bytes, 0, n);
+                return size >= 0 && Zstd.findFrameCompressedSize(bytes, 0, n) == n ? size : -1;
+            } catch (ZstdException e) {
+                return -1;  // read as a stream, which says what is wrong
+            }
+        }
+
         private void reserveUpTo(long bytes) throws OutOfRequestMemoryException {
             if (!memory.reserve(2 * (bytes - covered))) {
                 throw new OutOfRequestMemoryException("the batches in flight hold " + memory.reserved() + " of "
@@ -103,8 +169,9 @@ final class RequestBuffers {
         }
 
         private void releaseMemory() {
-            memory.release(2 * covered);
+            memory.release(2 * covered + spareReserved);
             covered = 0;
+            spareReserved = 0;
         }
 
         /** The body read last; its first {@link #bodyLength} bytes are the body. */

@@ -3,12 +3,18 @@ package io.hourglass.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.luben.zstd.Zstd;
+import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.MemoryBudget;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +30,48 @@ class RequestBuffersTest {
         assertThat(size).isEqualTo(body.length);
         assertThat(Arrays.copyOf(set.body(), size)).isEqualTo(body);
         assertThat(set.bodyLength()).isEqualTo(size);
+    }
+
+    @Test
+    void aZstdBodyReadsTheSameWhetherItsFrameSaysItsSizeOrNot() throws IOException {
+        byte[] text = textBytes(1_500_000, 4);
+        MemoryBudget memory = new MemoryBudget(64L << 20);
+        RequestBuffers buffers = new RequestBuffers(1, memory);
+        byte[] sized = Zstd.compress(text, 1);
+        assertThat(Zstd.getFrameContentSize(sized)).isEqualTo(text.length);
+        byte[] streamed = streamed(text);
+        assertThat(Zstd.getFrameContentSize(streamed)).isNegative();
+        byte[] twoFrames = concat(Zstd.compress(Arrays.copyOf(text, 1000), 1),
+                Zstd.compress(Arrays.copyOfRange(text, 1000, text.length), 1));
+        for (byte[] body : List.of(sized, streamed, twoFrames)) {
+            RequestBuffers.Set set = buffers.take();
+            int size = set.readZstd(trickle(body, 5000), 2_000_000);
+            assertThat(size).isEqualTo(text.length).isEqualTo(set.bodyLength());
+            assertThat(Arrays.copyOf(set.body(), size)).isEqualTo(text);
+            assertThat(memory.reserved()).as("the body twice, and the compressed bytes once")
+                    .isGreaterThanOrEqualTo(2L * text.length + body.length);
+            buffers.release(set);
+            assertThat(memory.reserved()).isZero();
+        }
+    }
+
+    @Test
+    void aZstdBodyPastTheLimitIsNotDecompressedAndADamagedOneIsAnError() throws IOException {
+        byte[] text = textBytes(300_000, 5);
+        RequestBuffers.Set set = new RequestBuffers(1, unlimited()).take();
+        assertThat(set.readZstd(new ByteArrayInputStream(Zstd.compress(text, 1)), 100_000)).isEqualTo(100_001);
+        assertThat(set.readZstd(new ByteArrayInputStream(streamed(text)), 100_000)).isEqualTo(100_001);
+        byte[] random = randomBytes(200_000, 6);
+        assertThat(set.readZstd(new ByteArrayInputStream(Zstd.compress(random, 1)), 100_000))
+                .as("compressed bytes past the limit").isEqualTo(100_001);
+
+        byte[] sized = Zstd.compress(text, 1);
+        for (byte[] cut : List.of(Arrays.copyOf(sized, sized.length / 2), Arrays.copyOf(streamed(text), 1000))) {
+            assertThatThrownBy(() -> set.readZstd(new ByteArrayInputStream(cut), 1_000_000))
+                    .as("a frame cut short").isInstanceOf(IOException.class);
+        }
+        assertThatThrownBy(() -> set.readZstd(new ByteArrayInputStream(randomBytes(5000, 7)), 1_000_000))
+                .isInstanceOf(IOException.class);
     }
 
     @Test
@@ -116,6 +164,32 @@ class RequestBuffersTest {
         RequestBuffers.Set again = buffers.take();
         assertThat(again.read(new ByteArrayInputStream(new byte[limit + 5]), limit)).isEqualTo(limit + 1);
         assertThat(memory.reserved()).isEqualTo(2L * limit);
+    }
+
+    /** Text like a batch's event lines: compresses as they do. */
+    private static byte[] textBytes(int n, long seed) {
+        Random random = new Random(seed);
+        StringBuilder s = new StringBuilder(n + 100);
+        while (s.length() < n) {
+            s.append("{\"id\":\"").append(Long.toHexString(random.nextLong())).append("\",\"value\":")
+                    .append(random.nextInt(1_000_000)).append("}\n");
+        }
+        return Arrays.copyOf(s.toString().getBytes(StandardCharsets.US_ASCII), n);
+    }
+
+    /** As a stream writes it: a frame that does not say its size. */
+    private static byte[] streamed(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream z = ContentEncoding.ZSTD.compress(out)) {
+            z.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     private static MemoryBudget unlimited() {
