@@ -120,7 +120,7 @@ final class RequestBuffers {
             body = spare;
             spare = compressed;
             memory.release(covered);
-            spareReserved = covered;
+            spareReserved += covered;
             covered = 0;
             long size = sizeOfOneFrame(compressed, n);
             if (size < 0) {
