@@ -12,6 +12,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -72,6 +74,25 @@ class RequestBuffersTest {
         }
         assertThatThrownBy(() -> set.readZstd(new ByteArrayInputStream(randomBytes(5000, 7)), 1_000_000))
                 .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aZstdFrameThatDeclaresTheWrongSizeIsAnError() throws IOException {
+        byte[] text = textBytes(300_000, 8);
+        RequestBuffers.Set set = new RequestBuffers(1, unlimited()).take();
+        for (int lie : new int[] {-1000, 1000}) {
+            byte[] frame = Zstd.compress(text, 1);
+            // The frame header: magic (4 bytes), descriptor, then the content size, 4 bytes little-endian here.
+            int descriptor = frame[4] & 0xFF;
+            assertThat(descriptor >> 6).as("a 4-byte content size").isEqualTo(2);
+            int at = 5 + ((descriptor & 0x20) == 0 ? 1 : 0) + new int[] {0, 1, 2, 4}[descriptor & 3];
+            ByteBuffer.wrap(frame, at, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(text.length + lie);
+            assertThat(Zstd.getFrameContentSize(frame)).isEqualTo(text.length + lie);
+
+            assertThatThrownBy(() -> set.readZstd(new ByteArrayInputStream(frame), 1_000_000))
+                    .as("declares %d bytes more than it holds", lie).isInstanceOf(IOException.class)
+                    .hasMessageContaining("declares " + (text.length + lie));
+        }
     }
 
     @Test

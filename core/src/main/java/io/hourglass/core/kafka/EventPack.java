@@ -72,17 +72,10 @@ public final class EventPack {
     }
 
     /**
-     * The value of a pack of {@code count} lake records that lie in {@code source}, the i-th at {@code offsets[i]}
-     * with {@code lengths[i]} bytes; {@code packedBytes} is the sum of their {@link #packedSize}s. Written into an
-     * array of its exact size, which a pack built by {@link #add} would copy again.
+     * Writes at the start of {@code value} the plain value of a pack of {@code count} lake records that lie in
+     * {@code source}, the i-th at {@code offsets[i]} with {@code lengths[i]} bytes; {@code packedBytes} is the sum of
+     * their {@link #packedSize}s.
      */
-    public static byte[] value(byte[] source, int[] offsets, int[] lengths, int count, int packedBytes) {
-        byte[] value = new byte[packedBytes];
-        write(source, offsets, lengths, count, packedBytes, value);
-        return value;
-    }
-
-    /** Writes the value of such a pack at the start of {@code value}. */
     private static void write(byte[] source, int[] offsets, int[] lengths, int count, int packedBytes, byte[] value) {
         int at = 0;
         for (int i = 0; i < count; i++) {
@@ -113,7 +106,10 @@ public final class EventPack {
         private byte[] plain = new byte[0];
         private byte[] compressed = new byte[0];
 
-        /** The compressed value of the pack that {@link EventPack#value} makes of the same arguments. */
+        /**
+         * The compressed value of a pack of records that lie in {@code source} (see {@link EventPack#write}), written
+         * from there, where a pack built by {@link #add} would copy them again.
+         */
         public byte[] value(byte[] source, int[] offsets, int[] lengths, int count, int packedBytes) {
             if (plain.length < packedBytes) {
                 plain = new byte[packedBytes];
