@@ -62,7 +62,7 @@ class EventPackTest {
                 pack.add(b);
             }
             assertThat(packedBytes).isEqualTo(pack.sizeBytes());
-            // The compressed value unpacks to the value of that pack, with buffers kept from a larger pack or a smaller.
+            // The compressed value unpacks to the value of that pack, buffers kept from a larger pack or a smaller.
             byte[] compressed = compressor.value(source, offsets, lengths, count, packedBytes);
             assertThat(Snappy.uncompress(compressed)).isEqualTo(pack.toValue());
             EventPack.Contents read = EventPack.read(EventPack.headerValue(EventPack.COMPRESSED), compressed);
