@@ -115,7 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (kafka == null) {
                 KafkaNode node = KafkaNode.single(work.resolve("kafka"), 0);
                 // A deleted topic's files go at once, not a minute later in some other phase (see BenchKafka).
-                broker.set(node.server(Map.of("log.segment.delete.delay.ms", "0")));
+                broker.set(node.embedded(Map.of("log.segment.delete.delay.ms", "0")));
                 broker.get().start();
                 kafka = new BenchKafka(node.bootstrap(), partitions, work.resolve("kafka"));
             }

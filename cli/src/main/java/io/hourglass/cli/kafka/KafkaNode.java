@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -67,6 +68,23 @@ public record KafkaNode(int nodeId, Path dataDir, int port, int controllerPort, 
 
     public Server server() {
         return server(Map.of());
+    }
+
+    /**
+     * A node that shares its JVM's heap with Hourglass's components, as the standalone's and the bench's do. Kafka's
+     * log cleaner holds a 128 MiB offset map on the heap from its start, a quarter of 512 MB. It compacts the control
+     * topics and consumer offsets here: a few keys a host and hour and a bucket, tens of thousands a day for a thousand
+     * hosts and hundreds of types. 16 MiB maps about 600,000 keys a cleaning pass; more take further passes.
+     */
+    public Server embedded() {
+        return embedded(Map.of());
+    }
+
+    /** An {@link #embedded()} node with some more of Kafka's settings. */
+    public Server embedded(Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>(overrides);
+        settings.putIfAbsent("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
+        return server(settings);
     }
 
     /** A node with some of Kafka's settings other than {@link Server#start()} sets them (the bench's, for one). */

@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -39,14 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Standalone implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Standalone.class);
-    /**
-     * Kafka's log cleaner holds a 128 MiB offset map on the heap from its start, which an embedded node takes from the
-     * components' heap, a quarter of 512 MB. It compacts the control topics and consumer offsets here: a few keys a
-     * host and hour and a bucket, tens of thousands a day for a thousand hosts and hundreds of types. 16 MiB maps
-     * about 600,000 keys a cleaning pass; more take further passes.
-     */
-    static final Map<String, String> EMBEDDED_KAFKA = Map.of("log.cleaner.dedupe.buffer.size",
-            Integer.toString(16 << 20));
 
     private final StandaloneConfig config;
     private final List<Service> started = new ArrayList<>();
@@ -78,7 +69,7 @@ public final class Standalone implements AutoCloseable {
         try {
             if (config.externalKafka() == null) {
                 KafkaNode node = KafkaNode.single(config.dataDir().resolve("kafka"), config.kafkaPort());
-                run(node.server(EMBEDDED_KAFKA));
+                run(node.embedded());
                 bootstrap = node.bootstrap();
             } else {
                 bootstrap = config.externalKafka();
