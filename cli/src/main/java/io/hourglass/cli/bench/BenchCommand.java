@@ -245,7 +245,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.put("events_per_e2e_run", events);
         out.put("hosts", hosts);
         out.put("cores", Runtime.getRuntime().availableProcessors());
-        // The JIT's and the collector's flags move the figures (docs/performance.md): say which ones ran.
+        // The heap's, the JIT's and the collector's flags move the figures (docs/performance.md): say which ran.
         out.put("jvm", Map.of("version", Runtime.version().toString(),
                 "args", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         return out;
