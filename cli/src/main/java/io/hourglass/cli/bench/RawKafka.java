@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,8 +39,8 @@ final class RawKafka {
 
     /**
      * A plain producer (the collector's settings: acks=all, idempotent, snappy, its linger for as many partitions),
-     * the same events, each keyed by its id, over {@code typeCount} new topics, as the collector spreads events. The
-     * topics are deleted when it is done.
+     * the same events, each keyed by its id, over {@code typeCount} new topics, as the collector spreads events, with
+     * at most {@link InFlightLimit#BYTES} of them not yet acknowledged. The topics are deleted when it is done.
      */
     Produced produce(Duration phase, int typeCount) throws Exception {
         Produced produced = produceKept(phase, typeCount);
@@ -60,13 +61,13 @@ final class RawKafka {
         // The collector's settings, with the codec its packs are compressed with: Kafka compresses single events.
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy");
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config)) {
-            send(p, topics, records, WARM_UP, new AtomicLong());
+            send(p, topics, records, WARM_UP, InFlightLimit.forEvents(eventSize), new AtomicLong());
             // As before each of Hourglass's timed runs: the phase pays for its own garbage, not for the last phase's.
             System.gc();
             long start = System.nanoTime();
             double cpuStart = ProcessGauges.cpuSeconds();
             ComponentCpu byComponent = ComponentCpu.begin();
-            send(p, topics, records, phase, acked);
+            send(p, topics, records, phase, InFlightLimit.forEvents(eventSize), acked);
             double cpu = ProcessGauges.cpuSeconds() - cpuStart;
             return new Produced(topics, acked.get(), acked.get() / ((System.nanoTime() - start) / 1e9),
                     cpu / acked.get() * 1e6, byComponent.shares());
@@ -94,17 +95,14 @@ final class RawKafka {
     }
 
     private static void send(KafkaProducer<String, byte[]> p, List<String> topics, BenchEvents.RawRecords records,
-                             Duration howLong, AtomicLong acked) {
+                             Duration howLong, InFlightLimit limit, AtomicLong acked) {
         String[] keys = records.keys();
         byte[][] values = records.values();
         long end = System.nanoTime() + howLong.toNanos();
         for (int i = 0; System.nanoTime() < end; i++) {
+            Callback answered = limit.acquire(acked);
             p.send(new ProducerRecord<>(topics.get(i % topics.size()), keys[i % keys.length],
-                    values[i % values.length]), (md, e) -> {
-                        if (e == null) {
-                            acked.incrementAndGet();
-                        }
-                    });
+                    values[i % values.length]), answered);
         }
         p.flush();
     }
