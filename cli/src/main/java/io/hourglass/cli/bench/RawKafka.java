@@ -60,14 +60,16 @@ final class RawKafka {
                 ProducerSizing.forPartitions(typeCount * kafka.partitions()).lingerMs());
         // The collector's settings, with the codec its packs are compressed with: Kafka compresses single events.
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy");
+        // The warm-up's flush leaves nothing in flight, so the timed phase starts with the whole limit.
+        InFlightLimit limit = InFlightLimit.forEvents(eventSize);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config)) {
-            send(p, topics, records, WARM_UP, InFlightLimit.forEvents(eventSize), new AtomicLong());
+            send(p, topics, records, WARM_UP, limit, new AtomicLong());
             // As before each of Hourglass's timed runs: the phase pays for its own garbage, not for the last phase's.
             System.gc();
             long start = System.nanoTime();
             double cpuStart = ProcessGauges.cpuSeconds();
             ComponentCpu byComponent = ComponentCpu.begin();
-            send(p, topics, records, phase, InFlightLimit.forEvents(eventSize), acked);
+            send(p, topics, records, phase, limit, acked);
             double cpu = ProcessGauges.cpuSeconds() - cpuStart;
             return new Produced(topics, acked.get(), acked.get() / ((System.nanoTime() - start) / 1e9),
                     cpu / acked.get() * 1e6, byComponent.shares());
