@@ -63,10 +63,22 @@ public final class AvroBuffer {
         size += BinaryData.encodeDouble(d, bytes, size);
     }
 
+    /** A string in UTF-8; plain ASCII (ids, types, hosts) is copied a char at a time, without an array for it. */
     public void writeString(String s) {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        writeLong(utf8.length);
-        write(utf8);
+        int length = s.length();
+        ensure(MAX_VARINT_BYTES + length);
+        int at = size + BinaryData.encodeInt(length, bytes, size);
+        for (int i = 0; i < length; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);  // its length, written over the chars' count
+                writeLong(utf8.length);
+                write(utf8);
+                return;
+            }
+            bytes[at + i] = (byte) c;
+        }
+        size = at + length;
     }
 
     /** A string from a char range: plain ASCII is copied as is, anything else encoded as {@link String} would. */
