@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +48,40 @@ class OwnedFoldersTest {
         assertThat(mine.resolve("data")).hasContent("x");
         assertThat(mine.resolve("owner.pid.next")).doesNotExist();
         assertThat(OwnedFolders.removeAbandoned(root)).isEmpty();
+    }
+
+    @Test
+    void processesThatRemoveTheSameAbandonedFoldersAtOnceBothSucceed() throws Exception {
+        long dead = deadPid();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                for (int f = 0; f < 4; f++) {
+                    Path sub = Files.createDirectories(root.resolve("gone-" + round + "-" + f).resolve("sub"));
+                    for (int i = 0; i < 100; i++) {
+                        Files.writeString(sub.resolve("file-" + i), "left behind");
+                    }
+                    Files.writeString(sub.getParent().resolve("owner.pid"), Long.toString(dead));
+                }
+                CyclicBarrier together = new CyclicBarrier(2);
+                Callable<List<Path>> start = () -> {
+                    together.await();
+                    return OwnedFolders.removeAbandoned(root);
+                };
+                for (Future<List<Path>> removed : pool.invokeAll(List.of(start, start))) {
+                    removed.get();  // throws if either failed
+                }
+                assertThat(root).isEmptyDirectory();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void deletingATreeThatIsGoneIsNoError() throws IOException {
+        OwnedFolders.deleteTree(root.resolve("never-made"));
+        assertThat(root).isEmptyDirectory();
     }
 
     private Path folder(String name, String mark) throws IOException {
