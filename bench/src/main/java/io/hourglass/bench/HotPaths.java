@@ -1,5 +1,7 @@
 package io.hourglass.bench;
 
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import io.hourglass.core.BodyCompressor;
 import io.hourglass.core.ContentEncoding;
 import io.hourglass.core.Envelope;
@@ -25,6 +27,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -33,6 +36,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import net.jpountz.lz4.LZ4Factory;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
@@ -56,6 +61,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.xerial.snappy.Snappy;
 
 /**
  * The per-event work of the collector (parse, validate, re-encode) and of the writer (parse, dedup, Avro encode),
@@ -385,6 +391,100 @@ public class HotPaths {
     @Benchmark
     public long compressBlockZstdOneCall(Block b) {
         return com.github.luben.zstd.Zstd.compressByteArray(b.out, 0, b.out.length, b.bytes, 0, b.bytes.length, 1);
+    }
+
+    /**
+     * A collector's pack at 10 types (a 5000-event request over 30 partitions): 170 lake records of varied events, in
+     * the packs' layout, and a codec that the collector might compress it with. Snappy is the one it uses.
+     */
+    @State(Scope.Thread)
+    public static class Pack {
+        static final int EVENTS = 170;
+        @Param({"SNAPPY", "LZ4", "ZSTD_1", "ZSTD_MINUS_3"})
+        String codec;
+        byte[] plain;
+        byte[] compressed;
+        int compressedLength;
+        byte[] unpacked;
+        IntSupplier compress;
+        IntSupplier decompress;
+        ZstdCompressCtx zstd;
+        ZstdDecompressCtx unzstd;
+
+        @Setup(Level.Trial)
+        public void fill(HotPaths paths) throws IOException {
+            AvroFile records = new AvroFile();
+            records.codec = "ZSTANDARD";
+            records.encoder = "buffered";
+            records.blockBytes = AvroCodec.ZSTANDARD.blockBytes();
+            records.open(paths);
+            EventPack pack = new EventPack(64 * 1024);
+            AvroBuffer record = new AvroBuffer(1024);
+            for (int i = 0; i < EVENTS; i++) {
+                record.reset();
+                record.write(records.encoded[i]);
+                pack.add(record);
+            }
+            records.close();
+            plain = pack.toValue();
+            compressed = new byte[Snappy.maxCompressedLength(plain.length) + 1024];
+            unpacked = new byte[plain.length];
+            LZ4Factory lz4 = LZ4Factory.fastestInstance();
+            switch (codec) {
+                case "SNAPPY" -> {
+                    compress = () -> snappy(() -> Snappy.rawCompress(plain, 0, plain.length, compressed, 0));
+                    decompress = () -> snappy(() -> Snappy.rawUncompress(compressed, 0, compressedLength, unpacked, 0));
+                }
+                case "LZ4" -> {
+                    compress = () -> lz4.fastCompressor().compress(plain, 0, plain.length, compressed, 0);
+                    decompress = () -> lz4.fastDecompressor().decompress(compressed, 0, unpacked, 0, unpacked.length);
+                }
+                default -> {
+                    zstd = new ZstdCompressCtx().setLevel(codec.equals("ZSTD_1") ? 1 : -3);
+                    unzstd = new ZstdDecompressCtx();
+                    compress = () -> zstd.compressByteArray(compressed, 0, compressed.length, plain, 0, plain.length);
+                    decompress = () -> unzstd.decompressByteArray(unpacked, 0, unpacked.length, compressed, 0,
+                            compressedLength);
+                }
+            }
+            compressedLength = compress.getAsInt();
+            System.out.printf("%n%s: a pack of %d events, %d bytes, compressed to %d (%.2fx)%n", codec, EVENTS,
+                    plain.length, compressedLength, (double) plain.length / compressedLength);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            if (zstd != null) {
+                zstd.close();
+                unzstd.close();
+            }
+        }
+
+        private interface SnappyCall {
+            int run() throws IOException;
+        }
+
+        private static int snappy(SnappyCall call) {
+            try {
+                return call.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A collector's pack compressed, per event (see {@link Pack}). */
+    @Benchmark
+    @OperationsPerInvocation(Pack.EVENTS)
+    public int compressPack(Pack p) {
+        return p.compress.getAsInt();
+    }
+
+    /** A writer's unpacking of the same pack, per event. */
+    @Benchmark
+    @OperationsPerInvocation(Pack.EVENTS)
+    public int decompressPack(Pack p) {
+        return p.decompress.getAsInt();
     }
 
     /** An event line as a service logs it, differing from the others in id, time, user and value. */
