@@ -21,7 +21,7 @@ class AvroBufferTest {
         AvroBuffer buffer = new AvroBuffer(4);  // small, so that it grows on the way
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         BinaryEncoder avro = EncoderFactory.get().directBinaryEncoder(expected, null);
-        for (String s : STRINGS) {
+        for (String s : STRINGS) {  // each after other content, as in a record
             buffer.writeLong(s.length());
             buffer.writeString(s);
             avro.writeLong(s.length());
