@@ -123,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
                 broker.get().start();
                 kafka = new BenchKafka(node.bootstrap(), partitions, work.resolve("kafka"));
             }
-            Map<String, Object> out = measure(new RawKafka(kafka, eventSize),
+            Map<String, Object> out = measure(new RawKafka(kafka, eventSize, Settle.jvm()),
                     new Runs(work, kafka, eventSize, hosts));
             spec.commandLine().getOut().print(BenchReport.render(Json.MAPPER.valueToTree(out)));
             spec.commandLine().getOut().flush();
@@ -155,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Every phase, in order, on one broker: the figures under their JSON keys. */
     private Map<String, Object> measure(RawKafka raw, Runs runs) throws Exception {
-        Throughput throughput = new Throughput(runs);
+        Throughput throughput = new Throughput(runs, Settle.jvm());
         Latency latency = new Latency(runs);
         Map<String, Object> out = new LinkedHashMap<>();
         Duration phase = duration.dividedBy(6).compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5)

@@ -22,10 +22,12 @@ final class RawKafka {
 
     private final BenchKafka kafka;
     private final int eventSize;
+    private final Settle settle;
 
-    RawKafka(BenchKafka kafka, int eventSize) {
+    RawKafka(BenchKafka kafka, int eventSize, Settle settle) {
         this.kafka = kafka;
         this.eventSize = eventSize;
+        this.settle = settle;
     }
 
     /**
@@ -64,8 +66,9 @@ final class RawKafka {
         InFlightLimit limit = InFlightLimit.forEvents(eventSize);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config)) {
             send(p, topics, records, WARM_UP, limit, new AtomicLong());
-            // As before each of Hourglass's timed runs: the phase pays for its own garbage, not for the last phase's.
-            System.gc();
+            // As before each of Hourglass's timed runs: the phase pays for its own garbage and compiling, not for the
+            // last phase's.
+            settle.beforeTimedPhase();
             long start = System.nanoTime();
             double cpuStart = ProcessGauges.cpuSeconds();
             ComponentCpu byComponent = ComponentCpu.begin();

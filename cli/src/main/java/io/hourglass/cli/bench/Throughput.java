@@ -44,9 +44,11 @@ final class Throughput {
     private static final Duration CLOSE_TIMEOUT = Duration.ofMinutes(10);
 
     private final Runs runs;
+    private final Settle settle;
 
-    Throughput(Runs runs) {
+    Throughput(Runs runs, Settle settle) {
         this.runs = runs;
+        this.settle = settle;
     }
 
     /** {@code heapPeakMb}: most heap held after a GC; {@code heapPoolsPeakMb}: sum of pool peaks, garbage included. */
@@ -83,7 +85,7 @@ final class Throughput {
             URI uri = URI.create(s.collectorUrl() + "/v1/events");
             AtomicLong accepted = new AtomicLong();
             AtomicInteger next = new AtomicInteger();
-            System.gc();  // the making of the bodies is not the collector's
+            settle.beforeTimedPhase();  // the making of the bodies is not the collector's
             long end = System.nanoTime() + phase.toNanos();
             long start = System.nanoTime();
             List<Thread> senders = new ArrayList<>();
@@ -157,7 +159,7 @@ final class Throughput {
         try (Standalone s = runs.standalone(dir, true);
              AutoCloseable stopAgents = () -> agents.forEach(HostAgent::stop);
              LiveHeap live = new LiveHeap()) {
-            System.gc();
+            settle.beforeTimedPhase();
             ProcessGauges.resetPeaks();
             double cpu0 = ProcessGauges.cpuSeconds();
             ComponentCpu byComponent = ComponentCpu.begin();
@@ -207,7 +209,7 @@ final class Throughput {
                  AutoCloseable stopAgents = () -> agents.forEach(HostAgent::stop)) {
                 startAgents(s, dir, agents);
                 awaitSealed(b);
-                System.gc();  // the untimed shipping's garbage is not the writers'
+                settle.beforeTimedPhase();  // the untimed shipping is not the writers'
                 double cpu0 = ProcessGauges.cpuSeconds();
                 ComponentCpu byComponent = ComponentCpu.begin();
                 long start = System.nanoTime();
