@@ -119,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
                 KafkaNode node = KafkaNode.single(work.resolve("kafka"), 0);
                 // A deleted topic's files go within 0.1 s, not a minute later in some other phase (see BenchKafka).
                 // Not 0: Kafka looks for logs to delete every max(delay, 1 ms), and each 1 ms look wakes its
-                // scheduler's threads, about a twentieth of the CPU of an end-to-end run.
+                // scheduler's ten threads: 3-6% of the CPU of an end-to-end run.
                 broker.set(node.embedded(Map.of("log.segment.delete.delay.ms", "100")));
                 broker.get().start();
                 kafka = new BenchKafka(node.bootstrap(), partitions, work.resolve("kafka"));

@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * Lets the JVM settle before a timed phase: waits until the JIT has compiled what the phases before made hot, then
  * collects their garbage, so that neither is charged to the phase. Without the wait, round 1's raw produce spent a
- * fifth to a third of its CPU in the JIT, compiling the end-to-end warm-up's code, and ran at half the later rounds'
- * rate: a low denominator that made round 1's ratio the highest.
+ * fifth to a third of its CPU in the JIT, compiling the end-to-end warm-up's code, and ran slower than the later
+ * rounds: a low denominator that made round 1's ratio the highest.
  *
  * @param compileMillis the JIT's compile time so far, in milliseconds ({@link CompilationMXBean})
  * @param sleeper       waits out a window
