@@ -34,15 +34,16 @@ record Settle(LongSupplier compileMillis, Sleeper sleeper) {
         return new Settle(millis, d -> Thread.sleep(d.toMillis()));
     }
 
-    /** Settles the JVM before a timed phase, and says so when the JIT did not go quiet. */
+    /** Waits for the JIT, saying so when it did not go quiet, then collects garbage: right before the clock starts. */
     void beforeTimedPhase() throws InterruptedException {
         if (!await()) {
             BenchCommand.progress("the JIT was still compiling after " + WINDOW.multipliedBy(MAX_WINDOWS).toSeconds()
                     + " s; timing the phase anyway (its figures include that compiling)");
         }
+        System.gc();
     }
 
-    /** Waits for the JIT to go quiet, then collects garbage; whether the JIT went quiet within the bound. */
+    /** Waits for the JIT to go quiet; whether it did within the bound. */
     boolean await() throws InterruptedException {
         boolean quiet = false;
         long before = compileMillis.getAsLong();
@@ -52,7 +53,6 @@ record Settle(LongSupplier compileMillis, Sleeper sleeper) {
             quiet = now - before < QUIET_MILLIS;
             before = now;
         }
-        System.gc();
         return quiet;
     }
 }
