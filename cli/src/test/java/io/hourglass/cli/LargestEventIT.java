@@ -39,7 +39,8 @@ class LargestEventIT {
         try (TestBed bed = TestBed.start(dir, T0, false)) {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             Collector collector = new Collector(new CollectorConfig("largest", largest, 16L << 20, 64, 64L << 20,
-                    Duration.ofSeconds(10), Duration.ofMinutes(1)), KafkaSettings.singleNode(bed.hourglass.bootstrap()),
+                    Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(5)),
+                    KafkaSettings.singleNode(bed.hourglass.bootstrap()),
                     bed.hourglass::registry, bed.clock, metrics);
             collector.start();
             HttpEndpoints endpoints = new HttpEndpoints("127.0.0.1", 0, metrics, List.of(collector), 16L << 20,

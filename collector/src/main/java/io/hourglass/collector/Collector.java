@@ -83,7 +83,6 @@ public final class Collector implements Service {
     private final Timer batchTimer;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
-    private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     private volatile boolean draining;
     private Heartbeat lastHeartbeat = new Heartbeat("none", Instant.EPOCH, Instant.EPOCH);
     private EventProducers producers;
@@ -372,7 +371,7 @@ public final class Collector implements Service {
         List<Marker> due = direct.dueMarkers(now);
         Heartbeat hb = direct.heartbeat(now);
         boolean heartbeatDue = !due.isEmpty() || !hb.watermark().equals(lastHeartbeat.watermark())
-                || !now.isBefore(lastHeartbeat.sentAt().plus(HEARTBEAT_INTERVAL));
+                || !now.isBefore(lastHeartbeat.sentAt().plus(config.heartbeatInterval()));
         try {
             publish(due);
             if (heartbeatDue) {

@@ -14,6 +14,8 @@ import java.time.Duration;
  *                           body, and its events' lake records); a batch that would pass it is answered 429
  * @param produceTimeout     how long to wait for Kafka's acknowledgement before answering 503
  * @param directGrace        how long after an hour ends direct clients may still send it before it is marked
+ * @param heartbeatInterval  how often the collector heartbeats for its direct clients when nothing changes; a
+ *                           backfilled hour waits for a heartbeat sent after it turned up
  */
 public record CollectorConfig(
         String instanceId,
@@ -22,7 +24,8 @@ public record CollectorConfig(
         int maxInFlightBatches,
         long requestMemory,
         Duration produceTimeout,
-        Duration directGrace) {
+        Duration directGrace,
+        Duration heartbeatInterval) {
     /**
      * The largest {@code collector.max-event-bytes}: an event's lake record is about as large as its JSON, and its
      * envelope, its pack and the produce request add headers.
@@ -55,17 +58,25 @@ public record CollectorConfig(
         if (directGrace.isNegative()) {
             throw new IllegalArgumentException("collector.direct-grace must not be negative");
         }
+        if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+            throw new IllegalArgumentException("collector.heartbeat-interval must be positive");
+        }
     }
 
     /** 64 MiB of requests: 16 of agents' default batches (2 MiB) at once, or two of the largest allowed (16 MiB). */
     public static CollectorConfig defaults(String instanceId) {
         return new CollectorConfig(instanceId, 256 * 1024, 16L * 1024 * 1024, 64, 64L * 1024 * 1024,
-                Duration.ofSeconds(10), Duration.ofMinutes(1));
+                Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(5));
     }
 
     public CollectorConfig withDirectGrace(Duration grace) {
         return new CollectorConfig(instanceId, maxEventBytes, maxRequestBytes, maxInFlightBatches, requestMemory,
-                produceTimeout, grace);
+                produceTimeout, grace, heartbeatInterval);
+    }
+
+    public CollectorConfig withHeartbeatInterval(Duration interval) {
+        return new CollectorConfig(instanceId, maxEventBytes, maxRequestBytes, maxInFlightBatches, requestMemory,
+                produceTimeout, directGrace, interval);
     }
 
     /** The host name under which this collector marks its direct clients' events. */

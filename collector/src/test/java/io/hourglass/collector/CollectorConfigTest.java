@@ -16,26 +16,35 @@ class CollectorConfigTest {
         assertThat(c.requestMemory()).isEqualTo(64L * 1024 * 1024);
         assertThat(c.produceTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.directGrace()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.directHost()).isEqualTo("collector-c1");
     }
 
     @Test
     void badValuesAreRejectedNamingTheKey() {
         assertThatThrownBy(() -> CollectorConfig.defaults("../x")).hasMessageContaining("collector.instance-id");
-        assertThatThrownBy(() -> new CollectorConfig("c", 10, 100, 1, 10_000, Duration.ofSeconds(1), Duration.ZERO))
+        assertThatThrownBy(() -> config("c", 10, 100, 1, 10_000, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("collector.max-event-bytes");
         int largest = CollectorConfig.MAX_EVENT_BYTES;
-        assertThat(new CollectorConfig("c", largest, largest, 1, 2L * largest, Duration.ofSeconds(1), Duration.ZERO)
+        assertThat(config("c", largest, largest, 1, 2L * largest, Duration.ofSeconds(1), Duration.ZERO)
                 .maxEventBytes()).isEqualTo(largest);
-        assertThatThrownBy(() -> new CollectorConfig("c", largest + 1, 1L << 20, 1, 1L << 21, Duration.ofSeconds(1),
+        assertThatThrownBy(() -> config("c", largest + 1, 1L << 20, 1, 1L << 21, Duration.ofSeconds(1),
                 Duration.ZERO)).hasMessageContaining("collector.max-event-bytes").hasMessageContaining("at most");
-        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 500, 1, 10_000, Duration.ofSeconds(1), Duration.ZERO))
+        assertThatThrownBy(() -> config("c", 1000, 500, 1, 10_000, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("collector.max-request-bytes");
-        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 0, 10_000, Duration.ofSeconds(1), Duration.ZERO))
+        assertThatThrownBy(() -> config("c", 1000, 5000, 0, 10_000, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("collector.max-in-flight-batches");
-        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 1, 9_999, Duration.ofSeconds(1), Duration.ZERO))
+        assertThatThrownBy(() -> config("c", 1000, 5000, 1, 9_999, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("collector.request-memory").hasMessageContaining("10000 bytes");
-        assertThatThrownBy(() -> new CollectorConfig("c", 1000, 5000, 1, 10_000, Duration.ZERO, Duration.ZERO))
+        assertThatThrownBy(() -> config("c", 1000, 5000, 1, 10_000, Duration.ZERO, Duration.ZERO))
                 .hasMessageContaining("collector.produce-timeout");
+        assertThatThrownBy(() -> CollectorConfig.defaults("c").withHeartbeatInterval(Duration.ZERO))
+                .hasMessageContaining("collector.heartbeat-interval");
+    }
+
+    private static CollectorConfig config(String id, int maxEventBytes, long maxRequestBytes, int maxInFlight,
+                                          long requestMemory, Duration produceTimeout, Duration directGrace) {
+        return new CollectorConfig(id, maxEventBytes, maxRequestBytes, maxInFlight, requestMemory, produceTimeout,
+                directGrace, Duration.ofSeconds(5));
     }
 }

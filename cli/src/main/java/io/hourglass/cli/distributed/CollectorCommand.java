@@ -34,7 +34,8 @@ public final class CollectorCommand implements Callable<Integer> {
                 s.integer("collector.max-in-flight-batches", d.maxInFlightBatches()),
                 s.bytes("collector.request-memory", d.requestMemory()),
                 s.duration("collector.produce-timeout", d.produceTimeout()),
-                s.duration("collector.direct-grace", d.directGrace())));
+                s.duration("collector.direct-grace", d.directGrace()),
+                s.duration("collector.heartbeat-interval", d.heartbeatInterval())));
     }
 
 }

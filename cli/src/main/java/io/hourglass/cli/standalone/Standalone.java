@@ -81,9 +81,10 @@ public final class Standalone implements AutoCloseable {
             KafkaProbe probe = new KafkaProbe(kafka, Duration.ofSeconds(2));
             run(probe);
             // One grace for the hour: an hour is sealed only after its direct clients' grace too, so a longer one
-            // would hold every bucket past the agents' grace.
+            // would hold every bucket past the agents' grace. One heartbeat interval too: a backfilled hour waits for
+            // the collector's heartbeat as for the agents'.
             CollectorConfig collectorConfig = CollectorConfig.defaults("standalone")
-                    .withDirectGrace(config.agentGrace());
+                    .withDirectGrace(config.agentGrace()).withHeartbeatInterval(config.heartbeatInterval());
             collector = new Collector(collectorConfig, kafka, () -> registry, config.clock(), metrics);
             run(collector);
             parts = new CopyOnWriteArrayList<>(List.of(probe, collector));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hourglass.collector.CollectorConfig;
 import io.hourglass.core.HourglassException;
 import io.hourglass.core.config.Settings;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,5 +19,13 @@ class CollectorCommandTest {
         assertThatThrownBy(() -> CollectorCommand.config(Settings.of(Map.of("collector.max-event-bytes", "1MiB"))))
                 .isInstanceOf(HourglassException.class).hasMessageContaining("collector.max-event-bytes")
                 .hasMessageContaining("at most " + largest);
+    }
+
+    @Test
+    void theHeartbeatIntervalIsASetting() {
+        assertThat(CollectorCommand.config(Settings.of(Map.of("collector.heartbeat-interval", "1s")))
+                .heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> CollectorCommand.config(Settings.of(Map.of("collector.heartbeat-interval", "0s"))))
+                .isInstanceOf(HourglassException.class).hasMessageContaining("collector.heartbeat-interval");
     }
 }
