@@ -76,6 +76,9 @@ public final class BenchCommand implements Callable<Integer> {
             + " refuses one that holds Hourglass's control topics (default: an embedded broker).")
     String externalKafka;
 
+    /** A latency phase reports the p99 of each of its seconds: two at least, to show a spread. */
+    private static final Duration SHORTEST_PHASE = Duration.ofSeconds(2);
+
     @Spec
     CommandSpec spec;
 
@@ -159,8 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
         Throughput throughput = new Throughput(runs, Settle.jvm());
         Latency latency = new Latency(runs);
         Map<String, Object> out = new LinkedHashMap<>();
-        Duration phase = duration.dividedBy(6).compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5)
-                : duration.dividedBy(6);
+        Duration phase = duration.dividedBy(6).compareTo(SHORTEST_PHASE) < 0 ? SHORTEST_PHASE : duration.dividedBy(6);
         progress("raw Kafka produce, then consume (the consume baseline), " + types + " topics, "
                 + phase.toSeconds() + " s");
         double consumeEps = raw.consume(phase, types);
@@ -170,7 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
         // Like the raw baseline's warm-up: the JIT compiles Hourglass's paths before anything is timed.
         if (warmUpEvents > 0) {
             progress("warm-up: end to end with " + types + " types, " + warmUpEvents + " events, not reported");
-            throughput.endToEnd(types, warmUpEvents);
+            throughput.warmUp(types, warmUpEvents);
         }
         progress("collector HTTP ingest alone, " + phase.toSeconds() + " s");
         double ingest = throughput.ingest(phase, types);
@@ -178,7 +180,7 @@ public final class BenchCommand implements Callable<Integer> {
             // Hourglass's phases since the consume baseline had Kafka's client and broker code compiled for their use,
             // and round 1's raw phase paid for compiling it again: a low denominator that made round 1's ratio high.
             progress("warm-up: raw Kafka produce, " + types + " topics, " + phase.toSeconds() + " s, not reported");
-            raw.produce(phase, types);
+            raw.warmUp(phase, types);
         }
         List<Round> measured = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {

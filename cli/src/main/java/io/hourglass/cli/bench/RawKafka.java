@@ -45,12 +45,21 @@ final class RawKafka {
      * at most {@link InFlightLimit#BYTES} of them not yet acknowledged. The topics are deleted when it is done.
      */
     Produced produce(Duration phase, int typeCount) throws Exception {
-        Produced produced = produceKept(phase, typeCount);
+        return produce(phase, typeCount, true);
+    }
+
+    /** An untimed produce phase in which the JIT compiles Kafka's paths: it need not wait for the JIT first. */
+    void warmUp(Duration phase, int typeCount) throws Exception {
+        produce(phase, typeCount, false);
+    }
+
+    private Produced produce(Duration phase, int typeCount, boolean timed) throws Exception {
+        Produced produced = produceKept(phase, typeCount, timed);
         kafka.deleteTopics(produced.topics());
         return produced;
     }
 
-    private Produced produceKept(Duration phase, int typeCount) throws Exception {
+    private Produced produceKept(Duration phase, int typeCount, boolean timed) throws Exception {
         List<String> topics = kafka.createTopics("bench.raw." + System.nanoTime() + ".", typeCount);
         BenchEvents gen = new BenchEvents(typeCount, eventSize);
         // Made before the clock starts, as Hourglass's events are logged before its clock starts. See
@@ -68,7 +77,9 @@ final class RawKafka {
             send(p, topics, records, WARM_UP, limit, new AtomicLong());
             // As before each of Hourglass's timed runs: the phase pays for its own garbage and compiling, not for the
             // last phase's.
-            settle.beforeTimedPhase();
+            if (timed) {
+                settle.beforeTimedPhase();
+            }
             long start = System.nanoTime();
             double cpuStart = ProcessGauges.cpuSeconds();
             ComponentCpu byComponent = ComponentCpu.begin();
@@ -81,7 +92,7 @@ final class RawKafka {
 
     /** A raw produce phase, then a plain consumer reading back what it produced: its events per second. */
     double consume(Duration phase, int typeCount) throws Exception {
-        Produced produced = produceKept(phase, typeCount);
+        Produced produced = produceKept(phase, typeCount, true);
         long consumed = 0;
         long start = System.nanoTime();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.settings().consumer("bench-raw-c", null))) {

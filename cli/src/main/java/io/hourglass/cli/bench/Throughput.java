@@ -144,22 +144,33 @@ final class Throughput {
      * per host through the collector and Kafka to the writers, until every bucket of the hour is closed.
      */
     E2e endToEnd(int typeCount, int count) throws Exception {
+        return endToEnd(typeCount, count, true);
+    }
+
+    /** An untimed end-to-end run in which the JIT compiles Hourglass's paths: it need not wait for the JIT first. */
+    void warmUp(int typeCount, int count) throws Exception {
+        endToEnd(typeCount, count, false);
+    }
+
+    private E2e endToEnd(int typeCount, int count, boolean timed) throws Exception {
         Path dir = runs.prepare(typeCount);
         try {
-            return endToEnd(dir, typeCount, count);
+            return endToEnd(dir, typeCount, count, timed);
         } finally {
             runs.discard(dir);
         }
     }
 
-    private E2e endToEnd(Path dir, int typeCount, int count) throws Exception {
+    private E2e endToEnd(Path dir, int typeCount, int count, boolean timed) throws Exception {
         Backlog b = backlog(dir, count);
         // Components start first (topic creation is not throughput); the clock runs from the agents' start.
         List<HostAgent> agents = new ArrayList<>();
         try (Standalone s = runs.standalone(dir, true);
              AutoCloseable stopAgents = () -> agents.forEach(HostAgent::stop);
              LiveHeap live = new LiveHeap()) {
-            settle.beforeTimedPhase();
+            if (timed) {
+                settle.beforeTimedPhase();
+            }
             ProcessGauges.resetPeaks();
             double cpu0 = ProcessGauges.cpuSeconds();
             ComponentCpu byComponent = ComponentCpu.begin();

@@ -26,7 +26,7 @@ class BenchIT {
     void aSmallRunReportsEveryFigureConsistently(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         StringWriter report = new StringWriter();
-        int exit = new CommandLine(new BenchCommand()).setOut(new PrintWriter(report)).execute("--duration", "5s",
+        int exit = new CommandLine(new BenchCommand()).setOut(new PrintWriter(report)).execute("--duration", "12s",
                 "--events", "20000", "--types", "2", "--type-counts", "1,2", "--hosts", "2", "--rounds", "2",
                 "--warm-up-events", "20000", "--json", json.toString());
         assertThat(exit).isZero();
