@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param externalKafka     bootstrap servers of an external cluster, or null for the embedded one
  * @param eventPartitions   partitions per events topic
  * @param agentGrace        agent's grace period after an hour ends before it seals the hour's file
- * @param heartbeatInterval agent heartbeat interval
+ * @param heartbeatInterval how often its agents and its collector heartbeat
  * @param hostTimeout       completionist's liveness timeout for hosts
  * @param clock             the clock every component shares
  * @param runAgents         whether to tail {@code dataDir/hosts/*} in this JVM
