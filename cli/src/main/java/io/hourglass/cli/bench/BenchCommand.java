@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Hourglass against raw Kafka produce and consume on the same broker.")
 public final class BenchCommand implements Callable<Integer> {
+    /** A latency phase reports the p99 of each of its seconds: two at least, to show a spread. */
+    private static final Duration SHORTEST_PHASE = Duration.ofSeconds(2);
+
     @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
             description = "Time shared out among the raw Kafka, ingest and latency phases; each end-to-end run"
                     + " takes as long as its events need (default: ${DEFAULT-VALUE}).")
@@ -75,9 +78,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--kafka", description = "Bootstrap servers of an external Kafka cluster of the bench's own; it"
             + " refuses one that holds Hourglass's control topics (default: an embedded broker).")
     String externalKafka;
-
-    /** A latency phase reports the p99 of each of its seconds: two at least, to show a spread. */
-    private static final Duration SHORTEST_PHASE = Duration.ofSeconds(2);
 
     @Spec
     CommandSpec spec;
@@ -162,7 +162,8 @@ public final class BenchCommand implements Callable<Integer> {
         Throughput throughput = new Throughput(runs, Settle.jvm());
         Latency latency = new Latency(runs);
         Map<String, Object> out = new LinkedHashMap<>();
-        Duration phase = duration.dividedBy(6).compareTo(SHORTEST_PHASE) < 0 ? SHORTEST_PHASE : duration.dividedBy(6);
+        Duration sixth = duration.dividedBy(6);
+        Duration phase = sixth.compareTo(SHORTEST_PHASE) < 0 ? SHORTEST_PHASE : sixth;
         progress("raw Kafka produce, then consume (the consume baseline), " + types + " topics, "
                 + phase.toSeconds() + " s");
         double consumeEps = raw.consume(phase, types);
