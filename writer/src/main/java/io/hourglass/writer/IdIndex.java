@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,11 @@ import java.util.Arrays;
  * index). Afterwards it answers whether an id is present, for late copies of events in a closed bucket.
  *
  * <p>Ids are spread over 2^b hash partitions so that each fits in memory; with more than one, a first pass writes
- * them to a scratch file per partition. Each partition is deduplicated in an open-addressing table, whose keys are
- * then written to the index file as they lie, so that a lookup is a probe on disk. The file holds a header (magic,
- * partition bits, whether the all-zero key is present), the capacity of each partition's table, then 16-byte slots
- * (high and low bits of the key; all zero for an empty slot, so the all-zero key is kept in the header instead).
+ * them to a scratch file per partition. In memory, a partition's ids are spread again by the next hash bits into parts
+ * of a few thousand, each deduplicated in an open-addressing table that fits in the CPU's cache, whose keys are then
+ * written to the index file as they lie, so that a lookup is a probe on disk. The file holds a header (magic, the bits
+ * of both spreads, whether the all-zero key is present), the capacity of each part's table, then 16-byte slots (high
+ * and low bits of the key; all zero for an empty slot, so the all-zero key is kept in the header instead).
  */
 public final class IdIndex implements Closeable {
     private static final int MAGIC = 0x48474958;  // "HGIX"
@@ -32,12 +34,14 @@ public final class IdIndex implements Closeable {
     /** Slots read by one probe: a lookup rarely needs more than the first few. */
     private static final int PROBE_SLOTS = 16;
     private static final int SCRATCH_BUFFER = 16 * 1024;
+    /** Ids of a part whose table (about 53 bytes an id at the load factor) fits in a core's cache. */
+    private static final int CACHE_IDS = 4096;
 
     private final Path file;
     private final FileChannel channel;
     private final int bits;
     private final boolean hasZero;
-    /** Where each partition's table starts, in bytes, and its capacity in slots (a power of two). */
+    /** Where each part's table starts, in bytes, and its capacity in slots. */
     private final long[] starts;
     private final int[] capacities;
     private final long size;
@@ -83,46 +87,54 @@ public final class IdIndex implements Closeable {
      * once; {@code expected} is an upper bound on how many keys there are.
      */
     public static Built build(Path file, Keys keys, long expected, int memoryIds) throws IOException {
-        int bits = 0;
-        while ((expected >> bits) > memoryIds) {
-            bits++;
-        }
-        Path[] scratch = scratchFiles(file, bits);
+        int diskBits = bitsFor(expected, memoryIds);
+        // Each part of memory is spread again so that its tables fit in the CPU's cache: a put into one table of
+        // megabytes missed the cache nearly every time, and the table's allocation zeroed all of it first.
+        int cacheBits = bitsFor(expected >> diskBits, CACHE_IDS);
+        int bits = diskBits + cacheBits;
+        Path[] scratch = scratchFiles(file, diskBits);
         Files.createDirectories(file.getParent());  // as spill files do, should the staging folder vanish
         try {
-            long[] counts = bits == 0 ? new long[] {expected} : scatter(scratch, keys, bits);
-            int[] capacities = new int[counts.length];
-            for (int p = 0; p < counts.length; p++) {
-                capacities[p] = Table.capacityFor(counts[p]);
-            }
+            long[] counts = diskBits == 0 ? new long[] {expected} : scatter(scratch, keys, diskBits);
+            int[] capacities = new int[1 << bits];
             Drops drops = new Drops();
             Table.Zero zero = new Table.Zero();
+            Table table = new Table(drops, zero);
             long size = 0;
-            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            long seen = 0;
+            byte[] chunk = new byte[64 * 1024];
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file),
                     256 * 1024))) {
                 out.writeInt(MAGIC);
                 out.writeInt(bits);
                 out.writeByte(0);  // whether the all-zero key is present: known at the end
-                for (int c : capacities) {
-                    out.writeInt(c);
-                }
                 for (int p = 0; p < capacities.length; p++) {
-                    Table table = new Table(capacities[p], drops, zero);
-                    if (bits == 0) {
-                        keys.forEach(table::put);
+                    out.writeInt(0);  // each table's capacity: known once its part is spread
+                }
+                for (int p = 0; p < counts.length; p++) {
+                    Spread spread = new Spread(cacheBits, bits, counts[p], expected - seen);
+                    if (diskBits == 0) {
+                        keys.forEach(spread);
                     } else {
-                        readScratch(scratch[p], table::put);
+                        readScratch(scratch[p], spread);
                         Files.delete(scratch[p]);
                     }
-                    size += table.size;
-                    table.writeKeys(out, chunk);
+                    seen += spread.count;
+                    for (int s = 0; s < spread.keys.length; s++) {
+                        int capacity = Table.capacityFor(spread.fill[s] / 4);
+                        capacities[p << cacheBits | s] = capacity;
+                        size += table.build(capacity, spread.keys[s], spread.fill[s]);
+                        table.writeKeys(out, chunk);
+                    }
                 }
             }
+            ByteBuffer header = ByteBuffer.allocate(1 + 4 * capacities.length);
+            header.put((byte) (zero.present() ? 1 : 0));
+            header.asIntBuffer().put(capacities);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.write(header.clear(), 8);
+            }
             if (zero.present()) {
-                try (FileChannel header = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    header.write(ByteBuffer.wrap(new byte[] {1}), 8);
-                }
                 size++;
             }
             return new Built(new IdIndex(file, bits, zero.present(), capacities, size), drops.sorted());
@@ -133,6 +145,15 @@ public final class IdIndex implements Closeable {
             Files.deleteIfExists(file);
             throw e;
         }
+    }
+
+    /** The fewest hash bits that split {@code ids} into parts of at most {@code perPart}. */
+    private static int bitsFor(long ids, int perPart) {
+        int bits = 0;
+        while ((ids >> bits) > perPart) {
+            bits++;
+        }
+        return bits;
     }
 
     /** Distinct ids in the index. */
@@ -161,8 +182,8 @@ public final class IdIndex implements Closeable {
         }
         long hash = hash(high, low);
         int p = partition(hash, bits);
-        int mask = capacities[p] - 1;
-        int slot = (int) hash & mask;
+        int capacity = capacities[p];
+        int slot = home(hash, capacity);
         try {
             while (true) {
                 int n = Math.min(PROBE_SLOTS, capacities[p] - slot);
@@ -178,7 +199,7 @@ public final class IdIndex implements Closeable {
                         return false;
                     }
                 }
-                slot = (slot + n) & mask;
+                slot = slot + n == capacity ? 0 : slot + n;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read id index " + file + ": " + e.getMessage(), e);
@@ -200,6 +221,14 @@ public final class IdIndex implements Closeable {
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         return h ^ h >>> 33;
+    }
+
+    /**
+     * The slot where a key's probe starts, from the hash's low half: any capacity, not only powers of two, so that
+     * every table is as full as the load factor allows and the file no larger than it must be.
+     */
+    private static int home(long hash, int capacity) {
+        return (int) (((hash & 0xFFFFFFFFL) * capacity) >>> 32);
     }
 
     private static int partition(long hash, int bits) {
@@ -278,16 +307,67 @@ public final class IdIndex implements Closeable {
     }
 
     /**
-     * One partition's open-addressing table: key, then the (offset, index) of the copy kept, four longs a slot. The
-     * all-zero key is kept apart, because on disk it marks an empty slot.
+     * The keys of one part, spread over the parts below it by the next {@code bits} bits of their hash: four longs a
+     * key, in arrays that grow as keys come.
+     */
+    private static final class Spread implements KeyVisitor {
+        private final long[][] keys;
+        private final int[] fill;
+        private final int shift;
+        private final int mask;
+        private final long limit;
+        private long count;
+
+        /**
+         * @param bits     the bits that tell the parts of this one apart
+         * @param allBits  the index's bits in all, these included
+         * @param expected about how many keys this part gets
+         * @param limit    how many it may get before the index holds more than its expected count
+         */
+        Spread(int bits, int allBits, long expected, long limit) {
+            this.keys = new long[1 << bits][];
+            this.fill = new int[1 << bits];
+            this.shift = 64 - allBits;
+            this.mask = (1 << bits) - 1;
+            this.limit = limit;
+            int each = (int) ((expected >> bits) + (expected >> bits >> 3) + 16);
+            for (int s = 0; s < keys.length; s++) {
+                keys[s] = new long[each * 4];
+            }
+        }
+
+        @Override
+        public void key(long high, long low, long offset, long index) {
+            if (++count > limit) {
+                throw new IllegalStateException("more ids than the expected count given to the id index");
+            }
+            // With no bits to spread by, the shift is 64, which Java takes as 0; the mask then picks part 0.
+            int s = (int) (hash(high, low) >>> shift) & mask;
+            long[] part = keys[s];
+            int at = fill[s];
+            if (at == part.length) {
+                part = keys[s] = Arrays.copyOf(part, part.length + (part.length >> 1));
+            }
+            part[at] = high;
+            part[at + 1] = low;
+            part[at + 2] = offset;
+            part[at + 3] = index;
+            fill[s] = at + 4;
+        }
+    }
+
+    /**
+     * One part's open-addressing table: in one array each slot's key, as the file holds it (all zero for an empty
+     * slot), in another the (offset, index) of the copy kept. The all-zero key is kept apart. One table serves every
+     * part in turn.
      */
     private static final class Table {
         private static final long EMPTY = -1;
-        private final long[] slots;
-        private final int mask;
+        private long[] keys = new long[0];
+        private long[] copies = new long[0];
+        private int capacity;
         private final Drops drops;
         private final Zero zero;
-        private long size;
 
         /** The copy kept of the all-zero key, shared by all partitions. */
         static final class Zero {
@@ -299,29 +379,38 @@ public final class IdIndex implements Closeable {
             }
         }
 
-        Table(int capacity, Drops drops, Zero zero) {
-            this.slots = new long[capacity * 4];
-            this.mask = capacity - 1;
+        Table(Drops drops, Zero zero) {
             this.drops = drops;
             this.zero = zero;
-            for (int i = 3; i < slots.length; i += 4) {
-                slots[i] = EMPTY;
-            }
         }
 
+        /** Slots enough for {@code ids} at the load factor, and at least one empty slot. */
         static int capacityFor(long ids) {
-            int capacity = 16;
-            while (capacity * LOAD <= ids) {
-                if (capacity >= 1 << 28) {
-                    throw new IllegalStateException(ids + " ids are too many for one partition of an id index");
-                }
-                capacity *= 2;
+            long capacity = Math.max(16, (long) (ids / LOAD) + 1);
+            if (capacity > 1 << 28) {
+                throw new IllegalStateException(ids + " ids are too many for one partition of an id index");
             }
-            return capacity;
+            return (int) capacity;
         }
 
-        /** Keeps the lowest (offset, index) copy of each key, and adds every other copy to the drops. */
-        void put(long high, long low, long offset, long index) {
+        /** Empties the table to {@code capacity} slots and puts the keys of {@code spread[0, fill)}; how many are new. */
+        long build(int capacity, long[] spread, int fill) {
+            this.capacity = capacity;
+            if (keys.length < capacity * 2) {
+                keys = new long[capacity * 2];
+                copies = new long[capacity * 2];
+            } else {
+                Arrays.fill(keys, 0, capacity * 2, 0);
+            }
+            long size = 0;
+            for (int k = 0; k < fill; k += 4) {
+                size += put(spread[k], spread[k + 1], spread[k + 2], spread[k + 3]);
+            }
+            return size;
+        }
+
+        /** Keeps the lowest (offset, index) copy of each key, and adds every other copy to the drops; 1 if new. */
+        private int put(long high, long low, long offset, long index) {
             if (high == 0 && low == 0) {
                 if (!zero.present()) {
                     zero.offset = offset;
@@ -330,26 +419,22 @@ public final class IdIndex implements Closeable {
                     zero.index = keepLowest(zero.offset, zero.index, offset, index);
                     zero.offset = Math.min(zero.offset, offset);
                 }
-                return;
+                return 0;
             }
-            if (size >= (long) (slots.length / 4 * LOAD)) {
-                throw new IllegalStateException("more ids than the expected count given to the id index");
+            int at = home(hash(high, low), capacity) * 2;
+            while ((keys[at] != 0 || keys[at + 1] != 0) && (keys[at] != high || keys[at + 1] != low)) {
+                at = at + 2 == capacity * 2 ? 0 : at + 2;
             }
-            int slot = (int) hash(high, low) & mask;
-            while (slots[slot * 4 + 3] != EMPTY && (slots[slot * 4] != high || slots[slot * 4 + 1] != low)) {
-                slot = (slot + 1) & mask;
+            if (keys[at] == 0 && keys[at + 1] == 0) {
+                keys[at] = high;
+                keys[at + 1] = low;
+                copies[at] = offset;
+                copies[at + 1] = index;
+                return 1;
             }
-            int at = slot * 4;
-            if (slots[at + 3] == EMPTY) {
-                slots[at] = high;
-                slots[at + 1] = low;
-                slots[at + 2] = offset;
-                slots[at + 3] = index;
-                size++;
-            } else {
-                slots[at + 3] = keepLowest(slots[at + 2], slots[at + 3], offset, index);
-                slots[at + 2] = Math.min(slots[at + 2], offset);
-            }
+            copies[at + 1] = keepLowest(copies[at], copies[at + 1], offset, index);
+            copies[at] = Math.min(copies[at], offset);
+            return 0;
         }
 
         /** The index of the copy to keep of two; the other one is dropped. */
@@ -360,20 +445,16 @@ public final class IdIndex implements Closeable {
         }
 
         /**
-         * Writes the keys slot by slot, all zero where a slot is empty, through {@code chunk} (big-endian, as the
-         * index is read): a call per slot into the stream was half the cost of building an index.
+         * Writes the keys as they lie, big-endian as the index is read, through {@code chunk} in bulk copies: a loop
+         * over the slots ran in the JIT's slow tiers, as a seal's code runs too seldom to be compiled fully.
          */
-        void writeKeys(OutputStream out, ByteBuffer chunk) throws IOException {
-            chunk.clear();
-            for (int i = 0; i < slots.length; i += 4) {
-                if (chunk.remaining() < SLOT) {
-                    out.write(chunk.array(), 0, chunk.position());
-                    chunk.clear();
-                }
-                boolean empty = slots[i + 3] == EMPTY;
-                chunk.putLong(empty ? 0 : slots[i]).putLong(empty ? 0 : slots[i + 1]);
+        void writeKeys(OutputStream out, byte[] chunk) throws IOException {
+            LongBuffer longs = ByteBuffer.wrap(chunk).asLongBuffer();
+            for (int at = 0; at < capacity * 2; at += longs.position()) {
+                longs.clear();
+                longs.put(keys, at, Math.min(longs.capacity(), capacity * 2 - at));
+                out.write(chunk, 0, longs.position() * 8);
             }
-            out.write(chunk.array(), 0, chunk.position());
         }
     }
 

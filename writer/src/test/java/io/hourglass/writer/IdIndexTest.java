@@ -80,7 +80,7 @@ class IdIndexTest {
         long[] drops = expectedDrops(copies);
         long distinct = copies.size() - drops.length;
         assertThat(drops.length).as("the test has duplicates").isGreaterThan(5_000);
-        for (int memoryIds : new int[] {1 << 20, 1000, 100}) {
+        for (int memoryIds : new int[] {1 << 20, 10_000, 1000, 100}) {
             Path file = dir.resolve("ids-" + memoryIds);
             IdIndex.Built built = IdIndex.build(file, keysOf(copies), copies.size(), memoryIds);
             assertThat(built.drops()).as("with room for %d ids", memoryIds).containsExactly(drops);
