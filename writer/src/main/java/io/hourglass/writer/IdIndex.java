@@ -131,8 +131,12 @@ public final class IdIndex implements Closeable {
             ByteBuffer header = ByteBuffer.allocate(1 + 4 * capacities.length);
             header.put((byte) (zero.present() ? 1 : 0));
             header.asIntBuffer().put(capacities);
+            header.clear();
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                channel.write(header.clear(), 8);
+                long at = 8;  // past the magic and the bits
+                while (header.hasRemaining()) {
+                    at += channel.write(header, at);
+                }
             }
             if (zero.present()) {
                 size++;
