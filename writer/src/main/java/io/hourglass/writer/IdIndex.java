@@ -190,7 +190,7 @@ public final class IdIndex implements Closeable {
         int slot = home(hash, capacity);
         try {
             while (true) {
-                int n = Math.min(PROBE_SLOTS, capacities[p] - slot);
+                int n = Math.min(PROBE_SLOTS, capacity - slot);
                 probe.clear().limit(n * SLOT);
                 readFully(channel, probe, starts[p] + (long) slot * SLOT);
                 for (int i = 0; i < n; i++) {
@@ -317,7 +317,7 @@ public final class IdIndex implements Closeable {
     private static final class Spread implements KeyVisitor {
         private final long[][] keys;
         private final int[] fill;
-        private final int shift;
+        private final int allBits;
         private final int mask;
         private final long limit;
         private long count;
@@ -331,7 +331,7 @@ public final class IdIndex implements Closeable {
         Spread(int bits, int allBits, long expected, long limit) {
             this.keys = new long[1 << bits][];
             this.fill = new int[1 << bits];
-            this.shift = 64 - allBits;
+            this.allBits = allBits;
             this.mask = (1 << bits) - 1;
             this.limit = limit;
             int each = (int) ((expected >> bits) + (expected >> bits >> 3) + 16);
@@ -345,8 +345,7 @@ public final class IdIndex implements Closeable {
             if (++count > limit) {
                 throw new IllegalStateException("more ids than the expected count given to the id index");
             }
-            // With no bits to spread by, the shift is 64, which Java takes as 0; the mask then picks part 0.
-            int s = (int) (hash(high, low) >>> shift) & mask;
+            int s = partition(hash(high, low), allBits) & mask;  // the lowest of the index's bits pick the part
             long[] part = keys[s];
             int at = fill[s];
             if (at == part.length) {
@@ -392,12 +391,12 @@ public final class IdIndex implements Closeable {
         static int capacityFor(long ids) {
             long capacity = Math.max(16, (long) (ids / LOAD) + 1);
             if (capacity > 1 << 28) {
-                throw new IllegalStateException(ids + " ids are too many for one partition of an id index");
+                throw new IllegalStateException(ids + " ids are too many for one table of an id index");
             }
             return (int) capacity;
         }
 
-        /** Empties the table to {@code capacity} slots and puts the keys of {@code spread[0, fill)}; how many are new. */
+        /** Empties the table to {@code capacity} slots, puts the keys of {@code spread[0, fill)}; how many are new. */
         long build(int capacity, long[] spread, int fill) {
             this.capacity = capacity;
             if (keys.length < capacity * 2) {

@@ -85,8 +85,8 @@ class IdIndexTest {
             IdIndex.Built built = IdIndex.build(file, keysOf(copies), copies.size(), memoryIds);
             assertThat(built.drops()).as("with room for %d ids", memoryIds).containsExactly(drops);
             assertThat(built.index().size()).isEqualTo(distinct);
-            // Each table is filled to the load factor (0.6 of its slots; at least 16), not rounded up to a power of two:
-            // at most 16 bytes a key over 0.6, plus a few slots and a capacity for each of at most 512 tables.
+            // Each table is filled to the load factor (0.6 of its slots; at least 16), not rounded up to a power of
+            // two: at most 16 bytes a key over 0.6, plus a few slots and a capacity for each of at most 512 tables.
             assertThat(built.index().bytes()).isLessThan((long) (copies.size() / 0.6 * 16) + 512 * (17 * 16 + 4) + 9);
             for (Copy c : copies) {
                 assertThat(built.index().contains(c.high(), c.low())).isTrue();
