@@ -76,8 +76,6 @@ public final class PlainEventReader {
         int last = -1;
         in.expect('{');
         do {
-            in.name();
-            // Clients write the fields in one order: try the one after the last before the others.
             Field field = field(in, last + 1);
             last = field.ordinal();
             if ((seen & 1 << last) != 0) {
@@ -114,11 +112,17 @@ public final class PlainEventReader {
         return new EnvelopeParser.Parsed<>(id, type, version, eventTime, loggedAt, receivedAt, host, late, payload);
     }
 
-    /** Which field was just named, trying {@code likely} first; anything but the envelope's own fields gives up. */
+    /**
+     * Reads the next field's name and tells which it is; anything but the envelope's own fields gives up. Clients
+     * write the fields in one order, some left out: the fields from {@code likely} on are tried as bytes first.
+     */
     private static Field field(PlainJson in, int likely) throws PlainJson.GiveUp {
-        if (likely < FIELDS.length && in.textEquals(FIELDS[likely].name)) {
-            return FIELDS[likely];
+        for (int i = likely; i < FIELDS.length; i++) {
+            if (in.nameIs(FIELDS[i].name)) {
+                return FIELDS[i];
+            }
         }
+        in.name();
         for (Field f : FIELDS) {
             if (in.textEquals(f.name)) {
                 return f;

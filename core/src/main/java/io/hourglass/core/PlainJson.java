@@ -83,6 +83,30 @@ public final class PlainJson {
         expect(':');
     }
 
+    /**
+     * Reads the field name {@code ascii} and the colon after it, if the name comes next written as those bytes; else
+     * reads nothing and returns false. A hit costs one comparison, where {@link #name} scans the name for escapes and
+     * its caller then compares it. {@code ascii} must need no escape, as names in schemas do not.
+     */
+    public boolean nameIs(byte[] ascii) throws GiveUp {
+        skipWhitespace();
+        int close = at + 1 + ascii.length;
+        if (close >= end || bytes[at] != '"' || bytes[close] != '"') {
+            return false;
+        }
+        for (int i = 0; i < ascii.length; i++) {
+            if (bytes[at + 1 + i] != ascii[i]) {
+                return false;
+            }
+        }
+        text = bytes;
+        start = at + 1;
+        stop = close;
+        at = close + 1;
+        expect(':');
+        return true;
+    }
+
     /** Reads a scalar value: a string, a number, or a literal. */
     public Kind scalar() throws GiveUp {
         byte b = next();

@@ -65,9 +65,7 @@ public final class PlainPayloadEncoder {
         if (!in.skip('}')) {
             int next = 0;
             do {
-                in.name();
-                // Clients mostly write fields in schema order: try the next one before the others.
-                int i = next < fieldNames.length && in.textEquals(fieldNames[next]) ? next : find(in, fieldNames);
+                int i = field(in, fieldNames, next);
                 if (i < 0 || from[i] >= 0) {
                     throw PlainJson.GIVE_UP;  // a field the schema lacks (strict), or one given twice
                 }
@@ -83,7 +81,17 @@ public final class PlainPayloadEncoder {
         }
     }
 
-    private static int find(PlainJson in, byte[][] fieldNames) {
+    /**
+     * Reads the next field's name and returns its index, or -1 if the schema lacks it. Clients mostly write fields in
+     * schema order, some left out: the fields from {@code likely} on are tried as bytes first.
+     */
+    private static int field(PlainJson in, byte[][] fieldNames, int likely) throws PlainJson.GiveUp {
+        for (int i = likely; i < fieldNames.length; i++) {
+            if (in.nameIs(fieldNames[i])) {
+                return i;
+            }
+        }
+        in.name();
         for (int i = 0; i < fieldNames.length; i++) {
             if (in.textEquals(fieldNames[i])) {
                 return i;
