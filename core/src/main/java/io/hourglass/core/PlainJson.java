@@ -85,7 +85,7 @@ public final class PlainJson {
 
     /**
      * Reads the field name {@code ascii} and the colon after it, if the name comes next written as those bytes; else
-     * reads nothing and returns false. A hit costs one comparison, where {@link #name} scans the name for escapes and
+     * reads only the whitespace before it and returns false. A hit costs one comparison, where {@link #name} scans the name for escapes and
      * its caller then compares it. {@code ascii} must need no escape, as names in schemas do not.
      */
     public boolean nameIs(byte[] ascii) throws GiveUp {
