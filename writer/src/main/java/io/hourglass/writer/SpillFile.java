@@ -18,8 +18,9 @@ import java.util.Arrays;
  * durable (no fsync): after a crash the writer rebuilds staging from Kafka.
  *
  * <p>Each event is one frame: its length, then offset, late flag, {@link Form}, schema version, the 128 bits of its id
- * ({@link IdOffsets#key}), where its bytes are, host and the event's bytes. The bytes of a lake record in the final
- * file's form go to the stage's {@link SpillBlocks} instead, compressed, and its frame keeps their length. Frames are
+ * ({@link IdOffsets#key}), where its bytes are, host and the event's bytes. A host's events come in runs, so a frame
+ * names its host only when it is not the last frame's. The bytes of a lake record in the final file's form go to the
+ * stage's {@link SpillBlocks} instead, compressed, and its frame keeps their length. Frames are
  * written and read in blocks, so an event costs no system call of its own. A frame's index is its place in the file,
  * counted from 0.
  */
@@ -29,6 +30,9 @@ final class SpillFile implements Closeable {
     private static final int READ_BUFFER = 256 * 1024;
     /** Offset, late flag, form, version, id key, length in the blocks (-1 when the bytes follow) and host length. */
     private static final int FIXED = 8 + 1 + 1 + 4 + 16 + 4 + 4;
+    /** A frame's host length when its host is the last frame's, whose name it then leaves out. */
+    private static final int SAME_HOST = -1;
+    private static final byte[] NO_BYTES = new byte[0];
     /** Larger than any event a collector accepts, so a bigger length can only mean a damaged file. */
     private static final int MAX_RECORD = 64 * 1024 * 1024;
     private static final Form[] FORMS = Form.values();
@@ -36,6 +40,8 @@ final class SpillFile implements Closeable {
     private final OutputStream out;
     private final SpillBlocks blocks;
     private final ByteBuffer head = ByteBuffer.allocate(4 + FIXED);
+    /** The host of the last frame written; null before the first. */
+    private String lastHost;
 
     /** What an event's bytes are. */
     enum Form {
@@ -88,7 +94,8 @@ final class SpillFile implements Closeable {
      */
     void append(long offset, boolean late, Form form, int version, long[] idKey, String host, byte[] raw,
                 boolean inBlocks) throws IOException {
-        byte[] hostBytes = host.getBytes(StandardCharsets.UTF_8);
+        boolean sameHost = host.equals(lastHost);
+        byte[] hostBytes = sameHost ? NO_BYTES : host.getBytes(StandardCharsets.UTF_8);
         long frame = (long) FIXED + hostBytes.length + (inBlocks ? 0 : raw.length);
         if (frame > MAX_RECORD || raw.length > MAX_RECORD) {
             throw new IOException("an event of " + raw.length + " bytes is too large to stage");
@@ -99,12 +106,13 @@ final class SpillFile implements Closeable {
         head.clear();
         head.putInt((int) frame).putLong(offset).put((byte) (late ? 1 : 0)).put((byte) form.ordinal())
                 .putInt(version).putLong(idKey[0]).putLong(idKey[1]).putInt(inBlocks ? raw.length : -1)
-                .putInt(hostBytes.length);
+                .putInt(sameHost ? SAME_HOST : hostBytes.length);
         out.write(head.array(), 0, head.position());
         out.write(hostBytes);
         if (!inBlocks) {
             out.write(raw);
         }
+        lastHost = host;
     }
 
     /** The sync marker of the blocks, which the final file's header must carry. */
@@ -169,6 +177,10 @@ final class SpillFile implements Closeable {
         private long low;
         private int blockLength;
         private int hostLength;
+        /** Whether the frame last read left its host out, as the one before it had the same. */
+        private boolean sameHost;
+        /** Whether a frame so far named its host, which a frame that leaves it out needs. */
+        private boolean hostNamed;
         private byte[] lastHostBytes = new byte[0];
         private String lastHost = "";
 
@@ -197,8 +209,11 @@ final class SpillFile implements Closeable {
             }
         }
 
-        /** The frame's host: the last frame's string if the bytes are the same, as frames come in runs by host. */
+        /** The frame's host: the last frame's string if it left its host out or named the same one. */
         private String host() {
+            if (sameHost) {
+                return lastHost;
+            }
             int at = buffer.position();
             if (!Arrays.equals(buffer.array(), at, at + hostLength, lastHostBytes, 0, lastHostBytes.length)) {
                 lastHostBytes = Arrays.copyOfRange(buffer.array(), at, at + hostLength);
@@ -253,6 +268,11 @@ final class SpillFile implements Closeable {
                 throw new IOException("a frame's bytes are in blocks, and there are none");
             }
             hostLength = buffer.getInt();
+            sameHost = hostLength == SAME_HOST && hostNamed;
+            if (sameHost) {
+                hostLength = 0;
+            }
+            hostNamed = true;
             if (hostLength < 0 || hostLength > frame - FIXED) {
                 throw new IOException("damaged record length " + hostLength + " for a host");
             }

@@ -136,6 +136,44 @@ class BucketStageTest {
         s.close();
     }
 
+    /** Hosts in runs, as packs bring them, against a host that changes at every event: the same events otherwise. */
+    @Test
+    void aFrameNamesItsHostOnlyWhenItIsNotTheLastFramesHost() throws IOException {
+        List<String> runs = new ArrayList<>();
+        List<String> changing = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            runs.add("web-" + i / 500 % 2);  // six runs: web-0, web-1, web-0, ...
+            changing.add("web-" + i % 2);
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        long inRuns = stagedBytes("runs", runs, ids);
+        long everyEvent = stagedBytes("changing", changing, ids);
+        assertThat(everyEvent - inRuns).as("the runs' frames leave out all but six names")
+                .isEqualTo((3000 - 6) * "web-0".length());
+    }
+
+    /** Stages an event per host, reads back the hosts and the seal's tally, and returns the spill file's size. */
+    private long stagedBytes(String name, List<String> hosts, List<String> ids) throws IOException {
+        Path spill = dir.resolve(name + ".spill");
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.NONE, lateIds, names);
+        for (int i = 0; i < hosts.size(); i++) {
+            s.add(event(i, ids.get(i), hosts.get(i), 1, false));
+        }
+        List<String> back = new ArrayList<>();
+        s.read(false, e -> back.add(e.host()));
+        assertThat(back).containsExactlyElementsOf(hosts);
+        IdIndex.Built all = s.deduplicate(hosts.size(), dir.resolve(name + ".ids"), 100);
+        assertThat(s.sealed(hosts.size(), all).hosts()).containsOnly(
+                Map.entry("web-0", 1500L), Map.entry("web-1", 1500L));
+        all.index().close();
+        long size = Files.size(spill);
+        s.close();
+        return size;
+    }
+
     @Test
     void aHugeHostRoundTripsAndADamagedSpillFileIsUnreadableNotACrash() throws IOException {
         Path spill = dir.resolve("s.spill");
@@ -150,6 +188,11 @@ class BucketStageTest {
         Files.write(spill, damagedHost);
         assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
                 .hasMessageContaining("damaged record length");
+        byte[] noHost = bytes.clone();
+        java.util.Arrays.fill(noHost, 38, 42, (byte) 0xFF);  // -1: the last frame's host, and there is none
+        Files.write(spill, noHost);
+        assertThatThrownBy(() -> s.read(false, e -> { })).isInstanceOf(SpillFile.Unreadable.class)
+                .hasMessageContaining("damaged record length -1 for a host");
         byte[] damagedPlace = bytes.clone();
         damagedPlace[34] = 0;  // the length in the blocks, -1 as the bytes are in the frame
         Files.write(spill, damagedPlace);
