@@ -26,6 +26,7 @@ public final class PlainEventReader {
     }
 
     private static final Field[] FIELDS = Field.values();
+    private static final byte[][] NAMES = Arrays.stream(FIELDS).map(f -> f.name).toArray(byte[][]::new);
     private static final byte HEX = 1;
     private static final byte DASH = 2;
     /** What each byte is, for ids: a hex digit, a dash, or neither. */
@@ -76,8 +77,13 @@ public final class PlainEventReader {
         int last = -1;
         in.expect('{');
         do {
-            Field field = field(in, last + 1);
-            last = field.ordinal();
+            // Clients write the fields in one order: the ones after the last are tried first.
+            int i = in.field(NAMES, last + 1);
+            if (i < 0) {
+                throw PlainJson.GIVE_UP;  // not one of the envelope's own fields
+            }
+            Field field = FIELDS[i];
+            last = i;
             if ((seen & 1 << last) != 0) {
                 throw PlainJson.GIVE_UP;  // given twice
             }
@@ -110,25 +116,6 @@ public final class PlainEventReader {
             throw PlainJson.GIVE_UP;
         }
         return new EnvelopeParser.Parsed<>(id, type, version, eventTime, loggedAt, receivedAt, host, late, payload);
-    }
-
-    /**
-     * Reads the next field's name and tells which it is; anything but the envelope's own fields gives up. Clients
-     * write the fields in one order, some left out: the fields from {@code likely} on are tried as bytes first.
-     */
-    private static Field field(PlainJson in, int likely) throws PlainJson.GiveUp {
-        for (int i = likely; i < FIELDS.length; i++) {
-            if (in.nameIs(FIELDS[i].name)) {
-                return FIELDS[i];
-            }
-        }
-        in.name();
-        for (Field f : FIELDS) {
-            if (in.textEquals(f.name)) {
-                return f;
-            }
-        }
-        throw PlainJson.GIVE_UP;
     }
 
     /** The string just read as {@code kind}; anything else gives up. */

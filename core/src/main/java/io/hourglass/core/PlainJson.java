@@ -75,20 +75,36 @@ public final class PlainJson {
         return true;
     }
 
-    /** Reads an object's field name and the colon after it; {@link #textEquals} and {@link #text} tell which. */
-    public void name() throws GiveUp {
+    /**
+     * Reads an object's field name and the colon after it, and returns the name's index in {@code names}, or -1 if it
+     * is none of them. Clients write fields in one order, some left out: the names from {@code likely} on are first
+     * compared with the bytes at the cursor, one comparison for a hit, where reading the name scans it for escapes
+     * before it can be compared. A name written with escapes, or out of order, is read and then looked up. The
+     * {@code names} must need no escapes, as names in schemas do not.
+     */
+    public int field(byte[][] names, int likely) throws GiveUp {
+        for (int i = likely; i < names.length; i++) {
+            if (nameIs(names[i])) {
+                return i;
+            }
+        }
         if (scalar() != Kind.STRING) {
             throw GIVE_UP;
         }
         expect(':');
+        for (int i = 0; i < names.length; i++) {
+            if (textEquals(names[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
      * Reads the field name {@code ascii} and the colon after it, if the name comes next written as those bytes; else
-     * reads only the whitespace before it and returns false. A hit costs one comparison, where {@link #name} scans the name for escapes and
-     * its caller then compares it. {@code ascii} must need no escape, as names in schemas do not.
+     * reads only the whitespace before it and returns false.
      */
-    public boolean nameIs(byte[] ascii) throws GiveUp {
+    private boolean nameIs(byte[] ascii) throws GiveUp {
         skipWhitespace();
         int close = at + 1 + ascii.length;
         if (close >= end || bytes[at] != '"' || bytes[close] != '"') {
@@ -126,7 +142,7 @@ public final class PlainJson {
     }
 
     /** Whether the last string read is {@code ascii}. */
-    public boolean textEquals(byte[] ascii) {
+    private boolean textEquals(byte[] ascii) {
         if (stop - start != ascii.length) {
             return false;
         }

@@ -65,7 +65,8 @@ public final class PlainPayloadEncoder {
         if (!in.skip('}')) {
             int next = 0;
             do {
-                int i = field(in, fieldNames, next);
+                // Clients mostly write fields in schema order: the ones after the last are tried first.
+                int i = in.field(fieldNames, next);
                 if (i < 0 || from[i] >= 0) {
                     throw PlainJson.GIVE_UP;  // a field the schema lacks (strict), or one given twice
                 }
@@ -79,25 +80,6 @@ public final class PlainPayloadEncoder {
         if (!rules.finishRecord(fields, start, from, to, out)) {
             throw PlainJson.GIVE_UP;
         }
-    }
-
-    /**
-     * Reads the next field's name and returns its index, or -1 if the schema lacks it. Clients mostly write fields in
-     * schema order, some left out: the fields from {@code likely} on are tried as bytes first.
-     */
-    private static int field(PlainJson in, byte[][] fieldNames, int likely) throws PlainJson.GiveUp {
-        for (int i = likely; i < fieldNames.length; i++) {
-            if (in.nameIs(fieldNames[i])) {
-                return i;
-            }
-        }
-        in.name();
-        for (int i = 0; i < fieldNames.length; i++) {
-            if (in.textEquals(fieldNames[i])) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private void array(PlainJson in, Schema s, AvroBuffer out, int depth) throws PlainJson.GiveUp {
