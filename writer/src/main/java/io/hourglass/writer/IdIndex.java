@@ -365,15 +365,16 @@ public final class IdIndex implements Closeable {
      * part in turn.
      */
     private static final class Table {
-        private static final long EMPTY = -1;
         private long[] keys = new long[0];
         private long[] copies = new long[0];
         private int capacity;
         private final Drops drops;
         private final Zero zero;
 
-        /** The copy kept of the all-zero key, shared by all partitions. */
+        /** The copy kept of the all-zero key, shared by every part's table. */
         static final class Zero {
+            /** No copy seen yet. */
+            private static final long EMPTY = -1;
             private long offset = EMPTY;
             private long index = EMPTY;
 
