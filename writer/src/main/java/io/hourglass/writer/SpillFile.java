@@ -1,5 +1,6 @@
 package io.hourglass.writer;
 
+import io.hourglass.core.avro.AvroCursor;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -12,26 +13,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import org.apache.avro.io.BinaryData;
 
 /**
  * A stage's events on local disk, appended as they arrive and read back when the stage is finalized. It is not
  * durable (no fsync): after a crash the writer rebuilds staging from Kafka.
  *
- * <p>Each event is one frame: its length, then offset, late flag, {@link Form}, schema version, the 128 bits of its id
- * ({@link IdOffsets#key}), where its bytes are, host and the event's bytes. A host's events come in runs, so a frame
- * names its host only when it is not the last frame's. The bytes of a lake record in the final file's form go to the
- * stage's {@link SpillBlocks} instead, compressed, and its frame keeps their length. Frames are
- * written and read in blocks, so an event costs no system call of its own. A frame's index is its place in the file,
- * counted from 0.
+ * <p>Each event is one frame: its length, the 128 bits of its id ({@link IdOffsets#key}), a byte of flags (late,
+ * {@link Form}, where its bytes are, whether its host is the last frame's), its offset less the last frame's, its
+ * schema version, the length of its bytes in the blocks, its host and the event's bytes. The numbers after the id are
+ * varints as Avro writes them, so the frame of an event in the blocks takes about 25 bytes. A host's events come in
+ * runs, so a frame names its host only when it is not the last frame's. The bytes of a lake record in the final file's
+ * form go to the stage's {@link SpillBlocks} instead, compressed, and its frame keeps their length; other bytes end
+ * the frame. Frames are written and read in blocks, so an event costs no system call of its own. A frame's index is
+ * its place in the file, counted from 0.
  */
 final class SpillFile implements Closeable {
     /** Every open stage holds a write buffer (hundreds with many partitions); a read buffer exists while finalizing. */
     private static final int WRITE_BUFFER = 64 * 1024;
     private static final int READ_BUFFER = 256 * 1024;
-    /** Offset, late flag, form, version, id key, length in the blocks (-1 when the bytes follow) and host length. */
-    private static final int FIXED = 8 + 1 + 1 + 4 + 16 + 4 + 4;
-    /** A frame's host length when its host is the last frame's, whose name it then leaves out. */
-    private static final int SAME_HOST = -1;
+    /** The frame's length, id key and flags, then at most: offset, version, length in the blocks and host length. */
+    private static final int MAX_HEAD = 4 + 16 + 1 + 10 + 5 + 5 + 5;
+    /** The least a frame holds after its length: the id key, then flags, offset and version of a byte each. */
+    private static final int MIN_FRAME = 16 + 1 + 1 + 1;
+    private static final int LATE = 1;
+    /** The flags' bits of the {@link Form}. */
+    private static final int FORM_SHIFT = 1;
+    private static final int FORM_BITS = 3 << FORM_SHIFT;
+    /** The event's bytes are in the blocks, not at the end of its frame. */
+    private static final int IN_BLOCKS = 8;
+    /** The frame's host is the last frame's, whose name it then leaves out. */
+    private static final int SAME_HOST = 16;
+    private static final int KNOWN_FLAGS = LATE | FORM_BITS | IN_BLOCKS | SAME_HOST;
     private static final byte[] NO_BYTES = new byte[0];
     /** Larger than any event a collector accepts, so a bigger length can only mean a damaged file. */
     private static final int MAX_RECORD = 64 * 1024 * 1024;
@@ -39,9 +52,13 @@ final class SpillFile implements Closeable {
     private final Path path;
     private final OutputStream out;
     private final SpillBlocks blocks;
-    private final ByteBuffer head = ByteBuffer.allocate(4 + FIXED);
+    /** A frame up to its host, put together before it is written. */
+    private final byte[] head = new byte[MAX_HEAD];
+    private final ByteBuffer headBuffer = ByteBuffer.wrap(head);
     /** The host of the last frame written; null before the first. */
     private String lastHost;
+    /** The offset of the last frame written, 0 before the first. */
+    private long lastOffset;
 
     /** What an event's bytes are. */
     enum Form {
@@ -96,23 +113,35 @@ final class SpillFile implements Closeable {
                 boolean inBlocks) throws IOException {
         boolean sameHost = host.equals(lastHost);
         byte[] hostBytes = sameHost ? NO_BYTES : host.getBytes(StandardCharsets.UTF_8);
-        long frame = (long) FIXED + hostBytes.length + (inBlocks ? 0 : raw.length);
-        if (frame > MAX_RECORD || raw.length > MAX_RECORD) {
-            throw new IOException("an event of " + raw.length + " bytes is too large to stage");
+        int at = 4;  // after the frame's length, put last
+        headBuffer.putLong(at, idKey[0]).putLong(at + 8, idKey[1]);
+        at += 16;
+        head[at++] = (byte) ((late ? LATE : 0) | form.ordinal() << FORM_SHIFT | (inBlocks ? IN_BLOCKS : 0)
+                | (sameHost ? SAME_HOST : 0));
+        at += BinaryData.encodeLong(offset - lastOffset, head, at);
+        at += BinaryData.encodeInt(version, head, at);
+        if (inBlocks) {
+            at += BinaryData.encodeInt(raw.length, head, at);
         }
+        if (!sameHost) {
+            at += BinaryData.encodeInt(hostBytes.length, head, at);
+        }
+        long frame = at - 4L + hostBytes.length + (inBlocks ? 0 : raw.length);
+        if (frame > MAX_RECORD) {
+            throw new IOException("an event of " + raw.length + " bytes from a host of " + hostBytes.length
+                    + " is too large to stage");
+        }
+        headBuffer.putInt(0, (int) frame);
         if (inBlocks) {
             blocks.add(raw);
         }
-        head.clear();
-        head.putInt((int) frame).putLong(offset).put((byte) (late ? 1 : 0)).put((byte) form.ordinal())
-                .putInt(version).putLong(idKey[0]).putLong(idKey[1]).putInt(inBlocks ? raw.length : -1)
-                .putInt(sameHost ? SAME_HOST : hostBytes.length);
-        out.write(head.array(), 0, head.position());
+        out.write(head, 0, at);
         out.write(hostBytes);
         if (!inBlocks) {
             out.write(raw);
         }
         lastHost = host;
+        lastOffset = offset;
     }
 
     /** The sync marker of the blocks, which the final file's header must carry. */
@@ -246,7 +275,7 @@ final class SpillFile implements Closeable {
                 return -1;
             }
             int frame = buffer.getInt();
-            if (frame < FIXED || frame > MAX_RECORD) {
+            if (frame < MIN_FRAME || frame > MAX_RECORD) {
                 throw new IOException("damaged record length " + frame);
             }
             if (!fill(frame)) {
@@ -254,28 +283,34 @@ final class SpillFile implements Closeable {
             }
             int end = buffer.position() + frame;
             index++;
-            offset = buffer.getLong();
-            late = buffer.get() == 1;
-            form = buffer.get();
-            if (form < 0 || form >= FORMS.length) {
-                throw new IOException("damaged form " + form);
-            }
-            version = buffer.getInt();
             high = buffer.getLong();
             low = buffer.getLong();
-            blockLength = buffer.getInt();
+            AvroCursor fields = new AvroCursor(buffer.array(), buffer.position());
+            int flags = fields.next() & 0xFF;
+            if ((flags & ~KNOWN_FLAGS) != 0) {
+                throw new IOException("damaged flags " + flags);
+            }
+            form = (flags & FORM_BITS) >> FORM_SHIFT;
+            if (form >= FORMS.length) {
+                throw new IOException("damaged form " + form);
+            }
+            late = (flags & LATE) != 0;
+            offset += varint(fields, end);
+            version = intVarint(fields, end);
+            blockLength = (flags & IN_BLOCKS) == 0 ? -1 : length(fields, end, "in the blocks");
             if (blockLength >= 0 && blocks == null) {
                 throw new IOException("a frame's bytes are in blocks, and there are none");
             }
-            hostLength = buffer.getInt();
-            sameHost = hostLength == SAME_HOST && hostNamed;
-            if (sameHost) {
-                hostLength = 0;
+            sameHost = (flags & SAME_HOST) != 0;
+            if (sameHost && !hostNamed) {
+                throw new IOException("damaged frame: it leaves out its host, and no frame before it named one");
             }
             hostNamed = true;
-            if (hostLength < 0 || hostLength > frame - FIXED) {
+            hostLength = sameHost ? 0 : length(fields, end, "for a host");
+            if (hostLength > end - fields.position()) {
                 throw new IOException("damaged record length " + hostLength + " for a host");
             }
+            buffer.position(fields.position());
             return end;
         }
 
@@ -303,6 +338,36 @@ final class SpillFile implements Closeable {
                 in.close();
             }
         }
+    }
+
+    /** The next varint of a frame that ends at {@code end}. */
+    private static long varint(AvroCursor fields, int end) throws IOException {
+        long n;
+        try {
+            n = fields.varint();
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new IOException("damaged frame: " + e.getMessage(), e);
+        }
+        if (fields.position() > end) {
+            throw new IOException("damaged frame: its numbers run past its end");
+        }
+        return n;
+    }
+
+    private static int intVarint(AvroCursor fields, int end) throws IOException {
+        long n = varint(fields, end);
+        if (n != (int) n) {
+            throw new IOException("damaged frame: a number of " + n + " where an int belongs");
+        }
+        return (int) n;
+    }
+
+    private static int length(AvroCursor fields, int end, String what) throws IOException {
+        int n = intVarint(fields, end);
+        if (n < 0) {
+            throw new IOException("damaged record length " + n + " " + what);
+        }
+        return n;
     }
 
     /** Closes and deletes the file and its blocks. */

@@ -151,8 +151,8 @@ class BucketStageTest {
         }
         long inRuns = stagedBytes("runs", runs, ids);
         long everyEvent = stagedBytes("changing", changing, ids);
-        assertThat(everyEvent - inRuns).as("the runs' frames leave out all but six names")
-                .isEqualTo((3000 - 6) * "web-0".length());
+        assertThat(everyEvent - inRuns).as("the runs' frames leave out all but six names, and their lengths")
+                .isEqualTo((3000 - 6) * ("web-0".length() + 1));
     }
 
     /** Stages an event per host, reads back the hosts and the seal's tally, and returns the spill file's size. */
@@ -182,36 +182,58 @@ class BucketStageTest {
         s.add(event(1, UUID.randomUUID().toString(), host, 1, false));
         assertThat(s.sealed(1, s.deduplicate(1, dir.resolve("i.ids"), 10)).hosts()).containsOnlyKeys(host);
 
+        // The frame: its length (4 bytes), id (16), flags, offset, version (a byte each), then the host's length.
         byte[] bytes = Files.readAllBytes(spill);
-        byte[] damagedHost = bytes.clone();
-        damagedHost[38] = (byte) 0x7F;  // the host length, after frame length, offset, late, form, version, id, length
-        Files.write(spill, damagedHost);
-        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
-                .hasMessageContaining("damaged record length");
-        byte[] noHost = bytes.clone();
-        java.util.Arrays.fill(noHost, 38, 42, (byte) 0xFF);  // -1: the last frame's host, and there is none
-        Files.write(spill, noHost);
-        assertThatThrownBy(() -> s.read(false, e -> { })).isInstanceOf(SpillFile.Unreadable.class)
-                .hasMessageContaining("damaged record length -1 for a host");
-        byte[] damagedPlace = bytes.clone();
-        damagedPlace[34] = 0;  // the length in the blocks, -1 as the bytes are in the frame
-        Files.write(spill, damagedPlace);
-        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
-                .hasMessageContaining("in blocks, and there are none");
-        byte[] damagedForm = bytes.clone();
-        damagedForm[13] = 9;  // the form, after frame length, offset and late
-        Files.write(spill, damagedForm);
-        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
-                .hasMessageContaining("damaged form 9");
-        byte[] damagedFrame = bytes.clone();
-        damagedFrame[0] = (byte) 0xFF;  // the frame length
-        Files.write(spill, damagedFrame);
-        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
-                .hasMessageContaining("damaged record length");
-        Files.write(spill, java.util.Arrays.copyOf(bytes, bytes.length - 1));
-        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
-                .hasMessageContaining("cut short");
+        int flags = 20;
+        int hostLength = 23;
+        assertThat(bytes[flags]).as("a JSON event, not late, its host named").isZero();
+        assertUnreadable(s, spill, damaged(bytes, hostLength, 0x80, 0x89, 0x7A),
+                "damaged record length 1000000 for a host");
+        assertUnreadable(s, spill, damaged(bytes, hostLength, 0x01), "damaged record length -1 for a host");
+        assertUnreadable(s, spill, damaged(bytes, flags, 16), "leaves out its host, and no frame before it named one");
+        assertUnreadable(s, spill, damaged(bytes, flags, 8), "in blocks, and there are none");
+        assertUnreadable(s, spill, damaged(bytes, flags, 3 << 1), "damaged form 3");
+        assertUnreadable(s, spill, damaged(bytes, flags, 0x80), "damaged flags 128");
+        assertUnreadable(s, spill, damaged(bytes, 0, 0xFF), "damaged record length");
+        assertUnreadable(s, spill, damaged(bytes, 0, 0, 0, 0, 16 + 3), "its numbers run past its end");
+        assertUnreadable(s, spill, damaged(bytes, 22, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F), "where an int belongs");
+        assertUnreadable(s, spill, java.util.Arrays.copyOf(bytes, bytes.length - 1), "cut short");
         assertThat(dir.resolve("j.ids")).as("a failed build leaves no index").doesNotExist();
+        s.close();
+    }
+
+    /** {@code bytes} with {@code values} written from {@code at} on. */
+    private static byte[] damaged(byte[] bytes, int at, int... values) {
+        byte[] copy = bytes.clone();
+        for (int i = 0; i < values.length; i++) {
+            copy[at + i] = (byte) values[i];
+        }
+        return copy;
+    }
+
+    /** Neither the seal's pass over the ids nor a read of the events takes {@code bytes} as a spill file. */
+    private void assertUnreadable(BucketStage s, Path spill, byte[] bytes, String why) throws IOException {
+        Files.write(spill, bytes);
+        assertThatThrownBy(() -> s.deduplicate(1, dir.resolve("j.ids"), 10)).isInstanceOf(SpillFile.Unreadable.class)
+                .hasMessageContaining(why);
+        assertThatThrownBy(() -> s.read(true, e -> { })).isInstanceOf(SpillFile.Unreadable.class)
+                .hasMessageContaining(why);
+    }
+
+    @Test
+    void offsetsFarApartOrOutOfOrderReadBackAsStaged() throws IOException {
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"), BlockMemory.NONE, lateIds,
+                names);
+        List<Long> offsets = List.of(7_000_000_000L, 7_000_000_001L, 3L, Long.MAX_VALUE, 0L, 1L << 40);
+        for (long offset : offsets) {
+            s.add(event(offset, UUID.randomUUID().toString(), "h", 1, false));
+        }
+        List<Long> back = new ArrayList<>();
+        s.read(false, e -> back.add(e.offset()));
+        assertThat(back).containsExactlyElementsOf(offsets);
+        IdIndex.Built upTo = s.deduplicate(7_000_000_000L, dir.resolve("i.ids"), 100);
+        assertThat(s.sealed(7_000_000_000L, upTo).events()).as("the seal reads the offsets as staged").isEqualTo(3);
+        upTo.index().close();
         s.close();
     }
 

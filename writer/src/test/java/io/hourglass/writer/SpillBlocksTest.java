@@ -87,6 +87,26 @@ class SpillBlocksTest {
         assertThat(Files.list(dir).filter(p -> p.toString().contains(".spill"))).isEmpty();
     }
 
+    /** The frames of a run of one host's events in the blocks: the id, then a few bytes beside it. */
+    @Test
+    void aFrameOfAnEventInTheBlocksIsItsIdAndAFewBytes() throws IOException {
+        Path spill = dir.resolve("s.spill");
+        BucketStage s = new BucketStage(new BucketId("T", H), 0, spill, BlockMemory.of(AvroCodec.ZSTANDARD, BUDGET),
+                lateIds, names);
+        int events = 1000;
+        for (int i = 1; i <= events; i++) {
+            BucketStage.Staged e = avro(i, 1, "a", false, 50);
+            assertThat(e.raw().length).as("a length of two bytes as a varint").isBetween(64, 8191);
+            s.add(e);
+        }
+        List<Long> offsets = new ArrayList<>();
+        s.read(true, e -> offsets.add(e.offset()));
+        assertThat(offsets).hasSize(events).startsWith(1L, 2L).endsWith((long) events);
+        // Length 4, id 16, flags 1, offset and version 1 each, length in the blocks 2; the first names its host.
+        assertThat(Files.size(spill)).isEqualTo(events * (4 + 16 + 1 + 1 + 1 + 2) + 1 + "a".length());
+        s.close();
+    }
+
     @Test
     void eventsTheBlocksCannotHoldWaitInFramesAndEveryEventReadsBackInOrder() throws IOException {
         BucketStage s = new BucketStage(new BucketId("T", H), 0, dir.resolve("s.spill"),

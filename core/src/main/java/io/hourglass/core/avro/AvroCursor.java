@@ -13,7 +13,13 @@ public final class AvroCursor {
     private int at;
 
     public AvroCursor(byte[] bytes) {
+        this(bytes, 0);
+    }
+
+    /** A cursor at {@code at} of {@code bytes}. */
+    public AvroCursor(byte[] bytes, int at) {
         this.bytes = bytes;
+        this.at = at;
     }
 
     public int position() {
