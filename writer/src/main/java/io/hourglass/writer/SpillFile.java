@@ -127,7 +127,7 @@ final class SpillFile implements Closeable {
             at += BinaryData.encodeInt(hostBytes.length, head, at);
         }
         long frame = at - 4L + hostBytes.length + (inBlocks ? 0 : raw.length);
-        if (frame > MAX_RECORD) {
+        if (frame > MAX_RECORD || raw.length > MAX_RECORD) {
             throw new IOException("an event of " + raw.length + " bytes from a host of " + hostBytes.length
                     + " is too large to stage");
         }
@@ -364,7 +364,7 @@ final class SpillFile implements Closeable {
 
     private static int length(AvroCursor fields, int end, String what) throws IOException {
         int n = intVarint(fields, end);
-        if (n < 0) {
+        if (n < 0 || n > MAX_RECORD) {
             throw new IOException("damaged record length " + n + " " + what);
         }
         return n;
