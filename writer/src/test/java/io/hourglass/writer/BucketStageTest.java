@@ -185,6 +185,7 @@ class BucketStageTest {
         // The frame: its length (4 bytes), id (16), flags, offset, version (a byte each), then the host's length.
         byte[] bytes = Files.readAllBytes(spill);
         int flags = 20;
+        int version = 22;
         int hostLength = 23;
         assertThat(bytes[flags]).as("a JSON event, not late, its host named").isZero();
         assertUnreadable(s, spill, damaged(bytes, hostLength, 0x80, 0x89, 0x7A),
@@ -196,7 +197,7 @@ class BucketStageTest {
         assertUnreadable(s, spill, damaged(bytes, flags, 0x80), "damaged flags 128");
         assertUnreadable(s, spill, damaged(bytes, 0, 0xFF), "damaged record length");
         assertUnreadable(s, spill, damaged(bytes, 0, 0, 0, 0, 16 + 3), "its numbers run past its end");
-        assertUnreadable(s, spill, damaged(bytes, 22, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F), "where an int belongs");
+        assertUnreadable(s, spill, damaged(bytes, version, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F), "where an int belongs");
         assertUnreadable(s, spill, java.util.Arrays.copyOf(bytes, bytes.length - 1), "cut short");
         assertThat(dir.resolve("j.ids")).as("a failed build leaves no index").doesNotExist();
         s.close();
