@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import org.apache.avro.io.BinaryData;
 
 /**
@@ -208,9 +207,6 @@ final class SpillFile implements Closeable {
         private int hostLength;
         /** Whether the frame last read left its host out, as the one before it had the same. */
         private boolean sameHost;
-        /** Whether a frame so far named its host, which a frame that leaves it out needs. */
-        private boolean hostNamed;
-        private byte[] lastHostBytes = new byte[0];
         private String lastHost = "";
 
         Spilled next(boolean withBytes) throws Unreadable {
@@ -238,15 +234,10 @@ final class SpillFile implements Closeable {
             }
         }
 
-        /** The frame's host: the last frame's string if it left its host out or named the same one. */
+        /** The frame's host: the last frame's string if it left its host out; a frame names only a new one. */
         private String host() {
-            if (sameHost) {
-                return lastHost;
-            }
-            int at = buffer.position();
-            if (!Arrays.equals(buffer.array(), at, at + hostLength, lastHostBytes, 0, lastHostBytes.length)) {
-                lastHostBytes = Arrays.copyOfRange(buffer.array(), at, at + hostLength);
-                lastHost = new String(lastHostBytes, StandardCharsets.UTF_8);
+            if (!sameHost) {
+                lastHost = new String(buffer.array(), buffer.position(), hostLength, StandardCharsets.UTF_8);
             }
             return lastHost;
         }
@@ -302,10 +293,9 @@ final class SpillFile implements Closeable {
                 throw new IOException("a frame's bytes are in blocks, and there are none");
             }
             sameHost = (flags & SAME_HOST) != 0;
-            if (sameHost && !hostNamed) {
+            if (sameHost && index == 0) {
                 throw new IOException("damaged frame: it leaves out its host, and no frame before it named one");
             }
-            hostNamed = true;
             hostLength = sameHost ? 0 : length(fields, end, "for a host");
             if (hostLength > end - fields.position()) {
                 throw new IOException("damaged record length " + hostLength + " for a host");
